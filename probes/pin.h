@@ -1,0 +1,28 @@
+/* Thread pinning with hwloc cpusets. `compact` fills cores in order (PUs of
+ * one core first), `scatter` spreads threads across cores/packages first;
+ * `none` leaves placement to the OS scheduler. */
+#ifndef VP_PIN_H
+#define VP_PIN_H
+
+#include <stddef.h>
+
+enum vp_pin_mode { VP_PIN_NONE = 0, VP_PIN_COMPACT, VP_PIN_SCATTER };
+
+const char *vp_pin_mode_name(enum vp_pin_mode m);
+/* Returns 0 and sets *out, or -EINVAL for an unknown name. */
+int vp_pin_mode_parse(const char *s, enum vp_pin_mode *out);
+
+/* Pins the calling thread to the PU chosen for worker `index` of `count`
+ * under `mode` (wrapping around when threads outnumber PUs). VP_PIN_NONE is
+ * a no-op returning 0. Returns 0 or -errno with a reason in `err` (e.g.
+ * "built without hwloc"). `where` (optional) receives the OS PU index. */
+int vp_pin_current_thread(enum vp_pin_mode mode, unsigned index,
+			  unsigned count, int *where, char *err, size_t errlen);
+
+/* Pins an arbitrary thread/process id (a QEMU vCPU thread) to OS PU `pu`. */
+int vp_pin_tid(int tid, unsigned pu, char *err, size_t errlen);
+
+/* Number of PUs this process may run on (affinity mask), >= 1. */
+unsigned vp_cpus_available(void);
+
+#endif

@@ -1,0 +1,34 @@
+/* System probe: /proc/stat CPU-time deltas over a run (user, system, steal,
+ * irq, idle as % of the run's CPU time) and the process's voluntary and
+ * involuntary context switches from getrusage. */
+#ifndef VP_SYSSTAT_H
+#define VP_SYSSTAT_H
+
+#include <stddef.h>
+
+#include "workloads/metrics.h"
+
+struct vp_procstat {
+	unsigned long long user, nice, system, idle, iowait, irq, softirq,
+		steal, guest, guest_nice;
+	int valid;
+	char why[128]; /* reason when !valid */
+};
+
+struct vp_sysstat_snapshot {
+	struct vp_procstat cpu;
+	long nvcsw, nivcsw;
+};
+
+/* Parses the aggregate "cpu " line of a /proc/stat text. Returns 0 or
+ * -EINVAL. Exposed for tests with saved samples. */
+int vp_procstat_parse(const char *text, struct vp_procstat *out);
+void vp_sysstat_take(struct vp_sysstat_snapshot *s);
+/* Appends user_pct, system_pct, steal_pct, irq_pct, ctx_switches,
+ * ctx_switches_vol, ctx_switches_invol to out (unavailable with reason when
+ * /proc/stat could not be read). */
+void vp_sysstat_metrics(const struct vp_sysstat_snapshot *before,
+			const struct vp_sysstat_snapshot *after,
+			struct vp_metrics *out);
+
+#endif

@@ -1,0 +1,48 @@
+/* Metrics a workload run hands back to the runner: name, value, unit and a
+ * status. Kernels never print; the runner turns each entry into one
+ * results.csv row. An unavailable or failed entry carries its reason and no
+ * value, never a zero in place of a missing figure. */
+#ifndef VP_METRICS_H
+#define VP_METRICS_H
+
+#include <stddef.h>
+
+enum vp_status { VP_STATUS_OK = 0, VP_STATUS_UNAVAILABLE, VP_STATUS_FAILED };
+
+#define VP_METRIC_NAME_MAX 64
+#define VP_METRIC_UNIT_MAX 16
+#define VP_METRIC_NOTE_MAX 256
+
+struct vp_metric {
+	char name[VP_METRIC_NAME_MAX];
+	char unit[VP_METRIC_UNIT_MAX];
+	double value; /* meaningful only when status == VP_STATUS_OK */
+	enum vp_status status;
+	char note[VP_METRIC_NOTE_MAX];
+};
+
+struct vp_metrics {
+	struct vp_metric *v;
+	size_t n, cap;
+};
+
+void vp_metrics_init(struct vp_metrics *m);
+void vp_metrics_free(struct vp_metrics *m);
+void vp_metrics_clear(struct vp_metrics *m);
+/* Appends an ok value; returns the entry so a note can be added. */
+struct vp_metric *vp_metrics_ok(struct vp_metrics *m, const char *name,
+				double value, const char *unit);
+/* Appends an entry without value; reason is printf-style. */
+struct vp_metric *vp_metrics_unavailable(struct vp_metrics *m, const char *name,
+					 const char *unit, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+struct vp_metric *vp_metrics_failed(struct vp_metrics *m, const char *name,
+				    const char *unit, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+const struct vp_metric *vp_metrics_find(const struct vp_metrics *m,
+					const char *name);
+const char *vp_status_name(enum vp_status s);
+/* Parses "ok" / "unavailable" / "failed"; returns -1 when unknown. */
+int vp_status_parse(const char *s, enum vp_status *out);
+
+#endif

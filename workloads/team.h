@@ -1,0 +1,95 @@
+/* A team of worker threads for one measured run: created once, pinned with
+ * hwloc, released together from a barrier, then driven through three phases
+ * by a timer thread: WARMUP (excluded), MEASURE (counted), STOP. Workers poll
+ * the phase with a relaxed atomic load (no syscall on the hot path); each
+ * worker brackets its measured part with vp_worker_measure_begin/end, which
+ * also start/stop its per-thread counters and stamp its own start/end time.
+ *
+ * Two ways to run a team:
+ *   - vp_team_run(): the team creates pthreads that call fn(worker, arg);
+ *   - OpenMP: vp_team_start_clock() then, inside `#pragma omp parallel`,
+ *     each thread calls vp_team_enter(team, omp_get_thread_num()) (pins and
+ *     waits on the barrier) and uses the same worker API; afterwards
+ *     vp_team_finish(). */
+#ifndef VP_TEAM_H
+#define VP_TEAM_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probes/counters.h"
+#include "probes/log2_hist.h"
+#include "probes/pin.h"
+#include "workloads/metrics.h"
+
+enum vp_phase { VP_PHASE_INIT = 0, VP_PHASE_WARMUP, VP_PHASE_MEASURE,
+		VP_PHASE_STOP };
+
+struct vp_team;
+
+/* Per-worker state, cache-line aligned so workers do not share lines. */
+struct vp_worker {
+	struct vp_team *team;
+	_Atomic int *phase;   /* the team's phase word, polled relaxed */
+	unsigned id;
+	int pinned_pu;	      /* OS PU index, -1 when not pinned */
+	uint64_t ops;	      /* operations completed while measuring */
+	double t_begin, t_end; /* monotonic seconds of this worker's window */
+	struct vp_thread_counters *counters;
+	/* Distribution of this worker's spin waits (ns) or I/O latency (us);
+	 * workloads decide what goes here. Reset by measure_begin. */
+	struct vp_log2_hist hist;
+	uint64_t wait_ns;     /* total time spent waiting (spin or block) */
+	uint64_t long_waits;  /* waits over 1 ms (exact) */
+	uint64_t aux[4];      /* workload-defined per-thread counts */
+	char pin_error[128];  /* set when pinning was requested and failed */
+} __attribute__((aligned(64)));
+
+struct vp_team_params {
+	unsigned threads;
+	double warmup_s;
+	double duration_s;
+	enum vp_pin_mode pin;
+	struct vp_counter_set *counters; /* may be NULL */
+	volatile int *interrupted;	 /* Ctrl-C flag, may be NULL */
+};
+
+/* Allocates a team; returns NULL with a message on failure. */
+struct vp_team *vp_team_create(const struct vp_team_params *p, char *err,
+			       size_t errlen);
+void vp_team_destroy(struct vp_team *t);
+unsigned vp_team_size(const struct vp_team *t);
+struct vp_worker *vp_team_worker(struct vp_team *t, unsigned i);
+
+typedef void (*vp_worker_fn)(struct vp_worker *w, void *arg);
+/* Creates the threads, runs fn in each, joins. Returns 0 or -errno. */
+int vp_team_run(struct vp_team *t, vp_worker_fn fn, void *arg, char *err,
+		size_t errlen);
+
+/* OpenMP (or other externally created threads) path. */
+int vp_team_start_clock(struct vp_team *t, char *err, size_t errlen);
+struct vp_worker *vp_team_enter(struct vp_team *t, unsigned id);
+void vp_team_finish(struct vp_team *t);
+
+static inline enum vp_phase vp_worker_phase(const struct vp_worker *w);
+void vp_worker_measure_begin(struct vp_worker *w);
+void vp_worker_measure_end(struct vp_worker *w, uint64_t ops);
+
+/* Standard metrics after a run: ops_per_s (total), ops_per_s_thread_min /
+ * _max, fairness (min/max share), wall_s (measured window), pinning, then
+ * the counters (cnt.<event>). Workload-specific metrics are the workload's. */
+void vp_team_metrics(struct vp_team *t, const char *ops_name,
+		     const char *ops_unit, struct vp_metrics *out);
+/* Length of the measured window in seconds (union of worker windows). */
+double vp_team_measured_s(const struct vp_team *t);
+/* Merges all workers' hist into `into` (reset first). */
+void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into);
+
+static inline enum vp_phase vp_worker_phase(const struct vp_worker *w)
+{
+	return (enum vp_phase)atomic_load_explicit(w->phase,
+						   memory_order_relaxed);
+}
+
+#endif
