@@ -19,7 +19,7 @@
 
 #include "workloads/metrics.h"
 
-struct vp_counter_set;	  /* resolved request, shared by all workers */
+struct vp_counter_set;	   /* resolved request, shared by all workers */
 struct vp_thread_counters; /* one worker's open counters */
 
 /* spec: "auto" (sensible default set), "none", or a comma list of event

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#define VP_KV_KEY_MAX 64
+#define VP_KV_KEY_MAX	64
 #define VP_KV_VALUE_MAX 512
 
 struct vp_kv {
@@ -25,7 +25,7 @@ void vp_kvlist_init(struct vp_kvlist *l);
 void vp_kvlist_free(struct vp_kvlist *l);
 /* Sets (replacing an existing key) key to a printf-formatted value. */
 void vp_kvlist_set(struct vp_kvlist *l, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 const char *vp_kvlist_get(const struct vp_kvlist *l, const char *key);
 
 /* Maps a CPUID 0x40000000 vendor signature (12 bytes, e.g. "KVMKVMKVM\0\0\0",

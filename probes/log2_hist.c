@@ -44,7 +44,8 @@ double vp_log2_hist_quantile(const struct vp_log2_hist *h, double q)
 		if (!c)
 			continue;
 		if ((double)(seen + c) >= rank) {
-			double lo = b == 0 ? 0.0 : (double)vp_log2_bucket_upper(b - 1);
+			double lo =
+			    b == 0 ? 0.0 : (double)vp_log2_bucket_upper(b - 1);
 			double hi = (double)vp_log2_bucket_upper(b);
 			double frac = (rank - (double)seen) / (double)c;
 			double v = lo + (hi - lo) * frac;

@@ -16,8 +16,8 @@ int vp_pin_mode_parse(const char *s, enum vp_pin_mode *out);
  * under `mode` (wrapping around when threads outnumber PUs). VP_PIN_NONE is
  * a no-op returning 0. Returns 0 or -errno with a reason in `err` (e.g.
  * "built without hwloc"). `where` (optional) receives the OS PU index. */
-int vp_pin_current_thread(enum vp_pin_mode mode, unsigned index,
-			  unsigned count, int *where, char *err, size_t errlen);
+int vp_pin_current_thread(enum vp_pin_mode mode, unsigned index, unsigned count,
+			  int *where, char *err, size_t errlen);
 
 /* Pins an arbitrary thread/process id (a QEMU vCPU thread) to OS PU `pu`. */
 int vp_pin_tid(int tid, unsigned pu, char *err, size_t errlen);

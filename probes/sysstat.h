@@ -10,7 +10,7 @@
 
 struct vp_procstat {
 	unsigned long long user, nice, system, idle, iowait, irq, softirq,
-		steal, guest, guest_nice;
+	    steal, guest, guest_nice;
 	int valid;
 	char why[128]; /* reason when !valid */
 };

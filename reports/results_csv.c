@@ -10,9 +10,9 @@
 #endif
 
 const char *const vp_results_columns[VP_RESULTS_NCOLS] = {
-	"schema",  "run_id",   "target",   "target_kind", "accel", "hypervisor",
-	"vcpus",   "host_cpus", "workload", "threads",	   "rep",   "metric",
-	"value",   "unit",	"status",   "note"};
+    "schema", "run_id",	   "target",   "target_kind", "accel", "hypervisor",
+    "vcpus",  "host_cpus", "workload", "threads",     "rep",   "metric",
+    "value",  "unit",	   "status",   "note"};
 
 const char *const vp_env_columns[VP_ENV_NCOLS] = {"target", "key", "value"};
 
@@ -114,12 +114,22 @@ int vp_results_write_row(FILE *f, const struct vp_row *row)
 	snprintf(rep, sizeof(rep), "%d", row->rep);
 	if (m->status == VP_STATUS_OK)
 		vp_format_value(m->value, value, sizeof(value));
-	const char *fields[VP_RESULTS_NCOLS] = {
-		VP_RESULTS_SCHEMA, ti->run_id,	   ti->target,	ti->target_kind,
-		ti->accel,	   ti->hypervisor, vcpus,	host_cpus,
-		row->workload,	   threads,	   rep,		m->name,
-		value,		   m->unit,	   vp_status_name(m->status),
-		m->note};
+	const char *fields[VP_RESULTS_NCOLS] = {VP_RESULTS_SCHEMA,
+						ti->run_id,
+						ti->target,
+						ti->target_kind,
+						ti->accel,
+						ti->hypervisor,
+						vcpus,
+						host_cpus,
+						row->workload,
+						threads,
+						rep,
+						m->name,
+						value,
+						m->unit,
+						vp_status_name(m->status),
+						m->note};
 	return vp_csv_write_record(f, fields, VP_RESULTS_NCOLS);
 }
 

@@ -14,7 +14,7 @@
 #include "workloads/metrics.h"
 
 #define VP_RESULTS_SCHEMA "1"
-#define VP_RESULTS_NCOLS 16
+#define VP_RESULTS_NCOLS  16
 extern const char *const vp_results_columns[VP_RESULTS_NCOLS];
 #define VP_ENV_NCOLS 3
 extern const char *const vp_env_columns[VP_ENV_NCOLS];

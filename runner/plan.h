@@ -19,10 +19,10 @@
 #include "probes/pin.h"
 #include "workloads/workload.h"
 
-#define VP_PLAN_MAX_TARGETS 32
+#define VP_PLAN_MAX_TARGETS   32
 #define VP_PLAN_MAX_WORKLOADS 64
-#define VP_PLAN_MAX_THREADS 16
-#define VP_PLAN_MAX_OPTIONS 64
+#define VP_PLAN_MAX_THREADS   16
+#define VP_PLAN_MAX_OPTIONS   64
 
 struct vp_plan_workload {
 	const struct vp_workload *wl;
@@ -41,14 +41,14 @@ struct vp_plan {
 	double warmup_s;
 	char counters[512]; /* auto | none | list */
 	enum vp_pin_mode pin;
-	char accel[8];	    /* auto | kvm | tcg */
+	char accel[8]; /* auto | kvm | tcg */
 	char kernel[PATH_MAX];
 	char modules[PATH_MAX];
 	unsigned host_load;
 	bool vcpu_pin;
 	uint64_t disk_size;
 	double boot_timeout_s;
-	double run_timeout_s; /* 0 = derived from the plan */
+	double run_timeout_s;  /* 0 = derived from the plan */
 	char output[PATH_MAX]; /* run folder; "" = results/<UTC timestamp> */
 	char run_id[64];
 	char options[VP_PLAN_MAX_OPTIONS][VP_OPT_STRING_MAX + 64]; /* "K=V" */
@@ -69,8 +69,7 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen);
 
 /* Reads a plan file; errors name file and line. */
-int vp_plan_load(struct vp_plan *p, const char *path, char *err,
-		 size_t errlen);
+int vp_plan_load(struct vp_plan *p, const char *path, char *err, size_t errlen);
 /* Writes the plan as a plan file (reloadable by vp_plan_load). */
 int vp_plan_write(const struct vp_plan *p, FILE *f);
 

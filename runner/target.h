@@ -16,14 +16,14 @@ struct vp_run; /* the run folder and its writers (run.h) */
 
 struct vp_target {
 	const struct vp_target_ops *ops;
-	char name[128];		 /* as given: host, vm2, ssh:user@box:22 */
+	char name[128];		  /* as given: host, vm2, ssh:user@box:22 */
 	struct vp_target_info ti; /* filled by prepare / the agent */
 	const struct vp_plan *plan;
-	const char *run_dir;	 /* run folder (console logs etc. go here) */
-	const char *self_exe;	 /* path of this vpbench binary */
+	const char *run_dir;  /* run folder (console logs etc. go here) */
+	const char *self_exe; /* path of this vpbench binary */
 	volatile int *interrupted;
 	int step_offset, total_steps; /* progress numbering across targets */
-	unsigned vcpus;		 /* vmN: N */
+	unsigned vcpus;		      /* vmN: N */
 	void *priv;
 };
 
@@ -36,8 +36,8 @@ struct vp_target_ops {
 	 * progress), streaming as it arrives. Returns 0 when the agent
 	 * finished, -errno with a message when it did not (hang, panic, lost
 	 * connection); the caller then writes failed rows for missing steps. */
-	int (*run_agent)(struct vp_target *t, struct vp_emitter *out,
-			 char *err, size_t errlen);
+	int (*run_agent)(struct vp_target *t, struct vp_emitter *out, char *err,
+			 size_t errlen);
 	void (*teardown)(struct vp_target *t);
 };
 

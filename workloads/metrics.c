@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void vp_metrics_init(struct vp_metrics *m) { memset(m, 0, sizeof(*m)); }
+void vp_metrics_init(struct vp_metrics *m)
+{
+	memset(m, 0, sizeof(*m));
+}
 
 void vp_metrics_free(struct vp_metrics *m)
 {
@@ -14,7 +17,10 @@ void vp_metrics_free(struct vp_metrics *m)
 	memset(m, 0, sizeof(*m));
 }
 
-void vp_metrics_clear(struct vp_metrics *m) { m->n = 0; }
+void vp_metrics_clear(struct vp_metrics *m)
+{
+	m->n = 0;
+}
 
 static struct vp_metric *metrics_push(struct vp_metrics *m, const char *name,
 				      const char *unit, enum vp_status status)
@@ -23,7 +29,8 @@ static struct vp_metric *metrics_push(struct vp_metrics *m, const char *name,
 		size_t cap = m->cap ? m->cap * 2 : 32;
 		struct vp_metric *v = realloc(m->v, cap * sizeof(*v));
 		if (!v)
-			abort(); /* a few KiB; nothing sensible to do without it */
+			abort(); /* a few KiB; nothing sensible to do without it
+				  */
 		m->v = v;
 		m->cap = cap;
 	}
@@ -46,7 +53,8 @@ struct vp_metric *vp_metrics_ok(struct vp_metrics *m, const char *name,
 struct vp_metric *vp_metrics_unavailable(struct vp_metrics *m, const char *name,
 					 const char *unit, const char *fmt, ...)
 {
-	struct vp_metric *e = metrics_push(m, name, unit, VP_STATUS_UNAVAILABLE);
+	struct vp_metric *e =
+	    metrics_push(m, name, unit, VP_STATUS_UNAVAILABLE);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(e->note, sizeof(e->note), fmt, ap);
@@ -89,8 +97,8 @@ const char *vp_status_name(enum vp_status s)
 
 int vp_status_parse(const char *s, enum vp_status *out)
 {
-	static const enum vp_status all[] = {VP_STATUS_OK, VP_STATUS_UNAVAILABLE,
-					     VP_STATUS_FAILED};
+	static const enum vp_status all[] = {
+	    VP_STATUS_OK, VP_STATUS_UNAVAILABLE, VP_STATUS_FAILED};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (strcmp(s, vp_status_name(all[i])) == 0) {
 			*out = all[i];

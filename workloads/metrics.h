@@ -35,10 +35,10 @@ struct vp_metric *vp_metrics_ok(struct vp_metrics *m, const char *name,
 /* Appends an entry without value; reason is printf-style. */
 struct vp_metric *vp_metrics_unavailable(struct vp_metrics *m, const char *name,
 					 const char *unit, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 struct vp_metric *vp_metrics_failed(struct vp_metrics *m, const char *name,
 				    const char *unit, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 const struct vp_metric *vp_metrics_find(const struct vp_metrics *m,
 					const char *name);
 const char *vp_status_name(enum vp_status s);

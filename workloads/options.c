@@ -22,11 +22,24 @@ int vp_parse_size(const char *s, uint64_t *out)
 	unsigned shift = 0;
 	if (*end) {
 		switch (*end) {
-		case 'k': case 'K': shift = 10; break;
-		case 'm': case 'M': shift = 20; break;
-		case 'g': case 'G': shift = 30; break;
-		case 't': case 'T': shift = 40; break;
-		default: return -EINVAL;
+		case 'k':
+		case 'K':
+			shift = 10;
+			break;
+		case 'm':
+		case 'M':
+			shift = 20;
+			break;
+		case 'g':
+		case 'G':
+			shift = 30;
+			break;
+		case 't':
+		case 'T':
+			shift = 40;
+			break;
+		default:
+			return -EINVAL;
 		}
 		end++;
 		if (*end == 'i' && end[1] == 'B')
@@ -80,8 +93,8 @@ static int out_of_range(const struct vp_option *o, const char *value, char *err,
 	char lo[32], hi[32];
 	format_bound(o, o->min, lo, sizeof(lo));
 	format_bound(o, o->max, hi, sizeof(hi));
-	snprintf(err, errlen, "%s=%s is out of range: must be %s .. %s", o->name,
-		 value, lo, hi);
+	snprintf(err, errlen, "%s=%s is out of range: must be %s .. %s",
+		 o->name, value, lo, hi);
 	return -ERANGE;
 }
 
@@ -109,8 +122,8 @@ int vp_option_set(const struct vp_option *o, void *opts, const char *value,
 		errno = 0;
 		long long v = strtoll(value, &end, 10);
 		if (errno || end == value || *end) {
-			snprintf(err, errlen, "%s=%s: expected an integer", o->name,
-				 value);
+			snprintf(err, errlen, "%s=%s: expected an integer",
+				 o->name, value);
 			return -EINVAL;
 		}
 		if ((double)v < o->min || (double)v > o->max)
@@ -122,7 +135,8 @@ int vp_option_set(const struct vp_option *o, void *opts, const char *value,
 		uint64_t v;
 		if (vp_parse_size(value, &v)) {
 			snprintf(err, errlen,
-				 "%s=%s: expected a size such as 4096, 4k, 256M or 1G",
+				 "%s=%s: expected a size such as 4096, 4k, "
+				 "256M or 1G",
 				 o->name, value);
 			return -EINVAL;
 		}
@@ -135,8 +149,8 @@ int vp_option_set(const struct vp_option *o, void *opts, const char *value,
 		errno = 0;
 		double v = strtod(value, &end);
 		if (errno || end == value || *end || !isfinite(v)) {
-			snprintf(err, errlen, "%s=%s: expected a number", o->name,
-				 value);
+			snprintf(err, errlen, "%s=%s: expected a number",
+				 o->name, value);
 			return -EINVAL;
 		}
 		if (v < o->min || v > o->max)
@@ -146,15 +160,16 @@ int vp_option_set(const struct vp_option *o, void *opts, const char *value,
 	}
 	case VP_OPT_CHOICE:
 		if (!choice_valid(o->choices, value)) {
-			snprintf(err, errlen, "%s=%s: must be one of %s", o->name,
-				 value, o->choices);
+			snprintf(err, errlen, "%s=%s: must be one of %s",
+				 o->name, value, o->choices);
 			return -EINVAL;
 		}
 		/* fall through */
 	case VP_OPT_STRING:
 		if (strlen(value) >= VP_OPT_STRING_MAX) {
-			snprintf(err, errlen, "%s: value longer than %d characters",
-				 o->name, VP_OPT_STRING_MAX - 1);
+			snprintf(err, errlen,
+				 "%s: value longer than %d characters", o->name,
+				 VP_OPT_STRING_MAX - 1);
 			return -EINVAL;
 		}
 		snprintf(field, VP_OPT_STRING_MAX, "%s", value);
@@ -170,13 +185,16 @@ void vp_option_format(const struct vp_option *o, const void *opts, char *buf,
 	const char *field = (const char *)opts + o->offset;
 	switch (o->type) {
 	case VP_OPT_INT:
-		snprintf(buf, len, "%" PRId64, *(const int64_t *)(const void *)field);
+		snprintf(buf, len, "%" PRId64,
+			 *(const int64_t *)(const void *)field);
 		break;
 	case VP_OPT_SIZE:
-		vp_format_size(*(const uint64_t *)(const void *)field, buf, len);
+		vp_format_size(*(const uint64_t *)(const void *)field, buf,
+			       len);
 		break;
 	case VP_OPT_DOUBLE:
-		snprintf(buf, len, "%.15g", *(const double *)(const void *)field);
+		snprintf(buf, len, "%.15g",
+			 *(const double *)(const void *)field);
 		break;
 	case VP_OPT_STRING:
 	case VP_OPT_CHOICE:
@@ -190,7 +208,8 @@ int vp_options_defaults(const struct vp_option *table, void *opts,
 {
 	memset(opts, 0, opts_size);
 	for (const struct vp_option *o = table; o && o->name; o++) {
-		int rc = vp_option_set(o, opts, o->def ? o->def : "", err, errlen);
+		int rc =
+		    vp_option_set(o, opts, o->def ? o->def : "", err, errlen);
 		if (rc)
 			return rc;
 	}

@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 enum vp_opt_type {
-	VP_OPT_INT,    /* int64_t, plain integer */
-	VP_OPT_SIZE,   /* uint64_t bytes, accepts k/M/G/T suffixes (1024-based) */
+	VP_OPT_INT,  /* int64_t, plain integer */
+	VP_OPT_SIZE, /* uint64_t bytes, accepts k/M/G/T suffixes (1024-based) */
 	VP_OPT_DOUBLE, /* double */
 	VP_OPT_STRING, /* char[VP_OPT_STRING_MAX] */
 	VP_OPT_CHOICE, /* char[VP_OPT_STRING_MAX], one of `choices` */
@@ -21,14 +21,17 @@ enum vp_opt_type {
 struct vp_option {
 	const char *name;
 	enum vp_opt_type type;
-	size_t offset;	   /* into the workload's options struct */
-	const char *def;   /* default, as text (parsed like user input) */
-	double min, max;   /* bounds for INT/SIZE/DOUBLE (inclusive) */
+	size_t offset;	     /* into the workload's options struct */
+	const char *def;     /* default, as text (parsed like user input) */
+	double min, max;     /* bounds for INT/SIZE/DOUBLE (inclusive) */
 	const char *choices; /* VP_OPT_CHOICE: "a|b|c" */
 	const char *help;
 };
 
-#define VP_OPT_END {0}
+#define VP_OPT_END                                                             \
+	{                                                                      \
+		0                                                              \
+	}
 
 /* Writes every default into `opts` (opts_size bytes, zeroed first).
  * Returns 0, or -EINVAL with a message when a default itself is bad (a bug). */

@@ -23,27 +23,31 @@
 #include "probes/pin.h"
 #include "workloads/metrics.h"
 
-enum vp_phase { VP_PHASE_INIT = 0, VP_PHASE_WARMUP, VP_PHASE_MEASURE,
-		VP_PHASE_STOP };
+enum vp_phase {
+	VP_PHASE_INIT = 0,
+	VP_PHASE_WARMUP,
+	VP_PHASE_MEASURE,
+	VP_PHASE_STOP
+};
 
 struct vp_team;
 
 /* Per-worker state, cache-line aligned so workers do not share lines. */
 struct vp_worker {
 	struct vp_team *team;
-	_Atomic int *phase;   /* the team's phase word, polled relaxed */
+	_Atomic int *phase; /* the team's phase word, polled relaxed */
 	unsigned id;
-	int pinned_pu;	      /* OS PU index, -1 when not pinned */
-	uint64_t ops;	      /* operations completed while measuring */
+	int pinned_pu;	       /* OS PU index, -1 when not pinned */
+	uint64_t ops;	       /* operations completed while measuring */
 	double t_begin, t_end; /* monotonic seconds of this worker's window */
 	struct vp_thread_counters *counters;
 	/* Distribution of this worker's spin waits (ns) or I/O latency (us);
 	 * workloads decide what goes here. Reset by measure_begin. */
 	struct vp_log2_hist hist;
-	uint64_t wait_ns;     /* total time spent waiting (spin or block) */
-	uint64_t long_waits;  /* waits over 1 ms (exact) */
-	uint64_t aux[4];      /* workload-defined per-thread counts */
-	char pin_error[128];  /* set when pinning was requested and failed */
+	uint64_t wait_ns;    /* total time spent waiting (spin or block) */
+	uint64_t long_waits; /* waits over 1 ms (exact) */
+	uint64_t aux[4];     /* workload-defined per-thread counts */
+	char pin_error[128]; /* set when pinning was requested and failed */
 } __attribute__((aligned(64)));
 
 struct vp_team_params {

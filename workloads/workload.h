@@ -13,16 +13,17 @@
 #include "workloads/team.h"
 
 struct vp_workload_ctx {
-	const void *opts;	/* the workload's filled options struct */
-	unsigned max_threads;	/* largest thread count of the plan */
+	const void *opts;	 /* the workload's filled options struct */
+	unsigned max_threads;	 /* largest thread count of the plan */
 	const char *scratch_dir; /* default folder for scratch files, or NULL */
-	const char *scratch_dev; /* a block device given by the VM target, or NULL */
+	const char
+	    *scratch_dev; /* a block device given by the VM target, or NULL */
 };
 
 struct vp_workload {
-	const char *name;    /* "class.variant", e.g. "lock.ticket" */
-	const char *summary; /* one line for `vpbench list` */
-	bool in_default_set; /* selected by its bare class name */
+	const char *name;	       /* "class.variant", e.g. "lock.ticket" */
+	const char *summary;	       /* one line for `vpbench list` */
+	bool in_default_set;	       /* selected by its bare class name */
 	const char *throughput_metric; /* e.g. "ops_per_s", "iops" */
 	const struct vp_option *options; /* VP_OPT_END-terminated */
 	size_t opts_size;
@@ -31,10 +32,11 @@ struct vp_workload {
 	int (*supported)(const struct vp_workload_ctx *ctx, char *why,
 			 size_t len);
 	/* Once per workload before its reps (scratch files...). May be NULL. */
-	int (*setup)(const struct vp_workload_ctx *ctx, void **state,
-		     char *err, size_t errlen);
+	int (*setup)(const struct vp_workload_ctx *ctx, void **state, char *err,
+		     size_t errlen);
 	/* One measured repetition. Adds metrics (through vp_team_metrics and
-	 * its own). Returns 0, or -errno with a message (rows become failed). */
+	 * its own). Returns 0, or -errno with a message (rows become failed).
+	 */
 	int (*run)(const struct vp_workload_ctx *ctx, void *state,
 		   struct vp_team *team, struct vp_metrics *out, char *err,
 		   size_t errlen);

@@ -5,9 +5,13 @@
 #include <string.h>
 
 #define VP_WORKLOAD_PTR(sym) &sym,
-static const struct vp_workload *const registry[] = {VP_WORKLOADS(VP_WORKLOAD_PTR)};
+static const struct vp_workload *const registry[] = {
+    VP_WORKLOADS(VP_WORKLOAD_PTR)};
 
-size_t vp_workload_count(void) { return sizeof(registry) / sizeof(registry[0]); }
+size_t vp_workload_count(void)
+{
+	return sizeof(registry) / sizeof(registry[0]);
+}
 
 const struct vp_workload *vp_workload_at(size_t i)
 {

@@ -5,19 +5,19 @@
 
 #include "workloads/workload.h"
 
-#define VP_WORKLOADS(X)  \
-	X(vp_wl_cpu_int)     \
-	X(vp_wl_cpu_fp)      \
-	X(vp_wl_lock_tas)    \
-	X(vp_wl_lock_ttas)   \
-	X(vp_wl_lock_ticket) \
-	X(vp_wl_lock_mcs)    \
-	X(vp_wl_lock_mutex)  \
-	X(vp_wl_lock_hybrid) \
-	X(vp_wl_io_randread) \
-	X(vp_wl_io_randwrite)\
-	X(vp_wl_io_seqread)  \
-	X(vp_wl_io_seqwrite) \
+#define VP_WORKLOADS(X)                                                        \
+	X(vp_wl_cpu_int)                                                       \
+	X(vp_wl_cpu_fp)                                                        \
+	X(vp_wl_lock_tas)                                                      \
+	X(vp_wl_lock_ttas)                                                     \
+	X(vp_wl_lock_ticket)                                                   \
+	X(vp_wl_lock_mcs)                                                      \
+	X(vp_wl_lock_mutex)                                                    \
+	X(vp_wl_lock_hybrid)                                                   \
+	X(vp_wl_io_randread)                                                   \
+	X(vp_wl_io_randwrite)                                                  \
+	X(vp_wl_io_seqread)                                                    \
+	X(vp_wl_io_seqwrite)                                                   \
 	X(vp_wl_io_fsync)
 
 #define VP_DECLARE_WORKLOAD(sym) extern const struct vp_workload sym;
