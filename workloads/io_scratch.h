@@ -1,0 +1,71 @@
+/* The scratch target of the io.* workloads: the one file or device their
+ * writes may touch. Safety is the point of this module:
+ *   - a scratch file vpbench creates starts with a 4 KiB signature block
+ *     that the workloads never overwrite (their working set starts after
+ *     it); an existing `path` is used only when it carries that signature,
+ *     anything else (plain files, devices, symlinks) is refused;
+ *   - a scratch device given by the target (a guest's /dev/vdX, the raw
+ *     image on the host) is used from offset 0, never created or extended;
+ *   - files created here are removed again by vp_io_target_close() unless
+ *     the caller asks to keep them.
+ * Data is written for real (no sparse holes) so reads reach the device. */
+#ifndef VP_IO_SCRATCH_H
+#define VP_IO_SCRATCH_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "workloads/options.h"
+
+/* Size of the signature block at the head of vpbench scratch files. */
+#define VP_IO_SIG_BYTES 4096u
+/* First bytes of the signature block. */
+#define VP_IO_SIG_MAGIC "VPBENCH-SCRATCH v1\n"
+
+/* The options every io.* workload shares (-O KEY=VALUE). */
+struct vp_io_opts {
+	char path[VP_OPT_STRING_MAX]; /* "" = new file in the scratch dir */
+	uint64_t size;		      /* working set, bytes */
+	uint64_t bs;		      /* block size, bytes */
+	int64_t direct;		      /* 1: O_DIRECT */
+	int64_t keep;		      /* 1: keep a created file afterwards */
+};
+
+extern const struct vp_option vp_io_options[];
+
+/* An opened scratch target. I/O goes to [base, base + size) in blocks of
+ * bs; base is VP_IO_SIG_BYTES for scratch files, 0 for scratch devices. */
+struct vp_io_target {
+	int fd;
+	char path[PATH_MAX];
+	uint64_t base, size, bs;
+	bool direct;
+	bool created; /* this process created the file (removed on close) */
+	bool is_dev;  /* the target's scratch device (block device or image) */
+	bool is_blk;  /* a block device */
+};
+
+/* Checks bs: a multiple of 512 within the option bounds. 0 or -EINVAL with
+ * a message naming the option. */
+int vp_io_check_bs(uint64_t bs, char *err, size_t errlen);
+
+/* Opens (and creates/fills when needed) the scratch target for workload
+ * `wl` ("io.randread", used in messages). scratch_dev wins over opts->path
+ * when non-NULL; with neither, a new file goes into scratch_dir (NULL:
+ * /var/tmp). On success t->fd is open (O_DIRECT when opts->direct) and the
+ * working set holds real data. Returns 0 or -errno with a message that
+ * names the file and the option that helps. */
+int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
+		      const char *scratch_dir, const char *scratch_dev,
+		      struct vp_io_target *t, char *err, size_t errlen);
+
+/* Closes the target; removes the file when this process created it and
+ * keep is false. Safe after a failed open and when already closed. */
+void vp_io_target_close(struct vp_io_target *t, bool keep);
+
+/* True when the open file `fd` starts with the vpbench signature block. */
+bool vp_io_has_signature(int fd);
+
+#endif
