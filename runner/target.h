@@ -24,6 +24,10 @@ struct vp_target {
 	volatile int *interrupted;
 	int step_offset, total_steps; /* progress numbering across targets */
 	unsigned vcpus;		      /* vmN: N */
+	/* Raw scratch image created by the runner when the plan has io.*
+	 * workloads and VM targets: guests get it as virtio-blk, the host
+	 * target runs io.* on the same file. NULL otherwise. */
+	const char *scratch_image;
 	void *priv;
 };
 

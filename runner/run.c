@@ -1,0 +1,318 @@
+/* Orchestration of a run: folder, writers, targets in order, failed rows
+ * for what a broken target did not measure, host load, final report. */
+#include "runner/run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "probes/pin.h"
+#include "probes/tsc.h"
+#include "reports/report_cli.h"
+#include "reports/results_csv.h"
+#include "runner/host_load.h"
+#include "runner/progress.h"
+#include "runner/scratch_image.h"
+#include "runner/target.h"
+
+static volatile int run_interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	run_interrupted = 1;
+}
+
+struct run_state {
+	const struct vp_plan *plan;
+	FILE *results, *env;
+	struct vp_progress progress;
+	const char *target; /* current target name */
+	int step_offset;
+	unsigned char *seen; /* steps of the current target with rows */
+	size_t rows, failed_rows, write_errors;
+};
+
+static long step_index(const struct vp_plan *p, const char *workload,
+		       int threads, int rep)
+{
+	size_t w, t;
+	for (w = 0; w < p->nworkloads; w++)
+		if (strcmp(p->workloads[w].wl->name, workload) == 0)
+			break;
+	for (t = 0; t < p->nthreads; t++)
+		if ((int)p->threads[t] == threads)
+			break;
+	if (w == p->nworkloads || t == p->nthreads || rep < 1 ||
+	    rep > (int)p->reps)
+		return -1;
+	return (long)((w * p->nthreads + t) * p->reps + (size_t)(rep - 1));
+}
+
+static int run_row(struct vp_emitter *e, const struct vp_row *row)
+{
+	struct run_state *s = e->ctx;
+	long i = step_index(s->plan, row->workload, row->threads, row->rep);
+	if (i >= 0)
+		s->seen[i] = 1;
+	s->rows++;
+	if (row->m->status == VP_STATUS_FAILED)
+		s->failed_rows++;
+	int rc = vp_results_write_row(s->results, row);
+	if (rc && s->write_errors++ == 0)
+		vp_progress_note(&s->progress,
+				 "vpbench: writing results.csv failed: %s",
+				 strerror(-rc));
+	return rc;
+}
+
+static int run_env(struct vp_emitter *e, const char *key, const char *value)
+{
+	struct run_state *s = e->ctx;
+	return vp_env_write_row(s->env, s->target, key, value);
+}
+
+static void run_progress(struct vp_emitter *e, int step, int steps,
+			 const char *label)
+{
+	struct run_state *s = e->ctx;
+	(void)steps;
+	vp_progress_step(&s->progress, s->step_offset + step, label);
+}
+
+/* Steps a target did not deliver become failed rows carrying the reason,
+ * so the gap is visible in results.csv and the report. */
+static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
+			       const struct vp_target_info *ti,
+			       const char *why)
+{
+	const struct vp_plan *p = s->plan;
+	for (size_t w = 0; w < p->nworkloads; w++)
+		for (size_t t = 0; t < p->nthreads; t++)
+			for (unsigned r = 1; r <= p->reps; r++) {
+				long i = step_index(p, p->workloads[w].wl->name,
+						    (int)p->threads[t], (int)r);
+				if (s->seen[i])
+					continue;
+				struct vp_metric m;
+				memset(&m, 0, sizeof(m));
+				snprintf(m.name, sizeof(m.name), "%s",
+					 p->workloads[w].wl->throughput_metric);
+				snprintf(m.unit, sizeof(m.unit), "ops/s");
+				m.status = VP_STATUS_FAILED;
+				snprintf(m.note, sizeof(m.note), "%s", why);
+				struct vp_row row = {ti, p->workloads[w].wl->name,
+						     (int)p->threads[t], (int)r,
+						     &m};
+				run_row(e, &row);
+			}
+}
+
+static int make_dirs(const char *path, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			goto fail;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen,
+		 "cannot create run folder %s: %s (choose another with -o DIR)",
+		 buf, strerror(errno));
+	return -errno;
+}
+
+static int plan_needs_image(const struct vp_plan *p)
+{
+	int vm = 0, io = 0;
+	for (size_t i = 0; i < p->ntargets; i++)
+		vm |= strncmp(p->targets[i], "vm", 2) == 0;
+	for (size_t i = 0; i < p->nworkloads; i++)
+		io |= strncmp(p->workloads[i].wl->name, "io.", 3) == 0;
+	return vm && io;
+}
+
+static FILE *open_new_csv(const char *dir, const char *name, char *path,
+			  size_t pathlen, char *err, size_t errlen)
+{
+	snprintf(path, pathlen, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wx");
+	if (!f)
+		snprintf(err, errlen, "cannot create %s: %s%s", path,
+			 strerror(errno),
+			 errno == EEXIST ? " (the folder holds an earlier run; "
+					   "choose a new one with -o DIR)"
+					 : " (choose another folder with -o DIR)");
+	return f;
+}
+
+static void default_run_dir(struct vp_plan *plan)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (!plan->output[0])
+		snprintf(plan->output, sizeof(plan->output), "results/%s",
+			 stamp);
+	if (!plan->run_id[0])
+		snprintf(plan->run_id, sizeof(plan->run_id), "%s-%ld", stamp,
+			 (long)getpid());
+}
+
+static void run_target(struct run_state *s, struct vp_emitter *e,
+		       struct vp_plan *plan, const char *name,
+		       const char *run_dir, const struct vp_run_options *o,
+		       const char *image)
+{
+	char err[4096] = "";
+	struct vp_target t;
+	size_t steps = vp_plan_steps(plan);
+	memset(s->seen, 0, steps);
+	s->target = name;
+	if (vp_target_init(&t, name, err, sizeof(err))) {
+		vp_progress_note(&s->progress, "vpbench: %s", err);
+		return;
+	}
+	t.plan = plan;
+	t.run_dir = run_dir;
+	t.self_exe = o->self_exe;
+	t.interrupted = &run_interrupted;
+	t.scratch_image = image;
+	t.step_offset = s->step_offset;
+	t.total_steps = s->progress.total;
+	snprintf(t.ti.run_id, sizeof(t.ti.run_id), "%s", plan->run_id);
+	t.ti.host_cpus = (int)vp_cpus_available();
+	snprintf(t.ti.hypervisor, sizeof(t.ti.hypervisor), "unknown");
+	snprintf(t.ti.accel, sizeof(t.ti.accel), "none");
+	int rc = t.ops->prepare(&t, err, sizeof(err));
+	if (rc) {
+		vp_progress_note(&s->progress, "vpbench: target %s: %s", name,
+				 err);
+		char why[512];
+		snprintf(why, sizeof(why), "deploy failed: %s", err);
+		fail_missing_steps(s, e, &t.ti, why);
+		t.ops->teardown(&t);
+		return;
+	}
+	struct vp_host_load *load = NULL;
+	if (plan->host_load) {
+		load = vp_host_load_start(plan->host_load, err, sizeof(err));
+		if (!load)
+			vp_progress_note(&s->progress, "vpbench: %s", err);
+	}
+	rc = t.ops->run_agent(&t, e, err, sizeof(err));
+	vp_host_load_stop(load);
+	if (rc || run_interrupted) {
+		const char *why = rc ? err : "interrupted by signal";
+		if (rc)
+			vp_progress_note(&s->progress,
+					 "vpbench: target %s failed: %s", name,
+					 err);
+		fail_missing_steps(s, e, &t.ti, why);
+	}
+	t.ops->teardown(&t);
+}
+
+int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
+{
+	char err[4096], path[PATH_MAX], image[PATH_MAX] = "";
+	struct run_state s;
+	memset(&s, 0, sizeof(s));
+	s.plan = plan;
+	default_run_dir(plan);
+	const char *dir = plan->output;
+	if (make_dirs(dir, err, sizeof(err))) {
+		fprintf(stderr, "vpbench run: %s\n", err);
+		return 2;
+	}
+	if (!(s.results = open_new_csv(dir, "results.csv", path, sizeof(path),
+				       err, sizeof(err))) ||
+	    !(s.env = open_new_csv(dir, "env.csv", path, sizeof(path), err,
+				   sizeof(err)))) {
+		fprintf(stderr, "vpbench run: %s\n", err);
+		if (s.results)
+			fclose(s.results);
+		return 2;
+	}
+	vp_results_write_header(s.results);
+	vp_env_write_header(s.env);
+	snprintf(path, sizeof(path), "%s/plan.conf", dir);
+	FILE *pf = fopen(path, "w");
+	if (pf) {
+		vp_plan_write(plan, pf);
+		fclose(pf);
+	}
+	size_t steps = vp_plan_steps(plan);
+	s.seen = calloc(steps ? steps : 1, 1);
+	int total = (int)(steps * plan->ntargets);
+	vp_progress_init(&s.progress, total,
+			 plan->duration_s + plan->warmup_s, o->quiet);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	vp_progress_note(&s.progress, "vpbench: run %s -> %s (%zu targets x "
+				      "%zu steps)",
+			 plan->run_id, dir, plan->ntargets, steps);
+	int rc_image = 0;
+	if (plan_needs_image(plan)) {
+		snprintf(image, sizeof(image), "%s/scratch.img", dir);
+		rc_image = vp_scratch_image_create(image, plan->disk_size, err,
+						   sizeof(err));
+		if (rc_image) {
+			vp_progress_note(&s.progress, "vpbench: %s", err);
+			image[0] = 0;
+		}
+	}
+	struct vp_emitter e = {run_row, run_env, run_progress, NULL, &s};
+	for (size_t i = 0; i < plan->ntargets && !run_interrupted; i++) {
+		s.step_offset = (int)(i * steps);
+		run_target(&s, &e, plan, plan->targets[i], dir, o,
+			   image[0] ? image : NULL);
+	}
+	vp_progress_done(&s.progress);
+	if (image[0])
+		unlink(image);
+	fclose(s.results);
+	fclose(s.env);
+	free(s.seen);
+
+	fprintf(stderr, "vpbench: %zu rows written, %zu failed%s\n", s.rows,
+		s.failed_rows, run_interrupted ? " (interrupted)" : "");
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	printf("results: %s\n", path);
+	if (!o->no_report) {
+		char html[PATH_MAX], summary[PATH_MAX];
+		snprintf(html, sizeof(html), "%s/report.html", dir);
+		snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
+		const char *dirs[] = {dir};
+		if (vp_report_build(dirs, 1, html, summary, NULL, err,
+				    sizeof(err)))
+			fprintf(stderr, "vpbench: report not written: %s\n",
+				err);
+		else
+			printf("report: %s\n", html);
+	}
+	fflush(stdout);
+	if (run_interrupted)
+		return 130;
+	return s.failed_rows || s.write_errors || rc_image ? 1 : 0;
+}
