@@ -1,0 +1,63 @@
+/* Spin-time probe: worker binding and the metrics emitted after a run. */
+#include "probes/spin.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "probes/tsc.h"
+#include "workloads/team.h" /* struct vp_worker fields only */
+
+int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
+			   uint64_t *wait_ns, uint64_t *long_waits)
+{
+	double tpn = vp_tsc_ticks_per_ns();
+	p->hist = hist;
+	p->wait_ns = wait_ns;
+	p->long_waits = long_waits;
+	p->ns_per_tick = tpn > 0 ? 1.0 / tpn : 0.0;
+	p->pending_ticks = 0;
+	p->pending = false;
+	return tpn > 0 ? 0 : -ENOTSUP;
+}
+
+int vp_spin_probe_init(struct vp_spin_probe *p, struct vp_worker *w)
+{
+	return vp_spin_probe_init_raw(p, &w->hist, &w->wait_ns, &w->long_waits);
+}
+
+void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
+			  uint64_t long_waits, double measured_ns,
+			  struct vp_metrics *out)
+{
+	static const struct {
+		const char *name;
+		double q;
+	} pct[] = {{"spin_wait_p50_ns", 0.50},
+		   {"spin_wait_p99_ns", 0.99},
+		   {"spin_wait_max_ns", 1.0}};
+	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+		if (h->n)
+			vp_metrics_ok(out, pct[i].name,
+				      vp_log2_hist_quantile(h, pct[i].q), "ns");
+		else
+			vp_metrics_unavailable(out, pct[i].name, "ns",
+					       "no contended acquisition");
+	}
+	/* With no wait at all these are measured zeros, not missing data. */
+	if (measured_ns > 0)
+		vp_metrics_ok(out, "spin_fraction",
+			      (double)wait_ns / measured_ns, "ratio");
+	else
+		vp_metrics_unavailable(out, "spin_fraction", "ratio",
+				       "no measured time");
+	vp_metrics_ok(out, "long_waits", (double)long_waits, "count");
+	vp_metrics_ok(out, "spin_waits", (double)h->n, "count");
+	for (unsigned b = 0; b < VP_HIST_BUCKETS; b++) {
+		if (!h->count[b])
+			continue;
+		char name[VP_METRIC_NAME_MAX];
+		snprintf(name, sizeof(name), "spin_wait_bucket_le_%llu",
+			 (unsigned long long)vp_log2_bucket_upper(b));
+		vp_metrics_ok(out, name, (double)h->count[b], "count");
+	}
+}

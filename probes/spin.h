@@ -1,0 +1,71 @@
+/* Spin-time probe: instrumented lock slow paths record how long each
+ * contended acquisition waited (spinning or blocked), read with the TSC. Only
+ * the slow path is timed (the first attempt failed), so an uncontended
+ * acquisition costs nothing extra. Each wait lands in the worker's log2
+ * histogram (ns), its total wait time and its count of long waits (> 1 ms,
+ * exact). To keep the bookkeeping out of the critical section, acquire only
+ * stamps the end of the wait; the lock's release folds it into the worker. */
+#ifndef VP_SPIN_H
+#define VP_SPIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "probes/log2_hist.h"
+#include "workloads/metrics.h"
+
+struct vp_team;
+struct vp_worker;
+
+#define VP_SPIN_LONG_WAIT_NS 1000000ull /* a "long wait": over 1 ms */
+
+struct vp_spin_probe {
+	struct vp_log2_hist *hist; /* each wait, ns */
+	uint64_t *wait_ns;	   /* sum of waits, ns */
+	uint64_t *long_waits;	   /* waits over 1 ms */
+	double ns_per_tick;	   /* TSC ticks -> ns */
+	uint64_t pending_ticks;	   /* wait of the current acquisition */
+	bool pending;
+};
+
+/* Points the probe at worker w's hist / wait_ns / long_waits. Calibrates the
+ * TSC on first use (about 30 ms, once per process). Returns 0, or -ENOTSUP
+ * when there is no usable TSC. */
+int vp_spin_probe_init(struct vp_spin_probe *p, struct vp_worker *w);
+/* Same, onto explicit storage (tests, callers without a team). */
+int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
+			   uint64_t *wait_ns, uint64_t *long_waits);
+
+/* Called by a lock's acquire after a slow-path wait of `ticks`. */
+static inline void vp_spin_probe_stamp(struct vp_spin_probe *p, uint64_t ticks)
+{
+	p->pending_ticks = ticks;
+	p->pending = true;
+}
+
+/* Called by a lock's release once the lock is free again. */
+static inline void vp_spin_probe_flush(struct vp_spin_probe *p)
+{
+	if (!p->pending)
+		return;
+	p->pending = false;
+	uint64_t ns = (uint64_t)((double)p->pending_ticks * p->ns_per_tick);
+	vp_log2_hist_add(p->hist, ns);
+	*p->wait_ns += ns;
+	if (ns > VP_SPIN_LONG_WAIT_NS)
+		(*p->long_waits)++;
+}
+
+/* Emits the spin metrics of a finished team run: spin_wait_p50_ns,
+ * spin_wait_p99_ns, spin_wait_max_ns, spin_fraction, long_waits, spin_waits
+ * and one spin_wait_bucket_le_<ns> row per non-empty bucket. With
+ * compiled_in false every metric is unavailable with `why`. */
+void vp_spin_metrics(struct vp_team *team, bool compiled_in, const char *why,
+		     struct vp_metrics *out);
+/* The same from already merged figures (testable without a team):
+ * `measured_ns` is the sum of the workers' measured windows. */
+void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
+			  uint64_t long_waits, double measured_ns,
+			  struct vp_metrics *out);
+
+#endif
