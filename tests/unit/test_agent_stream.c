@@ -1,0 +1,129 @@
+/* Agent stream: rows, env, progress and the end marker survive a round
+ * trip (with awkward characters), noise lines are ignored, malformed
+ * records are counted, a stream without X is not finished. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/agent_stream.h"
+
+struct capture {
+	struct vp_metric m[16];
+	char workload[16][64];
+	int threads[16], rep[16], vcpus[16];
+	char hypervisor[16][64], target[16][64];
+	size_t nrows;
+	char env[16][2][128];
+	size_t nenv;
+	int progress_step;
+};
+
+static int cap_row(struct vp_emitter *e, const struct vp_row *row)
+{
+	struct capture *c = e->ctx;
+	size_t i = c->nrows++;
+	c->m[i] = *row->m;
+	snprintf(c->workload[i], 64, "%s", row->workload);
+	snprintf(c->hypervisor[i], 64, "%s", row->ti->hypervisor);
+	snprintf(c->target[i], 64, "%s", row->ti->target);
+	c->threads[i] = row->threads;
+	c->rep[i] = row->rep;
+	c->vcpus[i] = row->ti->vcpus;
+	return 0;
+}
+
+static int cap_env(struct vp_emitter *e, const char *k, const char *v)
+{
+	struct capture *c = e->ctx;
+	snprintf(c->env[c->nenv][0], 128, "%s", k);
+	snprintf(c->env[c->nenv][1], 128, "%s", v);
+	c->nenv++;
+	return 0;
+}
+
+static void cap_progress(struct vp_emitter *e, int step, int steps,
+			 const char *label)
+{
+	struct capture *c = e->ctx;
+	(void)steps;
+	(void)label;
+	c->progress_step = step;
+}
+
+Test(agent_stream, round_trip_with_noise)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct vp_emitter w;
+	vp_stream_emitter_init(&w, f);
+	struct vp_target_info guest = {.run_id = "r1", .target = "vm2",
+				       .target_kind = "vm", .accel = "tcg",
+				       .hypervisor = "TCG", .vcpus = 2,
+				       .host_cpus = 2};
+	struct vp_metric ok = {.name = "ops_per_s", .unit = "ops/s",
+			       .value = 12345.5, .status = VP_STATUS_OK};
+	struct vp_metric na = {.name = "cnt.cycles", .unit = "count",
+			       .status = VP_STATUS_UNAVAILABLE,
+			       .note = "no hardware PMU, \"ENOENT\"\nsecond line"};
+	struct vp_row r1 = {&guest, "lock.tas", 2, 1, &ok};
+	struct vp_row r2 = {&guest, "lock.tas", 2, 1, &na};
+	fputs("[    0.1234] Linux version 6.1\n", f);
+	w.env(&w, "hypervisor", "TCG, emulated");
+	w.progress(&w, 3, 10, "vm2 lock.tas threads=2 rep=1/3");
+	w.row(&w, &r1);
+	fputs("R,garbage\n", f);
+	w.row(&w, &r2);
+	w.finish(&w, 0, "ok");
+	fclose(f);
+
+	struct capture c;
+	memset(&c, 0, sizeof(c));
+	struct vp_emitter out = {cap_row, cap_env, cap_progress, NULL, &c};
+	struct vp_target_info host_view = {.run_id = "r1", .target = "vm2",
+					   .target_kind = "vm", .accel = "tcg",
+					   .host_cpus = 2};
+	struct vp_stream_stats st;
+	memset(&st, 0, sizeof(st));
+	FILE *in = fmemopen(buf, len, "r");
+	vp_stream_collect(in, &host_view, &out, &st);
+	fclose(in);
+	free(buf);
+
+	cr_assert_eq(st.rows, 2);
+	cr_assert_eq(st.bad_lines, 1);
+	cr_assert(st.finished);
+	cr_assert_eq(st.exit_code, 0);
+	cr_assert_eq(c.progress_step, 3);
+	cr_assert_eq(c.nenv, 1);
+	cr_assert_str_eq(c.env[0][1], "TCG, emulated");
+	cr_assert_float_eq(c.m[0].value, 12345.5, 1e-6);
+	cr_assert_eq(c.m[0].status, VP_STATUS_OK);
+	cr_assert_str_eq(c.workload[0], "lock.tas");
+	cr_assert_eq(c.threads[0], 2);
+	cr_assert_eq(c.vcpus[0], 2, "vcpus come from the guest's own probe");
+	cr_assert_str_eq(c.hypervisor[0], "TCG");
+	cr_assert_eq(c.m[1].status, VP_STATUS_UNAVAILABLE);
+	cr_assert_str_eq(c.m[1].note,
+			 "no hardware PMU, \"ENOENT\" second line");
+}
+
+Test(agent_stream, truncated_stream_is_not_finished)
+{
+	const char *text = "E,kernel,6.1\nP,1,4,host cpu.int\nR,1,r,vm1";
+	struct capture c;
+	memset(&c, 0, sizeof(c));
+	struct vp_emitter out = {cap_row, cap_env, cap_progress, NULL, &c};
+	struct vp_target_info ti = {.target = "vm1"};
+	struct vp_stream_stats st;
+	memset(&st, 0, sizeof(st));
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	vp_stream_collect(in, &ti, &out, &st);
+	fclose(in);
+	cr_assert_not(st.finished);
+	cr_assert_eq(st.rows, 0);
+	cr_assert_eq(st.bad_lines, 1);
+	cr_assert_eq(st.last_step, 1);
+	cr_assert_str_eq(st.last_progress, "host cpu.int");
+}
