@@ -25,8 +25,10 @@ static inline unsigned vp_log2_bucket(uint64_t v)
 {
 	if (v <= 1)
 		return 0;
-	/* ceil(log2(v)) */
-	return 64u - (unsigned)__builtin_clzll(v - 1);
+	/* ceil(log2(v)); values above 2^63 share the last bucket, whose
+	 * upper bound is UINT64_MAX (there is no bucket 64). */
+	unsigned b = 64u - (unsigned)__builtin_clzll(v - 1);
+	return b < VP_HIST_BUCKETS ? b : VP_HIST_BUCKETS - 1;
 }
 
 static inline void vp_log2_hist_add(struct vp_log2_hist *h, uint64_t v)
