@@ -11,6 +11,7 @@
 struct vp_procstat {
 	unsigned long long user, nice, system, idle, iowait, irq, softirq,
 	    steal, guest, guest_nice;
+	int fields; /* numbers on the line: older kernels lack steal (< 8) */
 	int valid;
 	char why[128]; /* reason when !valid */
 };
@@ -24,7 +25,7 @@ struct vp_sysstat_snapshot {
  * -EINVAL. Exposed for tests with saved samples. */
 int vp_procstat_parse(const char *text, struct vp_procstat *out);
 void vp_sysstat_take(struct vp_sysstat_snapshot *s);
-/* Appends user_pct, system_pct, steal_pct, irq_pct, ctx_switches,
+/* Appends user_pct, system_pct, steal_pct, irq_pct, idle_pct, ctx_switches,
  * ctx_switches_vol, ctx_switches_invol to out (unavailable with reason when
  * /proc/stat could not be read). */
 void vp_sysstat_metrics(const struct vp_sysstat_snapshot *before,
