@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Fidelity benchmark of vpbench's io.randread against fio: does the suite
+# measure what the reference tool measures? Both run 4 KiB O_DIRECT random
+# reads, one I/O in flight per thread (fio ioengine=psync), on the same
+# file, block size, working set and duration, with 1 and 2 threads. Runs are
+# interleaved (vpbench, fio, vpbench, fio, ...) so drift of the machine hits
+# both alike; the medians of ROUNDS runs are compared. Target: vpbench IOPS
+# within TOLERANCE (10%) of fio's, for every thread count.
+#
+# The scratch file is created by vpbench itself (-O keep=1), so it carries
+# the vpbench signature in its first 4 KiB and later vpbench runs reuse it
+# under the io.* safety rule; fio reads the same working set after that
+# block (offset=4096).
+#
+# Usage: ci/bench-io-fidelity.sh [BUILD_DIR]
+# Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
+#   ROUNDS (3), DURATION (2 s), THREADS ("1 2"), SIZE (256M), BS (4k),
+#   TOLERANCE (0.10), SCRATCH_DIR (/var/tmp; must be disk-backed),
+#   KEEP_WORKDIR (1: keep the raw outputs).
+# Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error, 77 fio missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+VPBENCH=${VPBENCH:-$build/vpbench}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-2}
+THREADS=${THREADS:-"1 2"}
+SIZE=${SIZE:-256M}
+BS=${BS:-4k}
+TOLERANCE=${TOLERANCE:-0.10}
+SCRATCH_DIR=${SCRATCH_DIR:-/var/tmp}
+# vpbench's warm-up, mirrored by fio's ramp_time so both measure alike.
+WARMUP=${WARMUP:-0.5}
+
+die() { echo "bench-io-fidelity: $*" >&2; exit 2; }
+[[ -x $VPBENCH ]] || die "vpbench binary not found at $VPBENCH (build first or set VPBENCH)"
+command -v fio >/dev/null || { echo "SKIP: fio not installed (apt-get install fio)"; exit 77; }
+command -v python3 >/dev/null || die "python3 is needed to parse results"
+
+work=$(mktemp -d "$SCRATCH_DIR/vpbench-iofid.XXXXXX")
+cleanup() {
+	if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then
+		rm -f "$work/scratch"
+		echo "raw outputs kept in $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+file=$work/scratch
+
+# Size in bytes for fio (vpbench parses suffixes itself; 1024-based both).
+size_bytes=$(python3 -c '
+import sys
+s = sys.argv[1]; m = {"k": 10, "m": 20, "g": 30, "t": 40}
+print(int(s[:-1]) << m[s[-1].lower()] if s[-1].lower() in m else int(s))' "$SIZE")
+# fio takes times in whole units: pass milliseconds.
+ms() { python3 -c 'import sys; print(round(float(sys.argv[1]) * 1000))' "$1"; }
+dur_ms=$(ms "$DURATION")
+warm_ms=$(ms "$WARMUP")
+
+echo "== creating the scratch file with vpbench: $file ($SIZE)"
+"$VPBENCH" run -t host -w io.randread -j 1 -r 1 -d 0.1 --counters none \
+	-O path="$file" -O size="$SIZE" -O bs="$BS" -O keep=1 \
+	-o "$work/create" >"$work/create.log" 2>&1 ||
+	{ cat "$work/create.log" >&2; die "vpbench could not create $file"; }
+[[ -f $file ]] || die "vpbench did not keep $file (-O keep=1)"
+
+# vpbench_iops THREADS OUTDIR: one measured rep, prints total IOPS.
+vpbench_iops() {
+	local j=$1 out=$2
+	"$VPBENCH" run -t host -w io.randread -j "$j" -r 1 -d "$DURATION" \
+		--warmup "$WARMUP" --counters none \
+		-O path="$file" -O size="$SIZE" -O bs="$BS" -o "$out" \
+		>"$out.log" 2>&1 || { cat "$out.log" >&2; die "vpbench run failed"; }
+	python3 - "$out/results.csv" "$j" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline=''))
+        if r["workload"] == "io.randread" and r["threads"] == sys.argv[2]
+        and r["metric"] == "iops"]
+if len(rows) != 1 or rows[0]["status"] != "ok":
+    sys.exit("no ok iops row in %s: %s" % (sys.argv[1], rows))
+print(rows[0]["value"])
+PY
+}
+
+# fio_iops THREADS OUT: same pattern with fio, prints total IOPS.
+fio_iops() {
+	local j=$1 out=$2
+	fio --name=randread --filename="$file" --ioengine=psync --direct=1 \
+		--rw=randread --bs="$BS" --offset=4096 --size="$size_bytes" \
+		--norandommap --randrepeat=0 --numjobs="$j" --group_reporting \
+		--time_based --runtime="${dur_ms}ms" --ramp_time="${warm_ms}ms" \
+		--output-format=json --output="$out.json" >"$out.log" 2>&1 ||
+		{ cat "$out.log" >&2; die "fio failed"; }
+	python3 - "$out.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(j["read"]["iops"] for j in d["jobs"]))
+PY
+}
+
+echo "== io.randread bs=$BS size=$SIZE, $ROUNDS interleaved rounds of ${DURATION}s"
+echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O path=FILE -O size=$SIZE -O bs=$BS"
+echo "   fio:     fio --ioengine=psync --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+declare -A vp fio_v
+for round in $(seq 1 "$ROUNDS"); do
+	for j in $THREADS; do
+		v=$(vpbench_iops "$j" "$work/vp-$j-$round")
+		f=$(fio_iops "$j" "$work/fio-$j-$round")
+		vp[$j]+="$v "
+		fio_v[$j]+="$f "
+		printf '   round %d threads %d: vpbench %.0f  fio %.0f IOPS\n' "$round" "$j" "$v" "$f"
+	done
+done
+
+status=0
+echo "== medians"
+printf '%-8s %12s %12s %8s  %s\n' threads vpbench_iops fio_iops ratio verdict
+for j in $THREADS; do
+	line=$(python3 - "$TOLERANCE" "${vp[$j]}" "${fio_v[$j]}" <<'PY'
+import statistics, sys
+tol = float(sys.argv[1])
+v = statistics.median(map(float, sys.argv[2].split()))
+f = statistics.median(map(float, sys.argv[3].split()))
+r = v / f if f > 0 else float("nan")
+ok = f > 0 and abs(r - 1) <= tol
+print("%.0f %.0f %.3f %s" % (v, f, r, "PASS" if ok else "FAIL"))
+PY
+)
+	read -r v f r verdict <<<"$line"
+	printf '%-8s %12s %12s %8s  %s\n' "$j" "$v" "$f" "$r" "$verdict"
+	[[ $verdict == PASS ]] || status=1
+done
+echo "target: vpbench within $(python3 -c "print(round(float('$TOLERANCE')*100))")% of fio"
+exit $status
