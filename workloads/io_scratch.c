@@ -341,9 +341,10 @@ static int set_direct(const char *wl, struct vp_io_target *t, char *err,
 	static const char hint[] =
 	    "pass -O path=/var/tmp/vpbench.scratch on a disk-backed "
 	    "filesystem, or -O direct=0";
-	if (!t->is_dev && on_memory_fs(t->fd)) {
+	if (!t->is_blk && on_memory_fs(t->fd)) {
 		/* Newer kernels accept O_DIRECT on tmpfs, but it would time
-		 * memory copies while claiming device I/O. */
+		 * memory copies while claiming device I/O. (Block device
+		 * nodes live on devtmpfs: their fstatfs says nothing.) */
 		snprintf(err, errlen,
 			 "%s: %s is on a memory filesystem (tmpfs/ramfs): "
 			 "O_DIRECT would not reach a disk: %s",

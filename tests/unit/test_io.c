@@ -261,6 +261,28 @@ Test(io_safety, memory_fs_refused_with_direct)
 	cr_assert_not(exists(o.path));
 }
 
+Test(io_safety, scratch_image_on_memory_fs_refused_but_kept)
+{
+	if (!is_memory_fs("/dev/shm"))
+		cr_skip_test("/dev/shm is not a tmpfs here");
+	char img[128];
+	struct vp_io_opts o = default_opts();
+	struct vp_io_target t;
+	snprintf(img, sizeof(img), "/dev/shm/vpbench-test-img.%d",
+		 (int)getpid());
+	int fd = open(img, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	int rc = vp_io_target_open("io.randread", &o, NULL, img, &t, errbuf,
+				   sizeof(errbuf));
+	bool still_there = exists(img);
+	unlink(img);
+	cr_assert_eq(rc, -EINVAL, "%s", errbuf);
+	cr_assert(strstr(errbuf, "-O direct=0"), "%s", errbuf);
+	cr_assert(still_there, "a scratch device is never removed");
+}
+
 Test(io_safety, default_scratch_dir_on_memory_fs_refused)
 {
 	if (!is_memory_fs("/dev/shm"))
