@@ -34,14 +34,14 @@ struct cpu_opts {
 static const struct vp_option cpu_int_options[] = {
     {"batch", VP_OPT_INT, offsetof(struct cpu_opts, batch), "64", 1, 1 << 20,
      NULL,
-     "ops between two polls of the phase (one op is about 60 ns here); "
+     "ops between two polls of the phase (one op is about 85 ns here); "
      "does not change the work per op"},
     VP_OPT_END};
 
 static const struct vp_option cpu_fp_options[] = {
-    {"batch", VP_OPT_INT, offsetof(struct cpu_opts, batch), "16", 1, 1 << 20,
+    {"batch", VP_OPT_INT, offsetof(struct cpu_opts, batch), "32", 1, 1 << 20,
      NULL,
-     "ops between two polls of the phase (one op is about 250 ns here); "
+     "ops between two polls of the phase (one op is about 100 ns here); "
      "does not change the work per op"},
     VP_OPT_END};
 
