@@ -22,7 +22,13 @@ int vp_pin_current_thread(enum vp_pin_mode mode, unsigned index, unsigned count,
 /* Pins an arbitrary thread/process id (a QEMU vCPU thread) to OS PU `pu`. */
 int vp_pin_tid(int tid, unsigned pu, char *err, size_t errlen);
 
-/* Number of PUs this process may run on (affinity mask), >= 1. */
+/* Number of PUs this process may run on (affinity mask), >= 1. The mask
+ * is the one the process started with, so pinned threads do not shrink it. */
 unsigned vp_cpus_available(void);
+
+/* Gives the calling thread back the process's starting affinity mask (for a
+ * thread that was pinned and is reused, e.g. an OpenMP master thread).
+ * Returns 0 or -errno. */
+int vp_pin_reset_current_thread(void);
 
 #endif
