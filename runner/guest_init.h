@@ -1,0 +1,45 @@
+/* PID 1 of the embedded guest: vpbench itself, started by the kernel as
+ * /init from the initramfs the vm target builds. It mounts /proc, /sys and
+ * /dev, loads the kernel modules shipped in the initramfs, runs the agent
+ * with the plan file and the parameters from the kernel command line
+ * (vpbench.*), sends the agent stream over a serial port of its own
+ * (/dev/ttyS1, the kernel console stays on ttyS0) and powers the guest off.
+ * It never returns. */
+#ifndef VP_GUEST_INIT_H
+#define VP_GUEST_INIT_H
+
+#include <stddef.h>
+
+/* Kernel command line parameters the vm target passes (all optional):
+ *   vpbench.target=NAME vpbench.accel=tcg|kvm vpbench.host_cpus=N
+ *   vpbench.run_id=ID vpbench.disk=1 (scratch disk on /dev/vda)
+ *   vpbench.chan=/dev/ttyS1
+ *   vpbench.fault=hang|panic|stall  TEST HOOK ONLY: set by the runner from
+ *     the environment variable VPBENCH_GUEST_FAULT so the fault tests can
+ *     make a guest hang before the agent starts (boot timeout), panic, or
+ *     stop the agent after vpbench.stall_s seconds (run timeout). */
+struct vp_guest_params {
+	char target[128];
+	char accel[16];
+	char host_cpus[16];
+	char run_id[64];
+	char chan[64];
+	char fault[16];
+	double stall_s;
+	int disk;
+	int boot_floor; /* vpbench.floor=1: power off at once (boot bench) */
+};
+
+/* Parses a kernel command line into params (defaults for the rest). */
+void vp_guest_params_parse(const char *cmdline, struct vp_guest_params *p);
+
+/* Records that guest init writes on the agent channel in addition to the
+ * agent stream (the host reads them, the stream parser ignores the tag):
+ *   V,init,<uptime seconds when init started>
+ *   V,warn,<message>
+ *   V,agent-exit,<status text> */
+#define VP_GUEST_TAG "V,"
+
+int vp_guest_init_main(int argc, char **argv);
+
+#endif

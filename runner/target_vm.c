@@ -1,0 +1,609 @@
+/* The vmN target: boots a QEMU guest with N vCPUs around this very binary
+ * (kernel + an initramfs built here, no disk image, no network), streams the
+ * agent's records back from the guest's second serial port, and turns
+ * boot timeouts, run timeouts, panics and early exits into an error with
+ * the console tail, after killing QEMU. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "probes/pin.h"
+#include "runner/agent_stream.h"
+#include "runner/child.h"
+#include "runner/guest_init.h"
+#include "runner/guest_kernel.h"
+#include "runner/initramfs.h"
+#include "runner/qemu.h"
+#include "runner/target.h"
+
+#define VM_MEM_MB	  512
+#define VM_MAX_VCPUS	  64
+#define VM_INITRAMFS_NAME "guest-initramfs.cpio"
+
+struct vm_state {
+	char qemu[PATH_MAX];
+	char qemu_version[128];
+	struct vp_guest_kernel k;
+	bool kvm;
+	char kvm_why[256];
+	char initrd[PATH_MAX];
+	char console[PATH_MAX];
+	char qemu_log[PATH_MAX];
+	char sockdir[PATH_MAX];
+	char qmp[PATH_MAX];
+	const char *disk_cache, *disk_aio;
+	char fault[16];
+	pid_t pid;
+};
+
+static const char *const vm_modules[] = {"virtio_pci", "virtio_blk"};
+
+/* The plan file text the guest agent loads. */
+static char *plan_text(const struct vp_plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (vp_plan_write(p, f) != 0) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* One initramfs per run folder: the plan is the same for every vmN. */
+static int ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
+			    size_t errlen)
+{
+	struct vp_initramfs_spec spec = {0};
+	uint64_t bytes = 0;
+	char *plan;
+	int rc;
+
+	snprintf(s->initrd, sizeof(s->initrd), "%s/%s", t->run_dir,
+		 VM_INITRAMFS_NAME);
+	if (access(s->initrd, R_OK) == 0)
+		return 0;
+	plan = plan_text(t->plan);
+	if (!plan) {
+		snprintf(err, errlen, "cannot serialise the plan");
+		return -ENOMEM;
+	}
+	spec.exe = t->self_exe;
+	spec.moddir = s->k.modules[0] ? s->k.modules : NULL;
+	spec.modules = vm_modules;
+	spec.nmodules = sizeof(vm_modules) / sizeof(vm_modules[0]);
+	spec.plan_text = plan;
+	rc = vp_initramfs_build(&spec, s->initrd, &bytes, err, errlen);
+	free(plan);
+	return rc;
+}
+
+static void pick_disk_mode(struct vp_target *t, struct vm_state *s)
+{
+	int fd;
+
+	/* cache=none makes QEMU open the image with O_DIRECT, like the host
+	 * target's io.*; some file systems (tmpfs) refuse it. */
+	s->disk_cache = "none";
+	s->disk_aio = "native";
+	fd = open(t->scratch_image, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0 && errno == EINVAL) {
+		s->disk_cache = "writeback";
+		s->disk_aio = "threads";
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
+{
+	struct vm_state *s = calloc(1, sizeof(*s));
+	const char *qemu = getenv("VPBENCH_QEMU");
+	const char *fault = getenv("VPBENCH_GUEST_FAULT");
+	const char *fault_target = getenv("VPBENCH_GUEST_FAULT_TARGET");
+	bool kvm_ok;
+	int rc;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	t->priv = s;
+	s->pid = -1;
+	snprintf(t->ti.target_kind, sizeof(t->ti.target_kind), "vm");
+	if (t->vcpus < 1 || t->vcpus > VM_MAX_VCPUS) {
+		snprintf(err, errlen, "vCPU count %u outside 1 .. %d", t->vcpus,
+			 VM_MAX_VCPUS);
+		return -EINVAL;
+	}
+	if (vp_which(qemu && *qemu ? qemu : VP_QEMU_BINARY, s->qemu,
+		     sizeof(s->qemu)) != 0) {
+		snprintf(err, errlen, "%s not found in PATH (%s)",
+			 qemu && *qemu ? qemu : VP_QEMU_BINARY,
+			 VP_QEMU_INSTALL_HINT);
+		return -ENOENT;
+	}
+	kvm_ok = vp_kvm_usable(s->kvm_why, sizeof(s->kvm_why));
+	rc = vp_qemu_accel_choose(t->plan->accel, kvm_ok, s->kvm_why, &s->kvm,
+				  err, errlen);
+	if (rc)
+		return rc;
+	snprintf(t->ti.accel, sizeof(t->ti.accel), "%s",
+		 s->kvm ? "kvm" : "tcg");
+	rc = vp_guest_kernel_find(t->plan->kernel, t->plan->modules, &s->k, err,
+				  errlen);
+	if (rc)
+		return rc;
+	if (t->scratch_image && !s->k.modules[0]) {
+		snprintf(err, errlen,
+			 "no module tree for guest kernel %s (%s): the guest "
+			 "needs virtio_pci and virtio_blk for its scratch "
+			 "disk; pass --modules DIR",
+			 s->k.kernel, s->k.version[0] ? s->k.version : "?");
+		return -ENOENT;
+	}
+	rc = vp_qemu_version(s->qemu, s->qemu_version, sizeof(s->qemu_version),
+			     err, errlen);
+	if (rc)
+		return rc;
+	rc = ensure_initramfs(t, s, err, errlen);
+	if (rc)
+		return rc;
+	if (t->scratch_image)
+		pick_disk_mode(t, s);
+	snprintf(s->console, sizeof(s->console), "%s/console-%s.log",
+		 t->run_dir, t->name);
+	snprintf(s->qemu_log, sizeof(s->qemu_log), "%s/qemu-%s.log", t->run_dir,
+		 t->name);
+	if (fault && *fault &&
+	    (!fault_target || !*fault_target ||
+	     strcmp(fault_target, t->name) == 0))
+		snprintf(s->fault, sizeof(s->fault), "%s", fault);
+	return 0;
+}
+
+/* Last lines of a log, joined with " | ", control characters dropped. */
+static void log_tail(const char *path, int lines, char *out, size_t len)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t size;
+	ssize_t n;
+	int seen = 0;
+	char *start;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	n = pread(fd, buf, sizeof(buf) - 1,
+		  size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1
+						: 0);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\r')
+			buf[i] = '\n';
+	/* Walk back over `lines` non-empty lines. */
+	start = buf + n;
+	while (start > buf && seen < lines) {
+		char *e = start;
+
+		while (e > buf && e[-1] == '\n')
+			e--;
+		start = e;
+		while (start > buf && start[-1] != '\n')
+			start--;
+		if (start < e)
+			seen++;
+	}
+	for (char *p = start; *p && o + 4 < len; p++) {
+		if (*p == '\n') {
+			if (o && p[1] && p[1] != '\n') {
+				memcpy(out + o, " | ", 3);
+				o += 3;
+			}
+			continue;
+		}
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			continue;
+		out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+static bool log_has(const char *path, const char *needle, char *line,
+		    size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char buf[1024];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(buf, sizeof(buf), f))
+		if (strstr(buf, needle)) {
+			buf[strcspn(buf, "\r\n")] = '\0';
+			snprintf(line, len, "%s", buf);
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
+		    ...)
+{
+	char buf[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	out->env(out, key, buf);
+}
+
+/* Pins vCPU i to allowed host CPU i mod n; describes the placement. */
+static void pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
+		      size_t len)
+{
+	int tids[VM_MAX_VCPUS] = {0};
+	int cpus[1024];
+	cpu_set_t set;
+	size_t ncpus = 0, o = 0;
+	char err[256];
+	int n;
+
+	snprintf(desc, len, "none");
+	if (!t->plan->vcpu_pin)
+		return;
+	n = vp_qmp_vcpu_threads(s->qmp, tids, VM_MAX_VCPUS, 10, err,
+				sizeof(err));
+	if (n < 0) {
+		snprintf(desc, len, "failed: %s", err);
+		return;
+	}
+	CPU_ZERO(&set);
+	sched_getaffinity(0, sizeof(set), &set);
+	for (int c = 0; c < CPU_SETSIZE && ncpus < 1024; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[ncpus++] = c;
+	if (!ncpus) {
+		snprintf(desc, len, "failed: empty affinity mask");
+		return;
+	}
+	for (int i = 0; i < n && o + 48 < len; i++) {
+		unsigned pu = (unsigned)cpus[(size_t)i % ncpus];
+		int rc = vp_pin_tid(tids[i], pu, err, sizeof(err));
+
+		o += (size_t)snprintf(desc + o, len - o, "%svcpu%d->cpu%u%s",
+				      i ? " " : "", i, pu,
+				      rc ? " (failed)" : "");
+	}
+}
+
+static double run_timeout(const struct vp_plan *p, bool kvm)
+{
+	if (p->run_timeout_s > 0)
+		return p->run_timeout_s;
+	/* TCG guests are slow at everything around the measured windows
+	 * (setup, scratch files, probes); give them a generous margin. */
+	return vp_plan_measure_seconds(p) * (kvm ? 2.0 : 3.0) +
+	       (double)vp_plan_steps(p) * (kvm ? 0.5 : 2.0) + 60.0;
+}
+
+static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
+			 size_t len)
+{
+	int o = snprintf(buf, len,
+			 "console=ttyS0 quiet panic=-1 rdinit=/init "
+			 "vpbench.target=%s vpbench.accel=%s "
+			 "vpbench.host_cpus=%d vpbench.chan=/dev/ttyS1",
+			 t->name, t->ti.accel, t->ti.host_cpus);
+
+	if (t->scratch_image)
+		o += snprintf(buf + o, len - (size_t)o, " vpbench.disk=1");
+	if (s->fault[0])
+		snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
+			 s->fault);
+}
+
+static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
+		      struct vp_emitter *out, char *err, size_t errlen)
+{
+	struct vp_strlist argv = {0};
+	struct vp_qemu_cfg c = {0};
+	char append[1024], cmdline[8192];
+	int pipefd[2] = {-1, -1}, logfd = -1, rc;
+	size_t o = 0;
+
+	snprintf(s->sockdir, sizeof(s->sockdir), "/tmp/vpbench-qmp.XXXXXX");
+	if (!mkdtemp(s->sockdir)) {
+		rc = -errno;
+		snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
+		s->sockdir[0] = '\0';
+		return rc;
+	}
+	snprintf(s->qmp, sizeof(s->qmp), "%s/qmp.sock", s->sockdir);
+	build_append(t, s, append, sizeof(append));
+	c.qemu = s->qemu;
+	c.kernel = s->k.kernel;
+	c.initrd = s->initrd;
+	c.append = append;
+	c.vcpus = t->vcpus;
+	c.mem_mb = VM_MEM_MB;
+	c.kvm = s->kvm;
+	c.console_log = s->console;
+	c.qmp_sock = s->qmp;
+	c.disk = t->scratch_image;
+	c.disk_cache = s->disk_cache;
+	c.disk_aio = s->disk_aio;
+	c.bios = getenv("VPBENCH_QEMU_BIOS");
+	if (c.bios && !*c.bios)
+		c.bios = NULL;
+	rc = vp_qemu_build_argv(&c, &argv);
+	if (rc || vp_strlist_add(&argv, "") != 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* The list becomes a NULL-terminated argv. */
+	free(argv.v[argv.n - 1]);
+	argv.v[--argv.n] = NULL;
+	for (size_t i = 0; i < argv.n && o + 2 < sizeof(cmdline); i++)
+		o += (size_t)snprintf(cmdline + o, sizeof(cmdline) - o, "%s%s",
+				      i ? " " : "", argv.v[i]);
+	logfd =
+	    open(s->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot create %s: %s%s", s->qemu_log,
+			 strerror(errno),
+			 errno == ENOSPC ? " (disk full)" : "");
+		goto out;
+	}
+	s->pid = vp_child_spawn(argv.v, -1, pipefd[1], logfd, err, errlen);
+	if (s->pid < 0) {
+		rc = (int)s->pid;
+		s->pid = -1;
+		goto out;
+	}
+	*rfd = pipefd[0];
+	pipefd[0] = -1;
+	env_fmt(out, "accel", "%s", t->ti.accel);
+	if (!s->kvm)
+		env_fmt(out, "accel_note",
+			"TCG emulation (%s): figures do not represent "
+			"hardware virtualization overhead%s",
+			s->kvm_why,
+			t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no "
+					"real atomics"
+				      : "");
+	env_fmt(out, "qemu_version", "%s", s->qemu_version);
+	env_fmt(out, "guest_kernel", "%s (%s, from %s)",
+		s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
+		s->k.source);
+	env_fmt(out, "vcpus", "%u", t->vcpus);
+	env_fmt(out, "overcommit_ratio", "%.2f",
+		(double)t->vcpus / (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+	env_fmt(out, "runnable_per_core", "%.2f",
+		(double)(t->vcpus + t->plan->host_load) /
+		    (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+	env_fmt(out, "host_load", "%u", t->plan->host_load);
+	if (t->scratch_image)
+		env_fmt(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
+			t->scratch_image, s->disk_cache, s->disk_aio);
+	env_fmt(out, "qemu_cmdline", "%s", cmdline);
+	rc = 0;
+out:
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (logfd >= 0)
+		close(logfd);
+	vp_strlist_free(&argv);
+	return rc;
+}
+
+/* Handles one line of the channel: guest-init records, else the agent
+ * stream. Returns 1 when it was an agent record. */
+static int handle_line(struct vp_target *t, const char *line,
+		       struct vp_emitter *out, struct vp_stream_stats *st,
+		       char *agent_exit, size_t aelen, double *init_uptime)
+{
+	if (strncmp(line, VP_GUEST_TAG, strlen(VP_GUEST_TAG)) == 0) {
+		const char *rest = line + strlen(VP_GUEST_TAG);
+
+		if (strncmp(rest, "init,", 5) == 0)
+			*init_uptime = atof(rest + 5);
+		else if (strncmp(rest, "agent-exit,", 11) == 0)
+			snprintf(agent_exit, aelen, "%s", rest + 11);
+		else if (strncmp(rest, "warn,", 5) == 0)
+			out->env(out, "guest_warning", rest + 5);
+		return 0;
+	}
+	return vp_stream_feed_line(line, &t->ti, out, st);
+}
+
+static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
+			size_t errlen)
+{
+	struct vm_state *s = t->priv;
+	struct vp_stream_stats st;
+	char *buf = NULL, agent_exit[160] = "", pinning[1024];
+	char reason[512] = "", tail[1024];
+	size_t len = 0, cap = 0;
+	double t0, first = 0, done = 0, init_uptime = -1;
+	double tmo_run = run_timeout(t->plan, s->kvm);
+	double tmo_boot =
+	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
+	int rfd = -1, status = 0, rc, exited = 0;
+	bool eof = false;
+
+	memset(&st, 0, sizeof(st));
+	t0 = vp_child_now();
+	rc = spawn_qemu(t, s, &rfd, out, err, errlen);
+	if (rc)
+		return rc;
+	pin_vcpus(t, s, pinning, sizeof(pinning));
+	out->env(out, "vcpu_pinning", pinning);
+	while (!eof) {
+		struct pollfd pfd = {.fd = rfd, .events = POLLIN};
+		double now;
+
+		if (poll(&pfd, 1, 100) > 0) {
+			ssize_t n;
+
+			if (cap - len < 65536) {
+				char *nb = realloc(buf, cap + 131072);
+
+				if (!nb) {
+					snprintf(reason, sizeof(reason),
+						 "out of memory");
+					break;
+				}
+				buf = nb;
+				cap += 131072;
+			}
+			n = read(rfd, buf + len, cap - len - 1);
+			if (n <= 0) {
+				eof = n == 0 || errno != EINTR;
+			} else {
+				char *p = buf, *nl;
+
+				len += (size_t)n;
+				buf[len] = '\0';
+				while ((nl = memchr(p, '\n',
+						    len - (size_t)(p - buf)))) {
+					*nl = '\0';
+					if (handle_line(t, p, out, &st,
+							agent_exit,
+							sizeof(agent_exit),
+							&init_uptime) == 1 &&
+					    first == 0) {
+						first = vp_child_now();
+						env_fmt(out, "boot_s", "%.3f",
+							first - t0);
+						if (init_uptime >= 0)
+							env_fmt(out,
+								"guest_init_"
+								"uptime_s",
+								"%.3f",
+								init_uptime);
+					}
+					p = nl + 1;
+				}
+				len -= (size_t)(p - buf);
+				memmove(buf, p, len);
+			}
+		}
+		now = vp_child_now();
+		if (st.finished && done == 0)
+			done = now;
+		if (t->interrupted && *t->interrupted) {
+			snprintf(reason, sizeof(reason), "interrupted");
+			break;
+		}
+		if (!first && now - t0 > tmo_boot) {
+			snprintf(reason, sizeof(reason),
+				 "boot timeout: no record from the guest "
+				 "agent within %.0f s (--boot-timeout)",
+				 tmo_boot);
+			break;
+		}
+		if (first && !st.finished && now - first > tmo_run) {
+			snprintf(reason, sizeof(reason),
+				 "run timeout: the guest agent did not finish "
+				 "within %.0f s (--run-timeout); last step: %s",
+				 tmo_run,
+				 st.last_progress[0] ? st.last_progress
+						     : "none");
+			break;
+		}
+		/* The guest powers off after X; do not wait forever if its
+		 * power-off hangs. */
+		if (done && now - done > 15)
+			break;
+	}
+	if (s->pid > 0) {
+		rc = vp_child_wait(s->pid, eof ? 5 : 0, &status);
+		if (rc == 1)
+			exited = 1;
+		else
+			status = vp_child_stop(s->pid, 2);
+		s->pid = -1;
+	}
+	close(rfd);
+	free(buf);
+	if (st.finished)
+		return 0;
+	if (!reason[0]) {
+		char line[512];
+
+		if (log_has(s->console, "Kernel panic", line, sizeof(line)))
+			snprintf(reason, sizeof(reason), "guest panic: %s",
+				 line);
+		else if (exited && WIFEXITED(status) && WEXITSTATUS(status))
+			snprintf(reason, sizeof(reason),
+				 "QEMU exited with status %d before the "
+				 "agent finished",
+				 WEXITSTATUS(status));
+		else
+			snprintf(reason, sizeof(reason),
+				 "guest stopped before the agent finished%s%s",
+				 agent_exit[0] ? ": agent " : "", agent_exit);
+	}
+	log_tail(s->console, 4, tail, sizeof(tail));
+	if (!tail[0] || strstr(reason, "QEMU exited"))
+		log_tail(s->qemu_log, 3, tail, sizeof(tail));
+	snprintf(err, errlen, "%s; console tail: %s", reason,
+		 tail[0] ? tail : "(empty)");
+	return strstr(reason, "timeout")	    ? -ETIMEDOUT
+	       : strcmp(reason, "interrupted") == 0 ? -EINTR
+						    : -EIO;
+}
+
+static void vm_teardown(struct vp_target *t)
+{
+	struct vm_state *s = t->priv;
+
+	if (!s)
+		return;
+	if (s->pid > 0)
+		vp_child_stop(s->pid, 2);
+	if (s->sockdir[0]) {
+		unlink(s->qmp);
+		rmdir(s->sockdir);
+	}
+	free(s);
+	t->priv = NULL;
+}
+
+const struct vp_target_ops vp_target_vm_ops = {
+    .kind = "vm",
+    .prepare = vm_prepare,
+    .run_agent = vm_run_agent,
+    .teardown = vm_teardown,
+};
