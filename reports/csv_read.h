@@ -1,0 +1,53 @@
+/* Reader of a run folder's results.csv and env.csv (libcsv, strict mode),
+ * validating every row against the contract in reports/results_csv.h.
+ * Errors name the file, the line and what was expected; a truncated last
+ * row (an interrupted run) is skipped with a warning and the rest is used. */
+#ifndef VP_CSV_READ_H
+#define VP_CSV_READ_H
+
+#include <stddef.h>
+
+#include "workloads/metrics.h"
+
+struct vp_result {
+	char *run_id, *target, *target_kind, *accel, *hypervisor;
+	int vcpus, host_cpus;
+	char *workload;
+	int threads, rep;
+	char *metric;
+	double value; /* NAN unless status is ok */
+	char *unit;
+	enum vp_status status;
+	char *note;
+	long line; /* in results.csv */
+};
+
+struct vp_env_entry {
+	char *target, *key, *value;
+};
+
+struct vp_run {
+	char *dir;   /* the folder as given */
+	char *label; /* short name for merged reports (folder base name) */
+	struct vp_result *rows;
+	size_t nrows, caprows;
+	struct vp_env_entry *env;
+	size_t nenv, capenv;
+	char **warnings; /* "results.csv line 9: ..." */
+	size_t nwarn, capwarn;
+};
+
+/* Loads dir/results.csv (required, at least one row) and dir/env.csv
+ * (optional: a warning when absent). dir may also name a results.csv file.
+ * Returns 0; -ENOENT (missing file), -EINVAL (malformed: err says file, line
+ * and what was expected) or -ENOMEM. run is always safe to vp_run_free. */
+int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen);
+void vp_run_free(struct vp_run *run);
+/* env.csv value for target/key, or NULL. */
+const char *vp_run_env(const struct vp_run *run, const char *target,
+		       const char *key);
+/* Adds a printf-formatted warning to run (used by later stages too). */
+void vp_run_warn(struct vp_run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,75 @@
+/* Cells of one or several run folders: every target x workload x threads x
+ * metric with its ok values (unavailable and failed rows counted with their
+ * reason, never averaged in), descriptive statistics, the ratio to the
+ * baseline target with a CI, and scaling efficiency. Written as summary.csv
+ * and used by the HTML report and compare. */
+#ifndef VP_SUMMARY_H
+#define VP_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "reports/csv_read.h"
+#include "reports/stats.h"
+
+struct vp_target_ref {
+	size_t run;	  /* index into the runs */
+	const char *name; /* target as in its results.csv */
+	char *label;	  /* name, or "<run folder>/<name>" with several runs */
+	const char *kind, *accel, *hypervisor;
+	int vcpus, host_cpus;
+	long baseline; /* index of its baseline target, -1: none or itself */
+};
+
+struct vp_cell {
+	size_t target;		 /* index into targets */
+	size_t workload, metric; /* indexes into workloads / metrics */
+	int threads;
+	const char *unit;
+	bool bucket;
+	double *v; /* ok values, in row order */
+	int *reps;
+	bool *outlier;
+	size_t n, cap;
+	size_t n_unavail, n_failed;
+	const char *reason; /* note of the first unavailable/failed row */
+	struct vp_desc d;   /* d.n == 0 when no ok value */
+	long base_cell;	    /* the baseline target's cell, or -1 */
+	double ratio, ratio_lo, ratio_hi; /* mean / baseline mean, 95% CI */
+	double eff, eff_lo, eff_hi;	  /* scaling efficiency (threads > 1) */
+};
+
+struct vp_summary {
+	struct vp_run *runs;
+	size_t nruns;
+	struct vp_target_ref *targets;
+	size_t ntargets;
+	struct vp_cell *cells;
+	size_t ncells, capcells;
+	char **workloads; /* order of first appearance */
+	size_t nworkloads;
+	char **metrics;
+	size_t nmetrics;
+	long *hash; /* cell index buckets (open addressing), internal */
+	size_t hashcap;
+};
+
+/* Builds the cells of runs[0..nruns) (which must outlive s). baseline: NULL
+ * for "host" of each run; a target name (per run) or a full label
+ * ("<run folder>/<name>", one target for all). Returns 0, -EINVAL with a
+ * message when the named baseline exists nowhere, -ENOMEM. */
+int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
+		     struct vp_summary *s, char *err, size_t errlen);
+void vp_summary_free(struct vp_summary *s);
+/* Cell index or -1. */
+long vp_summary_find(const struct vp_summary *s, size_t target,
+		     const char *workload, int threads, const char *metric);
+const char *vp_cell_workload(const struct vp_summary *s,
+			     const struct vp_cell *c);
+const char *vp_cell_metric(const struct vp_summary *s, const struct vp_cell *c);
+/* Writes summary.csv (bucket rows left out: they are distributions, drawn
+ * by the HTML report). Returns 0 or -errno with a message. */
+int vp_summary_write_csv(const struct vp_summary *s, const char *path,
+			 char *err, size_t errlen);
+
+#endif
