@@ -65,7 +65,8 @@ struct lock_run {
 	char *nodes; /* mcs: one per worker, a cache line apart */
 	size_t node_stride;
 	unsigned cs, think;
-	bool probe_on;
+	bool probe_on;	/* the probed build runs */
+	bool timing;	/* ... and the TSC works, so waits are recorded */
 	uint64_t *sink; /* per-worker think results, so think is not dead */
 };
 
@@ -85,7 +86,7 @@ static void lock_worker(struct vp_worker *w, void *arg)
 	    r->nodes ? r->nodes + (size_t)w->id * r->node_stride : NULL;
 	struct vp_spin_probe probe;
 	struct vp_spin_probe *p = NULL;
-	if (r->probe_on && vp_spin_probe_init(&probe, w) == 0)
+	if (r->timing && vp_spin_probe_init(&probe, w) == 0)
 		p = &probe;
 	uint64_t x = 0x9E3779B97F4A7C15ull ^
 		     ((uint64_t)w->id + 1) * 0x2545F4914F6CDD1Dull;
@@ -142,6 +143,8 @@ static int lock_run_kind(enum vp_lock_kind kind,
 	int rc = 0;
 	r.probe_on = strcmp(o->probe, "off") != 0;
 	r.ops = r.probe_on ? vp_lock_ops_probed(kind) : vp_lock_ops_plain(kind);
+	/* Calibrates the TSC (about 30 ms) now, not in the workers' warm-up. */
+	r.timing = r.probe_on && vp_tsc_available();
 	r.cs = (unsigned)o->cs;
 	r.think = (unsigned)o->think;
 	struct vp_lock_params lp = {.spins = (unsigned)o->spins};
@@ -182,7 +185,7 @@ static int lock_run_kind(enum vp_lock_kind kind,
 	if (!r.probe_on)
 		vp_spin_metrics(team, false,
 				"spin probe compiled out (probe=off)", out);
-	else if (!vp_tsc_available())
+	else if (!r.timing)
 		vp_spin_metrics(team, false, "no usable TSC on this CPU", out);
 	else
 		vp_spin_metrics(team, true, NULL, out);
