@@ -107,6 +107,25 @@ int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 	return rc ? -ENOMEM : 0;
 }
 
+/* True when /proc/cpuinfo advertises VMX or SVM. Some sandboxes expose a
+ * /dev/kvm that answers every ioctl (even KVM_RUN of a HLT) while the CPU
+ * has no hardware virtualization, and QEMU then fails setting MSRs or never
+ * boots a kernel: only the flag tells the truth there. */
+static bool cpu_has_hw_virt(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[4096];
+	bool found = false;
+
+	if (!f)
+		return true; /* cannot tell: let the ioctls decide */
+	while (!found && fgets(line, sizeof(line), f))
+		if (strncmp(line, "flags", 5) == 0)
+			found = strstr(line, " vmx") || strstr(line, " svm");
+	fclose(f);
+	return found;
+}
+
 bool vp_kvm_usable(char *why, size_t len)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -123,8 +142,6 @@ bool vp_kvm_usable(char *why, size_t len)
 		close(fd);
 		return false;
 	}
-	/* The API answers even when the CPU lacks VMX/SVM on some hosts;
-	 * creating a VM is the real test. */
 	v = ioctl(fd, KVM_CREATE_VM, 0);
 	if (v < 0) {
 		snprintf(why, len, "/dev/kvm: KVM_CREATE_VM %s",
@@ -134,6 +151,13 @@ bool vp_kvm_usable(char *why, size_t len)
 	}
 	close(v);
 	close(fd);
+	if (!cpu_has_hw_virt()) {
+		snprintf(why, len,
+			 "/dev/kvm answers but the CPU flags show neither vmx "
+			 "nor svm (no hardware virtualization; QEMU cannot run "
+			 "a KVM guest here)");
+		return false;
+	}
 	snprintf(why, len, "/dev/kvm usable");
 	return true;
 }
