@@ -1,0 +1,185 @@
+/* Summary cells of the hand-made fixture runs: the figures follow from the
+ * fixture's construction (three reps at base x (1, 1.01, 0.99): mean = base,
+ * sd = 1% of base); CI bounds precomputed with python3. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reports/summary.h"
+
+#define NEAR(got, want, tol)                                                   \
+	cr_assert(fabs((got) - (want)) <= (tol), "%s = %.10g, want %.10g",     \
+		  #got, (double)(got), (double)(want))
+
+static struct vp_run runs[2];
+static struct vp_summary sum;
+
+static void load(size_t n, const char *const *names, const char *baseline,
+		 int rc_want)
+{
+	char err[1024], path[512];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/runs/%s", VP_TEST_DATA,
+			 names[i]);
+		cr_assert_eq(vp_run_load(path, &runs[i], err, sizeof(err)), 0,
+			     "%s", err);
+	}
+	int rc = vp_summary_build(runs, n, baseline, &sum, err, sizeof(err));
+	cr_assert_eq(rc, rc_want, "rc %d: %s", rc, err);
+	if (rc)
+		cr_assert(strstr(err, "targets: host, vm1, vm2"), "%s", err);
+}
+
+static void unload(void)
+{
+	vp_summary_free(&sum);
+	for (size_t i = 0; i < 2; i++)
+		vp_run_free(&runs[i]);
+}
+
+static size_t target(const char *label)
+{
+	for (size_t i = 0; i < sum.ntargets; i++)
+		if (!strcmp(sum.targets[i].label, label))
+			return i;
+	cr_assert_fail("no target %s", label);
+	return 0;
+}
+
+static const struct vp_cell *cell(const char *t, const char *wl, int th,
+				  const char *m)
+{
+	long i = vp_summary_find(&sum, target(t), wl, th, m);
+	cr_assert_geq(i, 0, "no cell %s %s %d %s", t, wl, th, m);
+	return &sum.cells[i];
+}
+
+static const char *const basic[] = {"basic"};
+
+Test(summary, descriptive_figures, .fini = unload)
+{
+	load(1, basic, NULL, 0);
+	cr_assert_eq(sum.ntargets, 3);
+	const struct vp_cell *c = cell("host", "cpu.int", 1, "ops_per_s");
+	cr_assert_eq(c->d.n, 3);
+	NEAR(c->d.mean, 1e6, 1e-6);
+	NEAR(c->d.median, 1e6, 0);
+	NEAR(c->d.sd, 1e4, 1e-6);
+	NEAR(c->d.cv, 0.01, 1e-12);
+	NEAR(c->d.min, 0.99e6, 1e-6);
+	NEAR(c->d.ci_hi, 1024841.3771184376, 1e-3);
+	cr_assert(isnan(c->ratio), "the baseline has no ratio to itself");
+	cr_assert_eq(sum.targets[target("host")].baseline, -1);
+	cr_assert_eq(sum.targets[target("vm1")].baseline, (long)target("host"));
+}
+
+Test(summary, ratio_and_ci, .fini = unload)
+{
+	load(1, basic, NULL, 0);
+	const struct vp_cell *c = cell("vm2", "cpu.int", 1, "ops_per_s");
+	/* 0.3 x host; equal relative spread on both sides -> df = 4. */
+	NEAR(c->ratio, 0.3, 1e-12);
+	NEAR(c->ratio_lo, 0.2932756334, 1e-9);
+	NEAR(c->ratio_hi, 0.3068785461, 1e-9);
+}
+
+Test(summary, scaling_efficiency, .fini = unload)
+{
+	load(1, basic, NULL, 0);
+	NEAR(cell("host", "cpu.int", 2, "ops_per_s")->eff, 0.95, 1e-12);
+	NEAR(cell("vm1", "cpu.int", 2, "ops_per_s")->eff, 0.5, 1e-12);
+	NEAR(cell("host", "io.randread", 2, "iops")->eff, 0.86, 1e-12);
+	cr_assert(isnan(cell("host", "cpu.int", 1, "ops_per_s")->eff));
+	cr_assert(isnan(cell("host", "cpu.int", 2, "wall_s")->eff));
+}
+
+Test(summary, unavailable_and_failed_are_not_averaged, .fini = unload)
+{
+	load(1, basic, NULL, 0);
+	const struct vp_cell *c = cell("vm1", "io.randread", 2, "iops");
+	cr_assert_eq(c->d.n, 2);
+	cr_assert_eq(c->n_failed, 1);
+	cr_assert_str_eq(c->reason, "guest I/O timed out after 30 s");
+	NEAR(c->d.mean, 14500 * 0.3 * 1.005, 1e-6);
+	c = cell("host", "lock.tas", 1, "cnt.cycles");
+	cr_assert_eq(c->d.n, 0);
+	cr_assert_eq(c->n_unavail, 3);
+	cr_assert(strstr(c->reason, "no hardware PMU"));
+	cr_assert(isnan(c->ratio));
+	cr_assert(
+	    cell("host", "lock.tas", 2, "spin_wait_bucket_le_64")->bucket);
+}
+
+Test(summary, noisy_cell_cv, .fini = unload)
+{
+	load(1, basic, NULL, 0);
+	NEAR(cell("vm2", "cpu.int", 2, "ops_per_s")->d.cv, 0.10, 1e-12);
+}
+
+Test(summary, explicit_and_unknown_baseline, .fini = unload)
+{
+	load(1, basic, "vm1", 0);
+	NEAR(cell("vm2", "cpu.int", 1, "ops_per_s")->ratio, 1.0, 1e-12);
+	NEAR(cell("host", "cpu.int", 1, "ops_per_s")->ratio, 1 / 0.3, 1e-9);
+	vp_summary_free(&sum);
+	char err[512];
+	cr_assert_eq(vp_summary_build(runs, 1, "vm9", &sum, err, sizeof(err)),
+		     -EINVAL);
+	cr_assert(strstr(err, "'vm9'") && strstr(err, "host, vm1, vm2"), "%s",
+		  err);
+}
+
+Test(summary, merged_runs, .fini = unload)
+{
+	static const char *const two[] = {"basic", "shifted"};
+	load(2, two, NULL, 0);
+	cr_assert_eq(sum.ntargets, 6);
+	/* Per-run baseline: shifted/vm2 against shifted/host. */
+	cr_assert_eq(sum.targets[target("shifted/vm2")].baseline,
+		     (long)target("shifted/host"));
+	NEAR(cell("shifted/vm2", "lock.tas", 1, "ops_per_s")->ratio, 0.24,
+	     1e-12);
+	vp_summary_free(&sum);
+	char err[512];
+	cr_assert_eq(
+	    vp_summary_build(runs, 2, "basic/host", &sum, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_assert_eq(sum.targets[target("shifted/host")].baseline,
+		     (long)target("basic/host"));
+	NEAR(cell("shifted/host", "cpu.int", 1, "ops_per_s")->ratio, 1.1,
+	     1e-12);
+}
+
+Test(summary, csv_written, .fini = unload)
+{
+	load(1, basic, NULL, 0);
+	char path[] = "/tmp/vp_summary_XXXXXX", err[512];
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(vp_summary_write_csv(&sum, path, err, sizeof(err)), 0,
+		     "%s", err);
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	size_t n = 0, nonbucket = 0;
+	bool found = false;
+	cr_assert_not_null(fgets(line, sizeof(line), f));
+	cr_assert(!strncmp(line, "run,target,target_kind,", 23));
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		if (strstr(line, "vm2,vm,tcg,TCG,2,cpu.int,1,ops_per_s,ops/s,3,"
+				 "0,0,300000,300000,"))
+			found = strstr(line, ",host,0.3,0.29327563") != NULL;
+		cr_assert(!strstr(line, "bucket"), "%s", line);
+	}
+	fclose(f);
+	unlink(path);
+	for (size_t i = 0; i < sum.ncells; i++)
+		nonbucket += !sum.cells[i].bucket;
+	cr_assert_eq(n, nonbucket);
+	cr_assert(found, "vm2 cpu.int row with its ratio to host");
+}
