@@ -53,7 +53,7 @@ void vp_cnt_pfm_describe(char *buf, size_t len)
 	pthread_once(&pfm_once, pfm_init);
 	int v = pfm_get_version();
 	if (pfm_rc != PFM_SUCCESS) {
-		snprintf(buf, len, "%d.%d; pfm_initialize failed: %s",
+		snprintf(buf, len, "API %d.%d; pfm_initialize failed: %s",
 			 PFM_MAJ_VERSION(v), PFM_MIN_VERSION(v),
 			 pfm_strerror(pfm_rc));
 		return;
@@ -71,11 +71,11 @@ void vp_cnt_pfm_describe(char *buf, size_t len)
 		if (pi.is_dfl)
 			snprintf(dfl, sizeof(dfl), "%s", pi.name);
 		int w = snprintf(pmus + used, sizeof(pmus) - used, "%s%s",
-				 used ? " " : "", pi.name);
+				 used ? ", " : "", pi.name);
 		if (w > 0 && (size_t)w < sizeof(pmus) - used)
 			used += (size_t)w;
 	}
-	snprintf(buf, len, "%d.%d; default PMU: %s; PMUs present: %s",
+	snprintf(buf, len, "API %d.%d; default PMU: %s; PMUs present: %s",
 		 PFM_MAJ_VERSION(v), PFM_MIN_VERSION(v), dfl,
 		 used ? pmus : "none");
 }

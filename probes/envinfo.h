@@ -7,6 +7,7 @@
 #define VP_ENVINFO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define VP_KV_KEY_MAX	64
 #define VP_KV_VALUE_MAX 512
@@ -32,9 +33,35 @@ const char *vp_kvlist_get(const struct vp_kvlist *l, const char *key);
  * "Microsoft Hv", "VMwareVMware", "TCGTCGTCGTCG") to a display name;
  * returns NULL when unknown. Exposed for tests. */
 const char *vp_hypervisor_from_signature(const char sig[12]);
+struct vp_cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* Hypervisor from CPUID registers (leaf 1, leaf 0x40000000 and, when known,
+ * leaf 0x40000100 for KVM behind Hyper-V enlightenments; may be NULL).
+ * Returns NULL when leaf 1 ECX bit 31 (hypervisor present) is clear; else a
+ * display name, possibly written to buf ("unknown (SIGNATURE)"). */
+const char *vp_hypervisor_from_cpuid(const struct vp_cpuid_regs *leaf1,
+				     const struct vp_cpuid_regs *base,
+				     const struct vp_cpuid_regs *next,
+				     char *buf, size_t len);
+/* Finds `leaf` (subleaf 0) in a raw dump in the format of `cpuid -r`
+ * ("   0x40000000 0x00: eax=0x... ebx=0x... ecx=0x... edx=0x...").
+ * Returns 0 or -ENOENT. Exposed for tests with saved samples. */
+int vp_cpuid_dump_find(const char *text, uint32_t leaf,
+		       struct vp_cpuid_regs *out);
+/* /proc/cpuinfo text: first "model name" value (0, or -ENOENT), and whether
+ * the first "flags" line lists `flag`. Exposed for tests. */
+int vp_cpuinfo_model(const char *text, char *buf, size_t len);
+int vp_cpuinfo_has_flag(const char *text, const char *flag);
+
 /* Hypervisor name of this machine ("KVM", "TCG", "Microsoft Hv", ...,
  * or "bare metal"). */
 void vp_env_hypervisor(char *buf, size_t len);
+/* The same with its evidence: the raw CPUID signature (or why there is
+ * none) and /sys/hypervisor/type ("absent" when missing). */
+void vp_env_hypervisor_detail(char *name, size_t nlen, char *cpuid, size_t clen,
+			      char *sysfs, size_t slen);
 /* Collects everything; keys are stable snake_case (hypervisor, cpu_model,
  * cpus_online, packages, cores, pus, numa_nodes, caches, kernel,
  * clocksource, tsc_ghz, ...). */

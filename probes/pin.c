@@ -206,6 +206,9 @@ static void load_topology(void)
 		tp.why = "hwloc_topology_init failed";
 		return;
 	}
+	/* instruction caches are filtered out by default; the environment
+	 * summary lists them (pinning only looks at cores and packages) */
+	hwloc_topology_set_icache_types_filter(t, HWLOC_TYPE_FILTER_KEEP_ALL);
 	if (hwloc_topology_load(t)) {
 		snprintf(tp.why_buf, sizeof(tp.why_buf),
 			 "hwloc_topology_load: %s", strerror(errno));
