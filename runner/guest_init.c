@@ -34,7 +34,7 @@ void vp_guest_params_parse(const char *cmdline, struct vp_guest_params *p)
 	snprintf(p->accel, sizeof(p->accel), "none");
 	snprintf(p->host_cpus, sizeof(p->host_cpus), "0");
 	snprintf(p->chan, sizeof(p->chan), "/dev/ttyS1");
-	p->stall_s = 2;
+	p->stall_s = 1;
 	for (const char *s = cmdline; s && *s;) {
 		size_t n;
 		const char *eq;
