@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Fault handling of the vm target, through the guest-init test hook
+# VPBENCH_GUEST_FAULT (hang: no agent, panic: PID 1 exits, stall: the agent
+# stops mid-run) limited to one target by VPBENCH_GUEST_FAULT_TARGET. Each
+# case checks the failed rows with the reason and the console tail, that
+# nothing measured before the fault is lost and that the next target ran.
+set -euo pipefail
+source "$(dirname "$0")/vm_common.bash"
+vm_require
+
+out=$(mktemp -d /tmp/vpbench-vm-faults.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+run_fault() { # fault, then vpbench run args
+	local fault=$1
+	shift
+	set +e
+	VPBENCH_GUEST_FAULT=$fault VPBENCH_GUEST_FAULT_TARGET=vm1 \
+		"$VPBENCH" run "$@" -o "$out/$fault" --no-report -q
+	local rc=$?
+	set -e
+	[[ $rc -eq 1 ]] || fail "$fault: exit code $rc, expected 1"
+}
+
+check_failed() { # fault, pattern of the note
+	local res="$out/$1/results.csv"
+	awk -F, '$3 == "vm1" && $15 == "failed"' "$res" | grep -q -- "$2" ||
+		{ grep vm1 "$res" | head -3; fail "$1: no failed vm1 row with '$2'"; }
+	awk -F, '$3 == "vm1" && $15 == "failed"' "$res" | grep -q "console tail: ." ||
+		fail "$1: failed rows lack the console tail"
+}
+
+# hang -> boot timeout; the next target (vm2) still runs.
+start=$SECONDS
+run_fault hang -t vm1,vm2 -w cpu.int -j 1 -r 1 -d 0.2 --boot-timeout 6
+check_failed hang "boot timeout"
+grep -q "fault injection: hanging" "$out/hang/results.csv" || fail "hang: console tail does not show the guest's last words"
+awk -F, '$3 == "vm2" && $12 == "ops_per_s" && $15 == "ok"' "$out/hang/results.csv" | grep -q . ||
+	fail "hang: vm2 did not run after vm1 failed"
+echo "hang ok ($((SECONDS - start)) s)"
+
+# panic -> detected from the console; the host target runs afterwards.
+start=$SECONDS
+run_fault panic -t vm1,host -w cpu.int -j 1 -r 1 -d 0.2
+check_failed panic "guest panic: .*Kernel panic"
+awk -F, '$3 == "host" && $12 == "ops_per_s" && $15 == "ok"' "$out/panic/results.csv" | grep -q . ||
+	fail "panic: host did not run after vm1 failed"
+echo "panic ok ($((SECONDS - start)) s)"
+
+# stall -> run timeout; rows measured before the stall are kept.
+start=$SECONDS
+run_fault stall -t vm1 -w cpu.int -j 1 -r 6 -d 0.3 --run-timeout 6
+check_failed stall "run timeout"
+awk -F, '$3 == "vm1" && $12 == "ops_per_s" && $15 == "ok"' "$out/stall/results.csv" | grep -q . ||
+	fail "stall: the rows measured before the stall were lost"
+echo "stall ok ($((SECONDS - start)) s)"
+echo "PASS: vm faults"
