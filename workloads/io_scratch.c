@@ -21,12 +21,11 @@
 
 const struct vp_option vp_io_options[] = {
     {"path", VP_OPT_STRING, offsetof(struct vp_io_opts, path), "", 0, 0, NULL,
-     "scratch file; default: a new file in the scratch folder (/var/tmp), "
-     "removed afterwards. A path that does not exist is created (and "
-     "removed); a directory gets a new file inside; an existing file is "
-     "used only if vpbench created it (signature in its first 4 KiB), "
-     "anything else is refused. Ignored when the target provides a "
-     "scratch device (VM guests)"},
+     "scratch file. Default: a new file in the run folder, removed "
+     "afterwards. A new name is created (and removed), a directory gets a "
+     "new file inside, an existing file is used only if vpbench created it "
+     "(signature in its first 4 KiB); anything else is refused. Ignored "
+     "when the target provides a scratch device (with VM targets)"},
     {"size", VP_OPT_SIZE, offsetof(struct vp_io_opts, size), "64M", 64 << 10,
      1099511627776.0, NULL,
      "working set in bytes (k/M/G); capped to a scratch device's size"},
