@@ -33,7 +33,12 @@ int vp_counters_resolve(const char *spec, struct vp_counter_set **out,
 void vp_counters_free(struct vp_counter_set *set);
 /* Number of requested events (0 for "none"). */
 size_t vp_counters_count(const struct vp_counter_set *set);
-/* For env.csv: "<event>" -> "available via perf_event" / "unavailable: why". */
+/* For env.csv: the event's stable snake_case id, the part after "cnt." in
+ * its metric name (cycles, task_clock; a user-named event has every
+ * non-alphanumeric character replaced by '_' and is lowercased:
+ * perf::TASK-CLOCK -> perf__task_clock), and its status: "available via
+ * perf_event", "available via libpfm4 + perf_event", "available via PAPI
+ * (PAPI_TOT_CYC)" or "unavailable: <why>". */
 const char *vp_counters_event_name(const struct vp_counter_set *set, size_t i);
 const char *vp_counters_event_status(const struct vp_counter_set *set,
 				     size_t i);

@@ -23,12 +23,14 @@ struct vp_cnt_event {
 	char id[VP_METRIC_NAME_MAX - 4]; /* stable metric suffix */
 	char unit[VP_METRIC_UNIT_MAX];
 	enum vp_cnt_source source;
-	struct perf_event_attr attr;	 /* VP_CNT_PERF */
-	int papi_code;			 /* VP_CNT_PAPI */
-	int papi_slot;			 /* index in the thread's PAPI values */
-	char status[VP_METRIC_NOTE_MAX]; /* for env.csv */
-	char why[VP_METRIC_NOTE_MAX];	 /* reason when unavailable */
-	char note[VP_METRIC_NOTE_MAX];	 /* remark for ok values */
+	struct perf_event_attr attr; /* VP_CNT_PERF */
+	int papi_code;		     /* VP_CNT_PAPI */
+	int papi_slot;		     /* index in the thread's PAPI values */
+	/* sized so "unavailable: " + why and a scaling remark + note fit a
+	 * metric note without truncation */
+	char status[VP_METRIC_NOTE_MAX];   /* for env.csv */
+	char why[VP_METRIC_NOTE_MAX - 16]; /* reason when unavailable */
+	char note[64];			   /* remark for ok values */
 };
 
 struct vp_counter_set {

@@ -16,7 +16,7 @@ static struct {
 	char why[VP_METRIC_NOTE_MAX];
 	char version[32];
 	int comp_found, disabled, presets, natives;
-	char reason[PAPI_MAX_STR_LEN];
+	char reason[PAPI_HUGE_STR_LEN];
 } papi;
 static pthread_once_t papi_once = PTHREAD_ONCE_INIT;
 
@@ -60,7 +60,7 @@ static void papi_init(void)
 	snprintf(papi.reason, sizeof(papi.reason), "%s", ci->disabled_reason);
 	if (ci->disabled) {
 		snprintf(papi.why, sizeof(papi.why),
-			 "PAPI perf_event component disabled: %s",
+			 "PAPI perf_event component disabled: %.180s",
 			 ci->disabled_reason);
 		return;
 	}
@@ -185,7 +185,7 @@ void vp_cnt_papi_describe(char *buf, size_t len)
 	else if (!papi.comp_found)
 		snprintf(buf, len, "%s; %s", papi.version, papi.why);
 	else if (papi.disabled)
-		snprintf(buf, len, "%s; perf_event component disabled: %s",
+		snprintf(buf, len, "%s; perf_event component disabled: %.300s",
 			 papi.version, papi.reason);
 	else
 		snprintf(buf, len,
