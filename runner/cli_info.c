@@ -44,8 +44,8 @@ static void print_bounds(const struct vp_option *o, char *buf, size_t len)
 		vp_format_size((uint64_t)o->min, lo, sizeof(lo));
 		vp_format_size((uint64_t)o->max, hi, sizeof(hi));
 	} else {
-		snprintf(lo, sizeof(lo), "%g", o->min);
-		snprintf(hi, sizeof(hi), "%g", o->max);
+		snprintf(lo, sizeof(lo), "%.15g", o->min);
+		snprintf(hi, sizeof(hi), "%.15g", o->max);
 	}
 	snprintf(buf, len, "%s .. %s", lo, hi);
 }
