@@ -331,6 +331,10 @@ int vp_elf_read_info(const char *path, struct vp_elf_info *info, char *err,
 
 	memset(info, 0, sizeof(*info));
 	rc = map_file(path, &m);
+	if (rc == -ENOEXEC) {
+		snprintf(err, errlen, "%s is not an ELF64 x86-64 file", path);
+		return rc;
+	}
 	if (rc) {
 		snprintf(err, errlen, "cannot read %s: %s", path,
 			 strerror(-rc));
@@ -490,6 +494,14 @@ static int find_lib(const char *soname, const struct vp_strlist *rp,
 	return -ENOENT;
 }
 
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return *b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int vp_elf_closure(const char *exe, const struct vp_strlist *search_dirs,
 		   struct vp_strlist *files, char *interp, size_t interplen,
 		   char *err, size_t errlen)
@@ -526,8 +538,9 @@ int vp_elf_closure(const char *exe, const struct vp_strlist *search_dirs,
 					 so, queue.v[qi]);
 				break;
 			}
-			/* The interpreter is copied separately. */
-			if (strcmp(path, interp) == 0)
+			/* The interpreter is copied separately (libc names it
+			 * by soname: compare the real files). */
+			if (same_file(path, interp))
 				continue;
 			rc = vp_strlist_add(files, path);
 			if (!rc)
