@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,17 +44,41 @@ struct worker {
 	struct vp_counter_set *set;
 	struct vp_thread_counters *tc;
 	double busy_s;
+	double cpu_ns; /* the thread's CPU time over the counted window */
+	long switches; /* its context switches by getrusage */
 };
+
+static double thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static long thread_switches(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nvcsw + ru.ru_nivcsw;
+}
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	w->tc = vp_counters_thread_open(w->set);
+	long s0 = thread_switches();
+	double c0 = thread_cpu_ns();
 	vp_counters_thread_start(w->tc);
 	work(w->busy_s);
 	vp_counters_thread_stop(w->tc);
+	w->cpu_ns = thread_cpu_ns() - c0;
+	w->switches = thread_switches() - s0;
 	return NULL;
 }
+
+/* Totals of the independent measures over the last run_workers call. */
+static double ref_cpu_ns;
+static long ref_switches;
 
 /* Runs `n` workers and collects their counters into m. */
 static void run_workers(struct vp_counter_set *set, size_t n, double busy_s,
@@ -68,9 +93,13 @@ static void run_workers(struct vp_counter_set *set, size_t n, double busy_s,
 		cr_assert_eq(pthread_create(&th[i], NULL, worker_main, &w[i]),
 			     0);
 	}
+	ref_cpu_ns = 0;
+	ref_switches = 0;
 	for (size_t i = 0; i < n; i++) {
 		pthread_join(th[i], NULL);
 		tcs[i] = w[i].tc;
+		ref_cpu_ns += w[i].cpu_ns;
+		ref_switches += w[i].switches;
 	}
 	vp_counters_collect(set, tcs, n, m);
 }
@@ -201,15 +230,22 @@ Test(counters, missing_events_fall_back_with_exact_reasons)
 	cr_assert_not_null(t);
 	cr_expect_eq(t->status, VP_STATUS_OK, "task_clock: %s", t->note);
 	cr_expect_str_eq(t->unit, "ns");
-	/* 0.1 s of mostly busy work: task-clock counts real CPU time */
-	cr_expect_gt(t->value, 50e6, "task_clock %.0f ns", t->value);
-	cr_expect_lt(t->value, 1e9, "task_clock %.0f ns", t->value);
+	/* task-clock counts the thread's real CPU time: it must agree with
+	 * CLOCK_THREAD_CPUTIME_ID read around the same window */
+	cr_expect_gt(t->value, 1e6, "task_clock %.0f ns", t->value);
+	cr_expect_float_eq(t->value, ref_cpu_ns, 0.05 * ref_cpu_ns + 1e6,
+			   "task_clock %.0f ns, thread CPU time %.0f ns",
+			   t->value, ref_cpu_ns);
 
 	const struct vp_metric *cs =
 	    vp_metrics_find(&m, "cnt.context_switches");
 	cr_assert_not_null(cs);
 	cr_expect_eq(cs->status, VP_STATUS_OK, "%s", cs->note);
 	cr_expect_geq(cs->value, 5, "5 sleeps, %.0f switches", cs->value);
+	/* and agrees with getrusage(RUSAGE_THREAD) over the same window */
+	cr_expect_float_eq(cs->value, (double)ref_switches, 2,
+			   "perf %.0f switches, rusage %ld", cs->value,
+			   ref_switches);
 	cr_expect_str_eq(cs->unit, "count");
 	vp_metrics_free(&m);
 	vp_counters_free(set);
@@ -228,9 +264,10 @@ Test(counters, workers_are_summed)
 	const struct vp_metric *t = vp_metrics_find(&m, "cnt.task_clock");
 	cr_assert_not_null(t);
 	cr_expect_eq(t->status, VP_STATUS_OK);
-	/* three threads each busy ~50 ms (they may share 2 CPUs, so each
-	 * gets at least a third of its wall window) */
-	cr_expect_gt(t->value, 3 * 0.05e9 / 3, "%.0f ns", t->value);
+	/* the sum over three threads equals their summed CPU time */
+	cr_expect_float_eq(t->value, ref_cpu_ns, 0.05 * ref_cpu_ns + 3e6,
+			   "task_clock %.0f ns, threads' CPU time %.0f ns",
+			   t->value, ref_cpu_ns);
 	const struct vp_metric *pf = vp_metrics_find(&m, "cnt.page_faults");
 	cr_assert_not_null(pf);
 	cr_expect_eq(pf->status, VP_STATUS_OK);
@@ -254,7 +291,9 @@ Test(counters, libpfm_names_and_papi_presets)
 #if HAVE_LIBPFM
 	cr_expect_eq(t->status, VP_STATUS_OK, "%s", t->note);
 	cr_expect_str_eq(t->unit, "ns");
-	cr_expect_gt(t->value, 10e6);
+	cr_expect_float_eq(t->value, ref_cpu_ns, 0.05 * ref_cpu_ns + 1e6,
+			   "perf::TASK-CLOCK %.0f ns, thread CPU time %.0f ns",
+			   t->value, ref_cpu_ns);
 	cr_expect_str_eq(vp_counters_event_status(set, 0),
 			 "available via libpfm4 + perf_event");
 #else
