@@ -41,11 +41,14 @@ static void probe_perf(struct vp_cnt_event *e, const char *via)
 		return;
 	}
 	close(fd);
+	if (a.exclude_kernel && !e->attr.exclude_kernel &&
+	    vp_cnt_user_only(&a, e->why, sizeof(e->why)))
+		return;
+	if (a.exclude_kernel && !e->attr.exclude_kernel)
+		snprintf(e->note, sizeof(e->note), "%s", e->why);
+	e->why[0] = '\0';
 	e->attr = a; /* keeps exclude_kernel when paranoia forced it */
 	e->source = VP_CNT_PERF;
-	if (a.exclude_kernel)
-		snprintf(e->note, sizeof(e->note),
-			 "user space only (perf_event_paranoid)");
 	snprintf(e->status, sizeof(e->status), "available via %s%s%s", via,
 		 e->note[0] ? ", " : "", e->note);
 }

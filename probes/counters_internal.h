@@ -68,6 +68,10 @@ int vp_cnt_perf_open(struct perf_event_attr *attr);
 /* Turns an open failure into the exact reason text. */
 void vp_cnt_perf_reason(const struct perf_event_attr *attr, int neg_errno,
 			int no_pmu, char *buf, size_t len);
+/* After vp_cnt_perf_open fell back to user-space-only counting: 0 with a
+ * remark for the value (maybe empty), or -1 with the reason the event is
+ * unavailable (events that only happen in kernel mode would read 0). */
+int vp_cnt_user_only(const struct perf_event_attr *attr, char *buf, size_t len);
 /* Whether perf_event_open of hardware cycles fails for lack of a PMU (probed
  * once). */
 int vp_cnt_no_hw_pmu(void);

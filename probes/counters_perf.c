@@ -146,6 +146,38 @@ void vp_cnt_perf_reason(const struct perf_event_attr *attr, int neg_errno,
 		snprintf(buf, len, "perf_event_open %s: %s", en, strerror(e));
 }
 
+int vp_cnt_user_only(const struct perf_event_attr *attr, char *buf, size_t len)
+{
+	int lvl = paranoid_level();
+	buf[0] = '\0';
+	if (attr->type != PERF_TYPE_SOFTWARE) {
+		snprintf(buf, len, "user space only (perf_event_paranoid=%d)",
+			 lvl);
+		return 0;
+	}
+	switch (attr->config) {
+	case PERF_COUNT_SW_TASK_CLOCK:
+	case PERF_COUNT_SW_CPU_CLOCK:
+		return 0; /* time counts ignore the privilege-level filter */
+	case PERF_COUNT_SW_PAGE_FAULTS:
+	case PERF_COUNT_SW_PAGE_FAULTS_MIN:
+	case PERF_COUNT_SW_PAGE_FAULTS_MAJ:
+		snprintf(buf, len,
+			 "faults from user mode only (perf_event_paranoid=%d)",
+			 lvl);
+		return 0;
+	default:
+		/* switches and migrations happen in kernel mode: filtered to
+		 * user space they would read 0 */
+		snprintf(
+		    buf, len,
+		    "needs kernel-side counting, but perf_event_paranoid=%d "
+		    "allows user space only (not privileged)",
+		    lvl);
+		return -1;
+	}
+}
+
 static int no_pmu;
 static pthread_once_t no_pmu_once = PTHREAD_ONCE_INIT;
 
