@@ -42,11 +42,11 @@ static void probe_perf(struct vp_cnt_event *e, const char *via)
 	}
 	close(fd);
 	if (a.exclude_kernel && !e->attr.exclude_kernel &&
-	    vp_cnt_user_only(&a, e->why, sizeof(e->why)))
+	    vp_cnt_user_only(&a, e->note, sizeof(e->note))) {
+		snprintf(e->why, sizeof(e->why), "%s", e->note);
+		e->note[0] = '\0';
 		return;
-	if (a.exclude_kernel && !e->attr.exclude_kernel)
-		snprintf(e->note, sizeof(e->note), "%s", e->why);
-	e->why[0] = '\0';
+	}
 	e->attr = a; /* keeps exclude_kernel when paranoia forced it */
 	e->source = VP_CNT_PERF;
 	snprintf(e->status, sizeof(e->status), "available via %s%s%s", via,

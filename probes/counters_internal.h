@@ -30,7 +30,7 @@ struct vp_cnt_event {
 	 * metric note without truncation */
 	char status[VP_METRIC_NOTE_MAX];   /* for env.csv */
 	char why[VP_METRIC_NOTE_MAX - 16]; /* reason when unavailable */
-	char note[64];			   /* remark for ok values */
+	char note[128];			   /* remark for ok values */
 };
 
 struct vp_counter_set {
