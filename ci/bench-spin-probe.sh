@@ -88,7 +88,7 @@ for path in glob.glob(os.path.join(work, "*", "results.csv")):
 
 threads = sorted({k[1] for k in vals})
 hdr = f"{'lock':<8}{'thr':>4}{'n':>4}{'on (acq/s)':>13}{'off (acq/s)':>13}" \
-      f"{'on/off':>9}  {'paired on/off: median [min..max]':<34}" \
+      f"{'on/off':>9}{'best':>7}  {'paired on/off: median [min..max]':<34}" \
       f"target >= {target:g}"
 print(hdr)
 print("-" * len(hdr))
@@ -110,8 +110,12 @@ for kind in kinds:
         fails += not ok
         spread = f"{statistics.median(pairs):.3f} " \
                  f"[{min(pairs):.3g}..{max(pairs):.3g}]"
+        # Best of the rounds: outside load only ever slows a run down, so
+        # the ratio of the best runs shows the intrinsic cost on a busy
+        # machine (informative; the target applies to the medians).
+        best = max(on.values()) / max(off.values())
         print(f"{kind:<8}{t:>4}{min(len(on), len(off)):>4}{mon:>13.4g}"
-              f"{moff:>13.4g}{ratio:>9.3f}  {spread:<34}"
+              f"{moff:>13.4g}{ratio:>9.3f}{best:>7.3f}  {spread:<34}"
               f"{'PASS' if ok else 'FAIL'}")
 print(f"{fails} line(s) below target" if fails else "all lines PASS")
 sys.exit(1 if fails else 0)
