@@ -4,7 +4,9 @@
  * acquisitions/s; fairness is each thread's share of the acquisitions; the
  * spin-time probe (probes/spin.h) times every contended acquisition, which
  * is what exposes lock-holder preemption inside a VM (throughput alone
- * hides it). `probe=off` runs the build with the timing compiled out. */
+ * hides it); for mutex and hybrid a wait includes the time asleep on the
+ * futex. `probe=off` runs the build with the timing compiled out. The run
+ * fails (rows `failed`) if the protected counter lost an update. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
