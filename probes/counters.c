@@ -206,6 +206,18 @@ int vp_counters_resolve(const char *spec, struct vp_counter_set **out,
 	return 0;
 }
 
+int vp_counters_spec_check(const char *spec, char *err, size_t errlen)
+{
+	if (!spec) {
+		snprintf(err, errlen, "no --counters value");
+		return -EINVAL;
+	}
+	struct vp_counter_set set = {0};
+	int ret = parse_spec(&set, spec, err, errlen);
+	free(set.ev);
+	return ret;
+}
+
 void vp_counters_free(struct vp_counter_set *set)
 {
 	if (!set)

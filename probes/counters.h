@@ -30,6 +30,10 @@ struct vp_thread_counters; /* one worker's open counters */
  * unavailable events are not errors: they become unavailable rows. */
 int vp_counters_resolve(const char *spec, struct vp_counter_set **out,
 			char *err, size_t errlen);
+/* Checks a spec's syntax only (no library or kernel probing), for the CLI
+ * to refuse a bad --counters value up front with exit code 2, even when the
+ * events are resolved later inside a guest. 0 or -EINVAL with a message. */
+int vp_counters_spec_check(const char *spec, char *err, size_t errlen);
 void vp_counters_free(struct vp_counter_set *set);
 /* Number of requested events (0 for "none"). */
 size_t vp_counters_count(const struct vp_counter_set *set);

@@ -164,6 +164,26 @@ Test(counters, malformed_specs_are_refused)
 		cr_expect_eq(r, -EINVAL, "spec '%s' gave %d", bad[i].spec, r);
 		cr_expect_null(set);
 		cr_expect_neq(err[0], '\0', "no message for '%s'", bad[i].spec);
+		err[0] = '\0';
+		cr_expect_eq(
+		    vp_counters_spec_check(bad[i].spec, err, sizeof(err)),
+		    -EINVAL, "check of '%s'", bad[i].spec);
+		cr_expect_neq(err[0], '\0');
+	}
+}
+
+Test(counters, good_specs_pass_the_syntax_check)
+{
+	static const char *const good[] = {"auto",
+					   "none",
+					   "cycles",
+					   "auto,perf::TASK-CLOCK",
+					   " task-clock , page_faults ",
+					   "no_such_event_is_still_syntax"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char err[256] = "";
+		cr_expect_eq(vp_counters_spec_check(good[i], err, sizeof(err)),
+			     0, "'%s': %s", good[i], err);
 	}
 }
 
