@@ -304,8 +304,10 @@ int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 		return rc;
 	for (size_t i = 0; i < s->ncells; i++) {
 		struct vp_cell *c = &s->cells[i];
-		if (!c->n)
+		if (!c->n) {
+			vp_describe(NULL, 0, &c->d, NULL); /* NAN figures */
 			continue;
+		}
 		if (!(c->outlier = calloc(c->n, sizeof(*c->outlier))))
 			goto nomem;
 		if (vp_describe(c->v, c->n, &c->d, c->outlier))

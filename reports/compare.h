@@ -1,0 +1,68 @@
+/* Regression comparison of two run folders (BASE, NEW): cells are paired by
+ * target x workload x threads x metric and judged regressed / improved /
+ * unchanged / not comparable from Welch's t-test (Mann-Whitney U shown
+ * alongside) and a practical threshold, knowing which metrics are better
+ * higher and which lower. Bucket rows are ignored; metrics without a better
+ * direction (counters, context switches) are counted, not judged. */
+#ifndef VP_COMPARE_H
+#define VP_COMPARE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "reports/metric_info.h"
+#include "reports/summary.h"
+
+enum vp_verdict {
+	VP_REGRESSED,
+	VP_IMPROVED,
+	VP_NOT_COMPARABLE,
+	VP_UNCHANGED,
+	VP_NVERDICTS
+};
+
+struct vp_compare_opts {
+	double threshold; /* relative change that matters, 0.05 = 5% */
+	double alpha;	  /* significance level of the test, 0.05 */
+};
+
+struct vp_cmp_row {
+	const char *target, *workload, *metric, *unit;
+	int threads;
+	enum vp_direction dir;
+	const struct vp_cell *a, *b; /* BASE, NEW; either may be NULL */
+	double change;		     /* (mean NEW - mean BASE) / mean BASE */
+	double p_welch, p_mwu;
+	enum vp_verdict verdict;
+	char why[200];
+};
+
+struct vp_comparison {
+	struct vp_run *base_run, *new_run;
+	struct vp_summary base, new;
+	struct vp_compare_opts opts;
+	struct vp_cmp_row *rows;
+	size_t nrows;
+	size_t count[VP_NVERDICTS];
+	size_t n_undirected; /* paired cells without a better direction */
+	char **env_notes;    /* mismatched environments, plain text */
+	size_t nenv;
+};
+
+/* Pairs and judges the cells of two loaded runs (which must outlive c).
+ * Returns 0 or -ENOMEM. */
+int vp_compare_runs(struct vp_run *base, struct vp_run *newr,
+		    const struct vp_compare_opts *o, struct vp_comparison *c,
+		    char *err, size_t errlen);
+void vp_comparison_free(struct vp_comparison *c);
+const char *vp_verdict_name(enum vp_verdict v);
+
+/* Outputs: a plain table, Markdown (CI job summary), JUnit XML (one test
+ * case per judged cell; failure = regressed, skipped = not comparable). */
+void vp_compare_print(const struct vp_comparison *c, FILE *f);
+int vp_compare_write_markdown(const struct vp_comparison *c, const char *path,
+			      char *err, size_t errlen);
+int vp_compare_write_junit(const struct vp_comparison *c, const char *path,
+			   char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,399 @@
+/* Chart sections of the HTML report (see html_charts.h). Every chart is
+ * drawn from summary cells; CIs are the 95% intervals of the mean. */
+#include "reports/html_charts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/html_escape.h"
+#include "reports/metric_info.h"
+#include "reports/svg.h"
+
+const char *vp_report_color(const struct vp_summary *s, size_t t)
+{
+	return vp_palette(t);
+}
+
+static bool has_data(const struct vp_summary *s, size_t t, size_t w,
+		     const char *metric, int th)
+{
+	long i = vp_summary_find(s, t, s->workloads[w], th, metric);
+	return i >= 0 && s->cells[i].d.n > 0;
+}
+
+const char *vp_report_tp_metric(const struct vp_summary *s, size_t w)
+{
+	static const char *const order[] = {"ops_per_s", "iops", "mib_per_s"};
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < s->ncells; i++)
+			if (s->cells[i].workload == w &&
+			    !strcmp(s->metrics[s->cells[i].metric], order[k]))
+				return order[k];
+	return NULL;
+}
+
+int vp_report_pick_threads(const struct vp_summary *s, size_t t, size_t w,
+			   const char *metric)
+{
+	const struct vp_target_ref *tr = &s->targets[t];
+	long b = tr->baseline;
+	int best_common = -1, best_any = -1;
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct vp_cell *c = &s->cells[i];
+		if (c->target != t || c->workload != w || !c->d.n ||
+		    strcmp(s->metrics[c->metric], metric))
+			continue;
+		if (c->threads > best_any)
+			best_any = c->threads;
+		if (b >= 0 && has_data(s, (size_t)b, w, metric, c->threads) &&
+		    c->threads > best_common)
+			best_common = c->threads;
+	}
+	if (has_data(s, t, w, metric, tr->vcpus) &&
+	    (b < 0 || has_data(s, (size_t)b, w, metric, tr->vcpus)))
+		return tr->vcpus;
+	return best_common >= 0 ? best_common : best_any;
+}
+
+/* Sorted distinct thread counts of workload w. */
+static size_t thread_list(const struct vp_summary *s, size_t w, int *out,
+			  size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct vp_cell *c = &s->cells[i];
+		if (c->workload != w)
+			continue;
+		size_t k = 0;
+		while (k < n && out[k] != c->threads)
+			k++;
+		if (k < n || n == max)
+			continue;
+		size_t pos = n++;
+		while (pos > 0 && out[pos - 1] > c->threads) {
+			out[pos] = out[pos - 1];
+			pos--;
+		}
+		out[pos] = c->threads;
+	}
+	return n;
+}
+
+static enum vp_axis_fmt unit_fmt(const char *unit)
+{
+	if (!strcmp(unit, "ns"))
+		return VP_AXIS_NS;
+	if (!strcmp(unit, "us"))
+		return VP_AXIS_US;
+	return VP_AXIS_NUM;
+}
+
+void vp_html_scaling_charts(const struct vp_summary *s, FILE *f)
+{
+	int th[64];
+	fputs("<div class=\"grid2\">\n", f);
+	for (size_t w = 0; w < s->nworkloads; w++) {
+		const char *m = vp_report_tp_metric(s, w);
+		if (!m)
+			continue;
+		size_t nt = thread_list(s, w, th, 64);
+		struct vp_series *ser = calloc(s->ntargets, sizeof(*ser));
+		double *buf = calloc(s->ntargets * nt * 4 + 1, sizeof(*buf));
+		if (!ser || !buf) {
+			free(ser);
+			free(buf);
+			break;
+		}
+		size_t ns = 0;
+		const char *unit = "";
+		for (size_t t = 0; t < s->ntargets; t++) {
+			double *x = buf + (t * 4) * nt, *y = x + nt,
+			       *lo = y + nt, *hi = lo + nt;
+			bool any = false;
+			for (size_t k = 0; k < nt; k++) {
+				x[k] = th[k];
+				y[k] = lo[k] = hi[k] = NAN;
+				long i = vp_summary_find(s, t, s->workloads[w],
+							 th[k], m);
+				if (i < 0 || !s->cells[i].d.n)
+					continue;
+				const struct vp_cell *c = &s->cells[i];
+				y[k] = c->d.mean;
+				lo[k] = c->d.ci_lo;
+				hi[k] = c->d.ci_hi;
+				unit = c->unit;
+				any = true;
+			}
+			if (any)
+				ser[ns++] =
+				    (struct vp_series){s->targets[t].label,
+						       vp_report_color(s, t),
+						       nt,
+						       x,
+						       y,
+						       lo,
+						       hi};
+		}
+		char title[256], ylab[96];
+		snprintf(title, sizeof(title), "%s: %s vs threads",
+			 s->workloads[w], m);
+		snprintf(ylab, sizeof(ylab), "%s (%s), mean ± 95%% CI", m,
+			 unit);
+		struct vp_chart c =
+		    vp_chart_defaults(title, "threads", ylab, 570, 330);
+		c.xfmt = VP_AXIS_INT;
+		fputs("<figure>", f);
+		vp_svg_lines(f, &c, ser, ns);
+		fputs("</figure>\n", f);
+		free(ser);
+		free(buf);
+	}
+	fputs("</div>\n", f);
+}
+
+void vp_html_ratio_chart(const struct vp_summary *s, FILE *f)
+{
+	size_t nw = 0, ns = 0;
+	const char **cats = calloc(s->nworkloads + 1, sizeof(*cats));
+	size_t *wl = calloc(s->nworkloads + 1, sizeof(*wl));
+	struct vp_series *ser = calloc(s->ntargets + 1, sizeof(*ser));
+	double *buf =
+	    calloc((s->ntargets + 1) * (s->nworkloads + 1) * 3, sizeof(*buf));
+	char(*names)[160] = calloc(s->ntargets + 1, sizeof(*names));
+	if (!cats || !wl || !ser || !buf || !names)
+		goto out;
+	for (size_t w = 0; w < s->nworkloads; w++)
+		if (vp_report_tp_metric(s, w)) {
+			wl[nw] = w;
+			cats[nw++] = s->workloads[w];
+		}
+	for (size_t t = 0; t < s->ntargets; t++) {
+		const struct vp_target_ref *tr = &s->targets[t];
+		if (tr->baseline < 0)
+			continue;
+		double *y = buf + t * nw * 3, *lo = y + nw, *hi = lo + nw;
+		bool any = false;
+		for (size_t k = 0; k < nw; k++) {
+			const char *m = vp_report_tp_metric(s, wl[k]);
+			y[k] = lo[k] = hi[k] = NAN;
+			int th = vp_report_pick_threads(s, t, wl[k], m);
+			long i =
+			    vp_summary_find(s, t, s->workloads[wl[k]], th, m);
+			if (i < 0 || isnan(s->cells[i].ratio))
+				continue;
+			y[k] = s->cells[i].ratio;
+			lo[k] = s->cells[i].ratio_lo;
+			hi[k] = s->cells[i].ratio_hi;
+			any = true;
+		}
+		if (!any)
+			continue;
+		snprintf(names[t], sizeof(names[t]), "%s (%d vCPU, %s) / %s",
+			 tr->label, tr->vcpus, tr->accel,
+			 s->targets[tr->baseline].label);
+		ser[ns++] = (struct vp_series){
+		    names[t], vp_report_color(s, t), nw, NULL, y, lo, hi};
+	}
+	if (!ns || !nw) {
+		fputs("<p class=\"muted\">No target has a baseline to compare "
+		      "with.</p>\n",
+		      f);
+		goto out;
+	}
+	struct vp_chart c = vp_chart_defaults(
+	    "Throughput relative to the baseline (threads = vCPUs)",
+	    "ratio of mean throughput (1 = same as the baseline), 95% CI", NULL,
+	    1150, 0);
+	c.ref = 1.0;
+	c.ref_label = "baseline = 1";
+	fputs("<figure>", f);
+	vp_svg_bars(f, &c, cats, nw, ser, ns);
+	fputs("</figure>\n", f);
+out:
+	free(cats);
+	free(wl);
+	free(ser);
+	free(buf);
+	free(names);
+}
+
+static double median_metric(const struct vp_summary *s, size_t t, size_t w,
+			    int th, const char *metric)
+{
+	long i = vp_summary_find(s, t, s->workloads[w], th, metric);
+	return i >= 0 && s->cells[i].d.n ? s->cells[i].d.median : NAN;
+}
+
+static bool starts(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Largest thread count with spin buckets for target t, workload w. */
+static int spin_threads(const struct vp_summary *s, size_t t, size_t w)
+{
+	int best = -1;
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct vp_cell *c = &s->cells[i];
+		if (c->target == t && c->workload == w && c->bucket && c->d.n &&
+		    c->threads > best &&
+		    starts(s->metrics[c->metric], "spin_wait_bucket_le_"))
+			best = c->threads;
+	}
+	return best;
+}
+
+void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
+{
+	bool any = false;
+	for (size_t w = 0; w < s->nworkloads; w++) {
+		double xmin = INFINITY, xmax = 0;
+		bool wl_any = false;
+		for (size_t i = 0; i < s->ncells; i++) {
+			const struct vp_cell *c = &s->cells[i];
+			double b;
+			if (c->workload != w || !c->bucket || !c->d.n ||
+			    !starts(s->metrics[c->metric],
+				    "spin_wait_bucket_le_"))
+				continue;
+			vp_metric_is_bucket(s->metrics[c->metric], &b);
+			xmin = fmin(xmin, b / 2);
+			xmax = fmax(xmax, b);
+			wl_any = true;
+		}
+		if (!wl_any)
+			continue;
+		any = true;
+		fprintf(f, "<h3>");
+		vp_html_escape(f, s->workloads[w]);
+		fprintf(f, "</h3>\n<div class=\"grid3\">\n");
+		for (size_t t = 0; t < s->ntargets; t++) {
+			int th = spin_threads(s, t, w);
+			if (th < 0)
+				continue;
+			size_t n = 0;
+			double up[64], cnt[64];
+			size_t reps = 0;
+			for (size_t i = 0; i < s->ncells && n < 64; i++) {
+				const struct vp_cell *c = &s->cells[i];
+				double b;
+				if (c->target != t || c->workload != w ||
+				    c->threads != th || !c->bucket ||
+				    !starts(s->metrics[c->metric],
+					    "spin_wait_bucket_le_"))
+					continue;
+				vp_metric_is_bucket(s->metrics[c->metric], &b);
+				double sum = 0;
+				for (size_t k = 0; k < c->n; k++)
+					sum += c->v[k];
+				if (c->n > reps)
+					reps = c->n;
+				up[n] = b;
+				cnt[n++] = sum;
+			}
+			struct vp_marker mk[3] = {
+			    {"p50",
+			     median_metric(s, t, w, th, "spin_wait_p50_ns")},
+			    {"p99",
+			     median_metric(s, t, w, th, "spin_wait_p99_ns")},
+			    {"max",
+			     median_metric(s, t, w, th, "spin_wait_max_ns")}};
+			char title[256], ylab[64];
+			snprintf(title, sizeof(title), "%s, %d threads",
+				 s->targets[t].label, th);
+			snprintf(ylab, sizeof(ylab), "waits (sum of %zu reps)",
+				 reps);
+			struct vp_chart c = vp_chart_defaults(
+			    title, "wait time per contended acquisition", ylab,
+			    375, 250);
+			c.xfmt = VP_AXIS_NS;
+			c.xmin = xmin;
+			c.xmax = xmax;
+			fputs("<figure>", f);
+			vp_svg_log2_histogram(f, &c, up, cnt, n,
+					      vp_report_color(s, t), mk, 3);
+			fputs("</figure>\n", f);
+		}
+		fputs("</div>\n", f);
+	}
+	if (!any)
+		fputs("<p class=\"muted\">No spin-wait buckets in these runs "
+		      "(no lock workload with contention).</p>\n",
+		      f);
+}
+
+void vp_html_io_charts(const struct vp_summary *s, FILE *f)
+{
+	static const char *const pct[] = {"lat_p50_us", "lat_p99_us"};
+	bool any = false;
+	int th[64];
+	for (size_t w = 0; w < s->nworkloads; w++) {
+		size_t nt = thread_list(s, w, th, 64);
+		size_t ncat = 0, cap = s->ntargets * nt;
+		char(*labels)[192] = calloc(cap + 1, sizeof(*labels));
+		const char **cats = calloc(cap + 1, sizeof(*cats));
+		double *buf = calloc((cap + 1) * 6, sizeof(*buf));
+		if (!labels || !cats || !buf) {
+			free(labels);
+			free(cats);
+			free(buf);
+			break;
+		}
+		double *y[2] = {buf, buf + cap},
+		       *lo[2] = {buf + 2 * cap, buf + 3 * cap},
+		       *hi[2] = {buf + 4 * cap, buf + 5 * cap};
+		for (size_t t = 0; t < s->ntargets; t++)
+			for (size_t k = 0; k < nt; k++) {
+				bool got = false;
+				for (size_t p = 0; p < 2; p++) {
+					long i = vp_summary_find(
+					    s, t, s->workloads[w], th[k],
+					    pct[p]);
+					y[p][ncat] = lo[p][ncat] = hi[p][ncat] =
+					    NAN;
+					if (i < 0 || !s->cells[i].d.n)
+						continue;
+					const struct vp_desc *d =
+					    &s->cells[i].d;
+					y[p][ncat] = d->mean;
+					lo[p][ncat] = d->ci_lo;
+					hi[p][ncat] = d->ci_hi;
+					got = true;
+				}
+				if (!got)
+					continue;
+				snprintf(labels[ncat], sizeof(labels[ncat]),
+					 "%s, %d thr", s->targets[t].label,
+					 th[k]);
+				cats[ncat] = labels[ncat];
+				ncat++;
+			}
+		if (ncat) {
+			any = true;
+			struct vp_series ser[2] = {
+			    {"p50 latency", "#56B4E9", ncat, NULL, y[0], lo[0],
+			     hi[0]},
+			    {"p99 latency", "#D55E00", ncat, NULL, y[1], lo[1],
+			     hi[1]}};
+			char title[256];
+			snprintf(title, sizeof(title),
+				 "%s: I/O latency percentiles per target",
+				 s->workloads[w]);
+			struct vp_chart c = vp_chart_defaults(
+			    title, "latency (mean of reps, 95% CI)", NULL, 1150,
+			    0);
+			c.yfmt = unit_fmt("us");
+			fputs("<figure>", f);
+			vp_svg_bars(f, &c, cats, ncat, ser, 2);
+			fputs("</figure>\n", f);
+		}
+		free(labels);
+		free(cats);
+		free(buf);
+	}
+	if (!any)
+		fputs("<p class=\"muted\">No I/O latency percentiles in these "
+		      "runs.</p>\n",
+		      f);
+}

@@ -1,0 +1,17 @@
+/* Escaping of untrusted text (every string that comes from a CSV file) for
+ * HTML, inline SVG and XML (JUnit): & < > " ' become entities and control
+ * characters other than tab and newline become spaces (they are invalid in
+ * XML 1.0), so a target label like <script> shows as text. */
+#ifndef VP_HTML_ESCAPE_H
+#define VP_HTML_ESCAPE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes s escaped to f ("" for NULL). */
+void vp_html_escape(FILE *f, const char *s);
+/* Same into buf (always terminated, cut at a whole entity); returns the
+ * length the full result needs, like snprintf. */
+size_t vp_html_escape_buf(char *buf, size_t len, const char *s);
+
+#endif

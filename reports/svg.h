@@ -1,0 +1,64 @@
+/* Inline SVG charts for the HTML report: line charts with error bars
+ * (scaling curves), horizontal grouped bar charts with CI whiskers (ratios,
+ * latency percentiles) and log2-bucket histograms with markers (spin-wait
+ * distributions). Plain SVG 1.1, no scripts, no external references; every
+ * text from a CSV is escaped. */
+#ifndef VP_SVG_H
+#define VP_SVG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum vp_axis_fmt {
+	VP_AXIS_NUM, /* 1.2k, 3.4M */
+	VP_AXIS_NS,  /* 250 ns, 1.5 µs, 12 ms */
+	VP_AXIS_US,  /* values in µs */
+	VP_AXIS_INT, /* thread counts */
+};
+
+struct vp_series {
+	const char *name; /* legend label */
+	const char *color;
+	size_t n;
+	const double *x, *y;   /* NAN y: no point */
+	const double *lo, *hi; /* error bars, may be NULL or NAN */
+};
+
+struct vp_chart {
+	const char *title, *xlabel, *ylabel;
+	int width, height; /* height: 0 = automatic for bar charts */
+	enum vp_axis_fmt xfmt, yfmt;
+	double ref;	       /* reference line (bars: vertical at x = ref),
+				  NAN for none */
+	const char *ref_label; /* e.g. "bare metal = 1" */
+	double xmin, xmax;     /* histogram x range (NAN: from the data) */
+};
+
+struct vp_marker {
+	const char *name; /* "p50" */
+	double x;
+};
+
+/* A chart initialised with NAN ranges and no reference line. */
+struct vp_chart vp_chart_defaults(const char *title, const char *xlabel,
+				  const char *ylabel, int width, int height);
+/* Colour i of a colour-blind safe palette (Okabe-Ito). */
+const char *vp_palette(size_t i);
+void vp_fmt_axis(double v, enum vp_axis_fmt fmt, char *buf, size_t len);
+
+/* x: numeric (thread counts); ticks at the x values present. */
+void vp_svg_lines(FILE *f, const struct vp_chart *c, const struct vp_series *s,
+		  size_t ns);
+/* Category i of series j: s[j].y[i] (with s[j].lo/hi[i]); bars are
+ * horizontal, categories top to bottom, series grouped per category. */
+void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
+		 size_t ncats, const struct vp_series *s, size_t ns);
+/* Bucket k holds count[k] values in (upper[k] / 2, upper[k]]; both axes
+ * logarithmic; markers drawn as labelled vertical lines. */
+void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
+			   const double *upper, const double *count, size_t n,
+			   const char *color, const struct vp_marker *m,
+			   size_t nm);
+
+#endif
