@@ -101,15 +101,21 @@ void vp_compare_print(const struct vp_comparison *c, FILE *f)
 	fprintf(f, "summary: %s\n", line);
 }
 
-/* Markdown table cell: HTML-escaped, pipes escaped, one line. */
+/* Markdown text: one line, pipes escaped. */
 static void md(FILE *f, const char *s)
 {
-	char buf[1024];
-	vp_html_escape_buf(buf, sizeof(buf), s);
-	for (const char *p = buf; *p; p++) {
+	/* Markdown renders inline HTML: neutralise tags and entities, keep
+	 * quotes readable. */
+	for (const char *p = s ? s : ""; *p; p++) {
 		if (*p == '|')
 			fputs("\\|", f);
-		else if (*p == '\n' || *p == '\r')
+		else if (*p == '<')
+			fputs("&lt;", f);
+		else if (*p == '>')
+			fputs("&gt;", f);
+		else if (*p == '&')
+			fputs("&amp;", f);
+		else if ((unsigned char)*p < 0x20)
 			fputc(' ', f);
 		else
 			fputc(*p, f);

@@ -281,6 +281,67 @@ static void headline(const struct vp_summary *s, FILE *f)
 	fputs("</table>\n", f);
 }
 
+static void scaling_headline(const struct vp_summary *s, FILE *f)
+{
+	bool any = false;
+	for (size_t i = 0; i < s->ncells && !any; i++)
+		any = !isnan(s->cells[i].eff);
+	fputs("<h3>Scaling efficiency at the highest thread count</h3>\n", f);
+	if (!any) {
+		fputs("<p class=\"muted\">Needs runs at 1 thread and at more "
+		      "threads (<code>-j 1,2,4</code>).</p>\n",
+		      f);
+		return;
+	}
+	fputs("<p class=\"sub\">Throughput at N threads / (N x throughput at "
+	      "1 thread) with its 95% CI: 100% is perfect scaling.</p>\n"
+	      "<table class=\"head\"><tr><th>workload</th>",
+	      f);
+	for (size_t t = 0; t < s->ntargets; t++) {
+		fputs("<th><span style=\"color:", f);
+		fputs(vp_report_color(s, t), f);
+		fputs("\">&#9632;</span> ", f);
+		esc(f, s->targets[t].label);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+	for (size_t w = 0; w < s->nworkloads; w++) {
+		const char *m = vp_report_tp_metric(s, w);
+		if (!m)
+			continue;
+		fputs("<tr><td class=\"wl\">", f);
+		esc(f, s->workloads[w]);
+		fputs("</td>", f);
+		for (size_t t = 0; t < s->ntargets; t++) {
+			const struct vp_cell *best = NULL;
+			for (size_t i = 0; i < s->ncells; i++) {
+				const struct vp_cell *c = &s->cells[i];
+				if (c->target == t && c->workload == w &&
+				    !strcmp(s->metrics[c->metric], m) &&
+				    !isnan(c->eff) &&
+				    (!best || c->threads > best->threads))
+					best = c;
+			}
+			if (!best) {
+				fputs("<td class=\"muted\">–</td>", f);
+				continue;
+			}
+			fprintf(f, "<td><span class=\"big\">%.0f%%</span>",
+				100 * best->eff);
+			if (!isnan(best->eff_lo))
+				fprintf(f,
+					" <span class=\"ci\">[%.0f–%.0f%%]"
+					"</span>",
+					100 * best->eff_lo, 100 * best->eff_hi);
+			fprintf(
+			    f, "<br><span class=\"thr\">%d threads</span></td>",
+			    best->threads);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 struct warn_list {
 	FILE *f;
 	size_t n;
@@ -413,18 +474,20 @@ static void warnings(const struct vp_summary *s, FILE *f)
 		for (size_t u = 0; u < s->ntargets; u++)
 			is_base |= s->targets[u].baseline == (long)t;
 		const char *hv = tr->hypervisor;
-		if (is_base && hv[0] && strcmp(hv, "bare metal") &&
-		    strcmp(hv, "unknown") && strcmp(hv, "none")) {
+		if ((is_base || !strcmp(tr->kind, "host")) && hv[0] &&
+		    strcmp(hv, "bare metal") && strcmp(hv, "unknown") &&
+		    strcmp(hv, "none")) {
 			warn_open(&w);
-			fputs("<span class=\"bad\">The baseline ", f);
+			fputs("<span class=\"bad\">The \"bare metal\" ", f);
 			esc(f, tr->label);
 			fputs(" is itself a virtual machine</span> (hypervisor "
 			      "seen from inside: ",
 			      f);
 			esc(f, hv);
-			fputs("): the ratios compare guests with a guest, not "
-			      "with bare metal.</li>\n",
-			      f);
+			fputs(
+			    "): its figures, and ratios against it, compare "
+			    "guests with a guest, not with bare metal.</li>\n",
+			    f);
 		}
 	}
 	for (size_t r = 0; r < s->nruns; r++) {
@@ -861,6 +924,7 @@ void vp_html_render(const struct vp_summary *s, FILE *f)
 	      "href=\"#environment\">environment</a></p>\n",
 	      f);
 	headline(s, f);
+	scaling_headline(s, f);
 	warnings(s, f);
 	fputs("<h2 id=\"scaling\">Throughput vs threads</h2>\n<p "
 	      "class=\"sub\">Mean of the repetitions with its 95% CI; a "

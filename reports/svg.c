@@ -353,6 +353,7 @@ void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
 			if (isnan(v))
 				continue;
 			double lo = at(s[j].lo, i), hi = at(s[j].hi, i);
+			double lo_px = fmax(lo, 0); /* a CI may reach below 0 */
 			fprintf(f,
 				"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 				"height=\"%.1f\" fill=\"%s\" "
@@ -377,8 +378,8 @@ void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
 					"stroke-width=\"1.2\" "
 					"d=\"M%.1f %.1fH%.1fM%.1f %.1fv7M%.1f "
 					"%.1fv7\"/>\n",
-					PX(lo), y + bh / 2, PX(hi), PX(lo),
-					y + bh / 2 - 3.5, PX(hi),
+					PX(lo_px), y + bh / 2, PX(hi),
+					PX(lo_px), y + bh / 2 - 3.5, PX(hi),
 					y + bh / 2 - 3.5);
 				end = fmax(end, PX(hi));
 			}
@@ -453,15 +454,22 @@ void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
 		vp_fmt_axis(v, VP_AXIS_NUM, buf, sizeof(buf));
 		text(f, L - 6, PY(v) + 4, "end", "tl", buf);
 	}
-	for (double e = ceil(lx0); e <= floor(lx1); e++) {
-		double v = pow(10, e);
-		fprintf(f,
-			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			"class=\"grid\"/>\n",
-			PX(v), T, PX(v), T + ph + 4);
-		vp_fmt_axis(v, c->xfmt, buf, sizeof(buf));
-		text(f, PX(v), T + ph + 17, "middle", "tl", buf);
-	}
+	/* Decade ticks; within less than a decade also 2x and 5x. */
+	static const double mult[] = {1, 2, 5};
+	size_t nmult = floor(lx1) - ceil(lx0) >= 1 ? 1 : 3;
+	for (double e = floor(lx0); e <= ceil(lx1); e++)
+		for (size_t k = 0; k < nmult; k++) {
+			double v = mult[k] * pow(10, e);
+			if (v < lo * 0.999 || v > hi * 1.001)
+				continue;
+			fprintf(f,
+				"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+				"y2=\"%.1f\" "
+				"class=\"grid\"/>\n",
+				PX(v), T, PX(v), T + ph + 4);
+			vp_fmt_axis(v, c->xfmt, buf, sizeof(buf));
+			text(f, PX(v), T + ph + 17, "middle", "tl", buf);
+		}
 	for (size_t i = 0; i < n; i++) {
 		if (!(upper[i] > 0) || !(count[i] > 0))
 			continue;
