@@ -297,6 +297,7 @@ int vp_guest_init_main(int argc, char **argv)
 	load_modules(chan);
 	if (p.disk)
 		wait_for("/dev/vda", 10);
+	fprintf(chan, "V,ready,%.3f\n", uptime_s());
 	if (strcmp(p.fault, "hang") == 0) {
 		/* Test hook: a guest that never starts its agent. */
 		say("fault injection: hanging");

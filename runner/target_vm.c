@@ -429,22 +429,46 @@ out:
 
 /* Handles one line of the channel: guest-init records, else the agent
  * stream. Returns 1 when it was an agent record. */
+/* Host-side timestamps (seconds since QEMU start) of the guest's
+ * milestones: the deploy-cost breakdown in env.csv. */
+struct milestones {
+	double t0, init, ready, first;
+	double init_uptime;
+};
+
+/* Handles one line of the channel: guest-init records, else the agent
+ * stream. Returns 1 when it was an agent record. */
 static int handle_line(struct vp_target *t, const char *line,
 		       struct vp_emitter *out, struct vp_stream_stats *st,
-		       char *agent_exit, size_t aelen, double *init_uptime)
+		       char *agent_exit, size_t aelen, struct milestones *ms)
 {
 	if (strncmp(line, VP_GUEST_TAG, strlen(VP_GUEST_TAG)) == 0) {
 		const char *rest = line + strlen(VP_GUEST_TAG);
 
-		if (strncmp(rest, "init,", 5) == 0)
-			*init_uptime = atof(rest + 5);
-		else if (strncmp(rest, "agent-exit,", 11) == 0)
+		if (strncmp(rest, "init,", 5) == 0) {
+			ms->init_uptime = atof(rest + 5);
+			ms->init = vp_child_now() - ms->t0;
+		} else if (strncmp(rest, "ready,", 6) == 0) {
+			ms->ready = vp_child_now() - ms->t0;
+		} else if (strncmp(rest, "agent-exit,", 11) == 0) {
 			snprintf(agent_exit, aelen, "%s", rest + 11);
-		else if (strncmp(rest, "warn,", 5) == 0)
+		} else if (strncmp(rest, "warn,", 5) == 0) {
 			out->env(out, "guest_warning", rest + 5);
+		}
 		return 0;
 	}
 	return vp_stream_feed_line(line, &t->ti, out, st);
+}
+
+static void emit_milestones(struct vp_emitter *out, const struct milestones *ms)
+{
+	env_fmt(out, "boot_s", "%.3f", ms->first);
+	if (ms->init > 0)
+		env_fmt(out, "boot_breakdown",
+			"init started %.3f s (guest uptime %.3f s), modules "
+			"loaded %.3f s, first agent record %.3f s after QEMU "
+			"start",
+			ms->init, ms->init_uptime, ms->ready, ms->first);
 }
 
 static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
@@ -455,7 +479,8 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	char *buf = NULL, agent_exit[160] = "", pinning[1024];
 	char reason[512] = "", tail[1024];
 	size_t len = 0, cap = 0;
-	double t0, first = 0, done = 0, init_uptime = -1;
+	struct milestones ms = {0};
+	double t0, first = 0, done = 0;
 	double tmo_run = run_timeout(t->plan, s->kvm);
 	double tmo_boot =
 	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
@@ -464,6 +489,7 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 
 	memset(&st, 0, sizeof(st));
 	t0 = vp_child_now();
+	ms.t0 = t0;
 	rc = spawn_qemu(t, s, &rfd, out, err, errlen);
 	if (rc)
 		return rc;
@@ -498,20 +524,13 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 				while ((nl = memchr(p, '\n',
 						    len - (size_t)(p - buf)))) {
 					*nl = '\0';
-					if (handle_line(t, p, out, &st,
-							agent_exit,
-							sizeof(agent_exit),
-							&init_uptime) == 1 &&
+					if (handle_line(
+						t, p, out, &st, agent_exit,
+						sizeof(agent_exit), &ms) == 1 &&
 					    first == 0) {
 						first = vp_child_now();
-						env_fmt(out, "boot_s", "%.3f",
-							first - t0);
-						if (init_uptime >= 0)
-							env_fmt(out,
-								"guest_init_"
-								"uptime_s",
-								"%.3f",
-								init_uptime);
+						ms.first = first - t0;
+						emit_milestones(out, &ms);
 					}
 					p = nl + 1;
 				}
