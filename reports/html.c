@@ -478,7 +478,9 @@ static void warnings(const struct vp_summary *s, FILE *f)
 		    strcmp(hv, "bare metal") && strcmp(hv, "unknown") &&
 		    strcmp(hv, "none")) {
 			warn_open(&w);
-			fputs("<span class=\"bad\">The \"bare metal\" ", f);
+			fputs(is_base ? "<span class=\"bad\">The baseline "
+				      : "<span class=\"bad\">The host target ",
+			      f);
 			esc(f, tr->label);
 			fputs(" is itself a virtual machine</span> (hypervisor "
 			      "seen from inside: ",
