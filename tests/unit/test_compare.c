@@ -1,0 +1,235 @@
+/* compare: a run against itself changes nothing; against the shifted
+ * fixture exactly the known cells regress or improve; the decision needs
+ * both significance and the threshold; outputs are written. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reports/compare.h"
+
+static struct vp_run base, newr;
+static struct vp_comparison cmp;
+
+static void load(const char *a, const char *b, double threshold)
+{
+	char err[1024], pa[512], pb[512];
+	snprintf(pa, sizeof(pa), "%s/runs/%s", VP_TEST_DATA, a);
+	snprintf(pb, sizeof(pb), "%s/runs/%s", VP_TEST_DATA, b);
+	cr_assert_eq(vp_run_load(pa, &base, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vp_run_load(pb, &newr, err, sizeof(err)), 0, "%s", err);
+	struct vp_compare_opts o = {threshold, 0.05};
+	cr_assert_eq(vp_compare_runs(&base, &newr, &o, &cmp, err, sizeof(err)),
+		     0, "%s", err);
+}
+
+static void unload(void)
+{
+	vp_comparison_free(&cmp);
+	vp_run_free(&base);
+	vp_run_free(&newr);
+}
+
+static const struct vp_cmp_row *row(const char *t, const char *wl, int th,
+				    const char *m)
+{
+	for (size_t i = 0; i < cmp.nrows; i++) {
+		const struct vp_cmp_row *r = &cmp.rows[i];
+		if (!strcmp(r->target, t) && !strcmp(r->workload, wl) &&
+		    r->threads == th && !strcmp(r->metric, m))
+			return r;
+	}
+	cr_assert_fail("no row %s %s %d %s", t, wl, th, m);
+	return NULL;
+}
+
+Test(compare, directions)
+{
+	cr_assert_eq(vp_metric_direction("ops_per_s"), VP_DIR_HIGHER);
+	cr_assert_eq(vp_metric_direction("iops"), VP_DIR_HIGHER);
+	cr_assert_eq(vp_metric_direction("mib_per_s"), VP_DIR_HIGHER);
+	cr_assert_eq(vp_metric_direction("lat_p99_us"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("spin_wait_p99_ns"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("wall_s"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("long_waits"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("spin_wait_bucket_le_64"),
+		     VP_DIR_NONE);
+	cr_assert_eq(vp_metric_direction("cnt.cycles"), VP_DIR_NONE);
+	double b;
+	cr_assert(vp_metric_is_bucket("lat_bucket_le_128", &b) && b == 128);
+}
+
+Test(compare, run_against_itself, .fini = unload)
+{
+	load("basic", "basic", 0.05);
+	cr_assert_eq(cmp.count[VP_REGRESSED], 0);
+	cr_assert_eq(cmp.count[VP_IMPROVED], 0);
+	cr_assert_gt(cmp.count[VP_UNCHANGED], 100);
+	cr_assert_eq(cmp.nenv, 0);
+	for (size_t i = 0; i < cmp.nrows; i++)
+		cr_assert(!strstr(cmp.rows[i].metric, "bucket"));
+}
+
+Test(compare, shifted_fixture, .fini = unload)
+{
+	load("basic", "shifted", 0.05);
+	cr_assert_eq(cmp.count[VP_REGRESSED], 4);
+	cr_assert_eq(cmp.count[VP_IMPROVED], 1);
+	const struct vp_cmp_row *r = row("vm2", "lock.tas", 1, "ops_per_s");
+	cr_assert_eq(r->verdict, VP_REGRESSED);
+	cr_assert(fabs(r->change + 0.2) < 1e-9);
+	cr_assert_lt(r->p_welch, 0.001);
+	cr_assert_eq(row("vm2", "lock.tas", 2, "ops_per_s")->verdict,
+		     VP_REGRESSED);
+	r = row("vm2", "io.randread", 1, "lat_p99_us");
+	cr_assert_eq(r->verdict, VP_REGRESSED, "latency up is a regression");
+	cr_assert(fabs(r->change - 0.3) < 1e-9);
+	cr_assert_eq(row("vm2", "io.randread", 2, "lat_p99_us")->verdict,
+		     VP_REGRESSED);
+	cr_assert_eq(row("host", "cpu.int", 1, "ops_per_s")->verdict,
+		     VP_IMPROVED);
+	cr_assert_eq(row("host", "cpu.int", 2, "ops_per_s")->verdict,
+		     VP_UNCHANGED);
+	/* Unavailable on both sides: not comparable, with the reason. */
+	r = row("host", "lock.tas", 1, "spin_wait_p99_ns");
+	cr_assert_eq(r->verdict, VP_NOT_COMPARABLE);
+	cr_assert(strstr(r->why, "no contended acquisition"), "%s", r->why);
+	/* The environment difference is stated. */
+	cr_assert_eq(cmp.nenv, 1);
+	cr_assert(strstr(cmp.env_notes[0], "vm2: kernel differs"));
+	cr_assert(strstr(cmp.env_notes[0], "6.5.0-0.deb12.4-cloud-amd64"));
+}
+
+Test(compare, threshold_matters, .fini = unload)
+{
+	/* -20% and +30% stay under a 50% threshold: significant but not
+	 * practically relevant. */
+	load("basic", "shifted", 0.5);
+	cr_assert_eq(cmp.count[VP_REGRESSED], 0);
+	cr_assert(strstr(row("vm2", "lock.tas", 1, "ops_per_s")->why,
+			 "within the 50% threshold"));
+}
+
+Test(compare, noise_is_not_a_regression, .fini = unload)
+{
+	/* The mirror image: with the shifted run as BASE, host cpu.int
+	 * regresses, the four others improve, and the noisy cell (vm2
+	 * cpu.int, CV 10%, unchanged values) stays unchanged. */
+	load("shifted", "basic", 0.05);
+	cr_assert_eq(cmp.count[VP_REGRESSED], 1, "host cpu.int back down");
+	cr_assert_eq(row("host", "cpu.int", 1, "ops_per_s")->verdict,
+		     VP_REGRESSED);
+	cr_assert_eq(cmp.count[VP_IMPROVED], 4);
+	cr_assert_eq(row("vm2", "cpu.int", 2, "ops_per_s")->verdict,
+		     VP_UNCHANGED);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	char *buf = calloc(1, 1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+Test(compare, markdown_and_junit, .fini = unload)
+{
+	load("basic", "shifted", 0.05);
+	char md[] = "/tmp/vp_cmp_md_XXXXXX", xml[] = "/tmp/vp_cmp_xml_XXXXXX";
+	char err[512];
+	close(mkstemp(md));
+	close(mkstemp(xml));
+	cr_assert_eq(vp_compare_write_markdown(&cmp, md, err, sizeof(err)), 0);
+	cr_assert_eq(vp_compare_write_junit(&cmp, xml, err, sizeof(err)), 0);
+	char *m = slurp(md), *x = slurp(xml);
+	cr_assert(strstr(m, "## vpbench compare: regression found"));
+	cr_assert(strstr(m, "### Regressed"));
+	cr_assert(strstr(m, "| regressed | vm2 | lock.tas | 1 | ops_per_s |"));
+	cr_assert(strstr(m, "kernel differs"));
+	cr_assert(strstr(x, "failures=\"4\""));
+	cr_assert(strstr(x, "<testcase classname=\"vpbench.vm2.lock.tas\" "
+			    "name=\"ops_per_s threads=1\""));
+	cr_assert(strstr(x, "<failure type=\"regression\""));
+	cr_assert(strstr(x, "<skipped message=\"not comparable: "));
+	free(m);
+	free(x);
+	unlink(md);
+	unlink(xml);
+}
+
+static void write_run(char *dir, const double *v, size_t n)
+{
+	cr_assert_not_null(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	FILE *f = fopen(path, "w");
+	fputs("schema,run_id,target,target_kind,accel,hypervisor,vcpus,"
+	      "host_cpus,workload,threads,rep,metric,value,unit,status,note\n",
+	      f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f,
+			"1,x,host,host,none,bare metal,2,2,cpu.int,1,%zu,"
+			"ops_per_s,%g,ops/s,ok,\n",
+			i + 1, v[i]);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/env.csv", dir);
+	f = fopen(path, "w");
+	fputs("target,key,value\nhost,kernel,6.1\n", f);
+	fclose(f);
+}
+
+static void rm_run(const char *dir)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/env.csv", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+static enum vp_verdict judge_pair(const double *a, size_t na, const double *b,
+				  size_t nb, char *why, size_t len)
+{
+	char da[] = "/tmp/vp_cmp_a_XXXXXX", db[] = "/tmp/vp_cmp_b_XXXXXX";
+	char err[512];
+	write_run(da, a, na);
+	write_run(db, b, nb);
+	cr_assert_eq(vp_run_load(da, &base, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vp_run_load(db, &newr, err, sizeof(err)), 0, "%s", err);
+	struct vp_compare_opts o = {0.05, 0.05};
+	cr_assert_eq(vp_compare_runs(&base, &newr, &o, &cmp, err, sizeof(err)),
+		     0);
+	enum vp_verdict v = row("host", "cpu.int", 1, "ops_per_s")->verdict;
+	snprintf(why, len, "%s", row("host", "cpu.int", 1, "ops_per_s")->why);
+	unload();
+	rm_run(da);
+	rm_run(db);
+	return v;
+}
+
+Test(compare, decision_table)
+{
+	char why[256];
+	/* -6%, tight: significant and over the threshold -> regressed. */
+	const double a[] = {100, 101, 99}, b[] = {94, 94.94, 93.06};
+	cr_assert_eq(judge_pair(a, 3, b, 3, why, sizeof(why)), VP_REGRESSED,
+		     "%s", why);
+	/* -20% but very noisy: not significant -> unchanged. */
+	const double c[] = {100, 140, 60}, d[] = {80, 120, 40};
+	cr_assert_eq(judge_pair(c, 3, d, 3, why, sizeof(why)), VP_UNCHANGED);
+	cr_assert(strstr(why, "not significant"), "%s", why);
+	/* -2%, significant but below the threshold -> unchanged. */
+	const double e[] = {98, 98.098, 97.902};
+	cr_assert_eq(judge_pair(a, 3, e, 3, why, sizeof(why)), VP_UNCHANGED);
+	cr_assert(strstr(why, "within the 5% threshold"), "%s", why);
+	/* One repetition: no test possible -> not comparable. */
+	cr_assert_eq(judge_pair(a, 1, b, 3, why, sizeof(why)),
+		     VP_NOT_COMPARABLE);
+	cr_assert(strstr(why, "at least 2 repetitions"), "%s", why);
+}
