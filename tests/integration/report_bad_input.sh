@@ -1,0 +1,68 @@
+#!/bin/bash
+# Bad input and bad usage of `vpbench report` / `compare` exit 2 with a
+# message naming the file, the line and what was expected; a truncated last
+# row (interrupted run) is a warning and the rest is used.
+set -u
+: "${VPBENCH:?}" "${VP_SOURCE_DIR:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+hdr='schema,run_id,target,target_kind,accel,hypervisor,vcpus,host_cpus,workload,threads,rep,metric,value,unit,status,note'
+row='1,r,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,100,ops/s,ok,'
+
+mkrun() { # name results-content
+	mkdir -p "$tmp/$1"
+	printf '%b' "$2" >"$tmp/$1/results.csv"
+	printf 'target,key,value\nhost,kernel,6.1\n' >"$tmp/$1/env.csv"
+}
+
+expect() { # want-rc pattern... -- command...
+	local want=$1
+	shift
+	local pats=()
+	while [ "$1" != "--" ]; do pats+=("$1"); shift; done
+	shift
+	"$@" >"$tmp/out" 2>&1
+	local rc=$?
+	[ $rc -eq "$want" ] || { cat "$tmp/out"; fail "$* exited $rc, want $want"; }
+	for p in "${pats[@]}"; do
+		grep -q -- "$p" "$tmp/out" || { cat "$tmp/out"; fail "$*: no '$p'"; }
+	done
+}
+
+mkrun wronghdr "schema,run_id,targ\n$row\n"
+mkrun schema "$hdr\n2${row#1}\n"
+mkrun short "$hdr\n$row\n1,r,host,host,none\n$row\n"
+mkrun nonnum "$hdr\n$row\n${row/,100,/,fast,}\n"
+mkrun headeronly "$hdr\n"
+mkrun quoting "$hdr\n$row\n1,r,\"ho\"st,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,1,ops/s,ok,\n"
+mkdir -p "$tmp/empty"
+mkrun truncated "$hdr\n$row\n${row/,1,1,/,1,2,}\n1,r,host,host,none,KVM,2,2,cpu.i"
+
+R="$VPBENCH report"
+expect 2 "nonexistent" -- $R "$tmp/nonexistent"
+expect 2 "empty/results.csv" "missing file" -- $R "$tmp/empty"
+expect 2 "wronghdr/results.csv line 1" "wrong header" "expected 'target'" -- $R "$tmp/wronghdr"
+expect 2 "schema/results.csv line 2" "schema version '2'" -- $R "$tmp/schema"
+expect 2 "short/results.csv line 3" "short row: 5 fields, expected 16" -- $R "$tmp/short"
+expect 2 "nonnum/results.csv line 3" "value 'fast' is not a number" -- $R "$tmp/nonnum"
+expect 2 "headeronly/results.csv" "no result rows" -- $R "$tmp/headeronly"
+expect 2 "quoting/results.csv line 3" "malformed CSV quoting" -- $R "$tmp/quoting"
+expect 0 "warning: .*truncated/results.csv line 4: truncated last row" -- $R "$tmp/truncated"
+[ -s "$tmp/truncated/report.html" ] || fail "truncated run: no report"
+grep -q 'truncated last row' "$tmp/truncated/report.html" ||
+	fail "the report does not show the truncation warning"
+
+# Usage errors name the problem and the valid choices.
+expect 2 "no run folder given" -- $R
+expect 2 "unknown option '--colour'" "valid options: --output --summary --baseline --help" -- $R --colour "$tmp/truncated"
+expect 2 "option -o needs a value" -- $R "$tmp/truncated" -o
+expect 2 "baseline target 'vm7' is in none of the runs (targets: host)" -- $R "$tmp/truncated" --baseline vm7
+expect 0 "usage: vpbench report" -- $R --help
+C="$VPBENCH compare"
+expect 2 "expected two run folders" -- $C "$tmp/truncated"
+expect 2 "--threshold 'abc'" "expected a percentage" -- $C --threshold abc "$tmp/truncated" "$tmp/truncated"
+expect 2 "--alpha '2'" -- $C --alpha 2 "$tmp/truncated" "$tmp/truncated"
+expect 2 "short/results.csv line 3" -- $C "$tmp/truncated" "$tmp/short"
+expect 0 "usage: vpbench compare" -- $C --help
+echo "PASS: bad input and usage exit 2 with file, line and expectation"

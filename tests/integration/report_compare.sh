@@ -1,0 +1,58 @@
+#!/bin/bash
+# vpbench compare through the real CLI: a run against itself exits 0; the
+# fixture with known shifts exits 1 and names exactly the regressed cells;
+# the Markdown and JUnit files are written and the JUnit XML parses with a
+# real XML parser (python3 xml.etree) with consistent counts.
+set -u
+: "${VPBENCH:?}" "${VP_SOURCE_DIR:?}"
+here=$VP_SOURCE_DIR/tests/integration
+runs=$VP_SOURCE_DIR/tests/data/runs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$VPBENCH" compare "$runs/basic" "$runs/basic" --markdown "$tmp/self.md" \
+	--junit "$tmp/self.xml" >"$tmp/self.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { cat "$tmp/self.out"; fail "self compare exited $rc, want 0"; }
+grep -q '^summary: 0 regressed, 0 improved' "$tmp/self.out" ||
+	fail "self compare summary: $(tail -1 "$tmp/self.out")"
+grep -q '## vpbench compare: no regression' "$tmp/self.md" || fail "self.md"
+python3 "$here/report_checks.py" junit "$tmp/self.xml" 0 || fail "self.xml"
+
+"$VPBENCH" compare "$runs/basic" "$runs/shifted" --markdown "$tmp/s.md" \
+	--junit "$tmp/s.xml" --threshold 5 >"$tmp/s.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { cat "$tmp/s.out"; fail "shifted compare exited $rc, want 1"; }
+grep '^REGRESSED' "$tmp/s.out" | awk '{print $2, $3, $4, $5}' | sort \
+	>"$tmp/regressed"
+cat >"$tmp/want" <<'W'
+vm2 io.randread 1 lat_p99_us
+vm2 io.randread 2 lat_p99_us
+vm2 lock.tas 1 ops_per_s
+vm2 lock.tas 2 ops_per_s
+W
+diff -u "$tmp/want" "$tmp/regressed" || fail "regressed cells differ"
+grep -q 'environment: target vm2: kernel differs' "$tmp/s.out" ||
+	fail "the kernel difference is not stated"
+grep -q '^### Regressed' "$tmp/s.md" || fail "Markdown lacks the section"
+[ "$(grep -c '^| regressed |' "$tmp/s.md")" -ge 4 ] ||
+	fail "Markdown lacks the regressed rows"
+python3 "$here/report_checks.py" junit "$tmp/s.xml" 4 || fail "s.xml"
+python3 - "$tmp/s.xml" <<'PY' || fail "JUnit failures name other cells"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+got = sorted((c.get("classname"), c.get("name"))
+             for c in root.iter("testcase") if c.find("failure") is not None)
+want = sorted([("vpbench.vm2.io.randread", "lat_p99_us threads=1"),
+               ("vpbench.vm2.io.randread", "lat_p99_us threads=2"),
+               ("vpbench.vm2.lock.tas", "ops_per_s threads=1"),
+               ("vpbench.vm2.lock.tas", "ops_per_s threads=2")])
+sys.exit(0 if got == want else print(got) or 1)
+PY
+
+# A 50% threshold: the shifts are significant but not large enough.
+"$VPBENCH" compare "$runs/basic" "$runs/shifted" --threshold 50 >/dev/null 2>&1
+rc=$?
+[ $rc -eq 0 ] || fail "threshold 50%: exit $rc, want 0"
+echo "PASS: compare exit codes, cells, Markdown and JUnit"
