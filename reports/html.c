@@ -445,51 +445,56 @@ static void warnings(const struct vp_summary *s, FILE *f)
 {
 	struct warn_list w = {f, 0};
 	fputs("<h2 id=\"warnings\">Read this first</h2>\n", f);
-	for (size_t t = 0; t < s->ntargets; t++) {
-		const struct vp_target_ref *tr = &s->targets[t];
-		if (is_tcg(s, tr)) {
-			warn_open(&w);
-			fputs("<span class=\"bad\">", f);
-			esc(f, tr->label);
-			fputs(": TCG emulation is not hardware "
-			      "virtualization.</span> QEMU translated the "
-			      "guest's code in software (accel=tcg, no usable "
-			      "KVM); its figures measure the emulator, not a "
-			      "hypervisor's cost. Use KVM for representative "
-			      "numbers.</li>\n",
-			      f);
-			if (tr->vcpus == 1) {
+	/* One bullet per kind of problem, naming every target it concerns. */
+	static const char *const lead[3] = {
+	    "TCG emulation is not hardware virtualization: ",
+	    "A 1-vCPU TCG guest executes no real atomic instructions: ",
+	    "The \"bare metal\" reference is itself a virtual machine: "};
+	static const char *const tail[3] = {
+	    " QEMU translated the guest's code in software (accel=tcg, no "
+	    "usable KVM); these figures measure the emulator, not a "
+	    "hypervisor's cost. Use KVM for representative numbers.",
+	    " QEMU runs such a guest on one thread, so its lock figures are "
+	    "not comparable with hardware.",
+	    " (hypervisor as seen from inside in brackets): its figures, and "
+	    "ratios against it, compare guests with a guest, not with bare "
+	    "metal."};
+	for (int kind = 0; kind < 3; kind++) {
+		size_t n = 0;
+		for (size_t t = 0; t < s->ntargets; t++) {
+			const struct vp_target_ref *tr = &s->targets[t];
+			bool is_base = false;
+			for (size_t u = 0; u < s->ntargets; u++)
+				is_base |= s->targets[u].baseline == (long)t;
+			const char *hv = tr->hypervisor;
+			bool hit =
+			    kind == 0 ? is_tcg(s, tr)
+			    : kind == 1
+				? is_tcg(s, tr) && tr->vcpus == 1
+				: (is_base || !strcmp(tr->kind, "host")) &&
+				      hv[0] && strcmp(hv, "bare metal") &&
+				      strcmp(hv, "unknown") &&
+				      strcmp(hv, "none");
+			if (!hit)
+				continue;
+			if (!n++) {
 				warn_open(&w);
 				fputs("<span class=\"bad\">", f);
-				esc(f, tr->label);
-				fputs(": a 1-vCPU TCG guest executes no real "
-				      "atomic instructions</span> (QEMU runs "
-				      "it on one thread), so its lock "
-				      "figures are not comparable with "
-				      "hardware.</li>\n",
-				      f);
+				esc(f, lead[kind]);
+			} else {
+				fputs(", ", f);
+			}
+			esc(f, tr->label);
+			if (kind == 2) {
+				fputs(" (", f);
+				esc(f, hv);
+				fputs(")", f);
 			}
 		}
-		bool is_base = false;
-		for (size_t u = 0; u < s->ntargets; u++)
-			is_base |= s->targets[u].baseline == (long)t;
-		const char *hv = tr->hypervisor;
-		if ((is_base || !strcmp(tr->kind, "host")) && hv[0] &&
-		    strcmp(hv, "bare metal") && strcmp(hv, "unknown") &&
-		    strcmp(hv, "none")) {
-			warn_open(&w);
-			fputs(is_base ? "<span class=\"bad\">The baseline "
-				      : "<span class=\"bad\">The host target ",
-			      f);
-			esc(f, tr->label);
-			fputs(" is itself a virtual machine</span> (hypervisor "
-			      "seen from inside: ",
-			      f);
-			esc(f, hv);
-			fputs(
-			    "): its figures, and ratios against it, compare "
-			    "guests with a guest, not with bare metal.</li>\n",
-			    f);
+		if (n) {
+			fputs(".</span>", f);
+			esc(f, tail[kind]);
+			fputs("</li>\n", f);
 		}
 	}
 	for (size_t r = 0; r < s->nruns; r++) {

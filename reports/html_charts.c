@@ -325,28 +325,37 @@ void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
 
 void vp_html_io_charts(const struct vp_summary *s, FILE *f)
 {
-	static const char *const pct[] = {"lat_p50_us", "lat_p99_us"};
+	enum { NP = 3 };
+	static const char *const pct[NP] = {"lat_p50_us", "lat_p99_us",
+					    "lat_p999_us"};
+	static const char *const names[NP] = {"p50 latency", "p99 latency",
+					      "p99.9 latency"};
+	static const char *const colors[NP] = {"#56B4E9", "#D55E00", "#7a1f0a"};
 	bool any = false;
 	int th[64];
 	for (size_t w = 0; w < s->nworkloads; w++) {
 		size_t nt = thread_list(s, w, th, 64);
-		size_t ncat = 0, cap = s->ntargets * nt;
-		char(*labels)[192] = calloc(cap + 1, sizeof(*labels));
-		const char **cats = calloc(cap + 1, sizeof(*cats));
-		double *buf = calloc((cap + 1) * 6, sizeof(*buf));
+		size_t ncat = 0, cap = s->ntargets * nt + 1;
+		char(*labels)[192] = calloc(cap, sizeof(*labels));
+		const char **cats = calloc(cap, sizeof(*cats));
+		double *buf = calloc(cap * 3 * NP, sizeof(*buf));
 		if (!labels || !cats || !buf) {
 			free(labels);
 			free(cats);
 			free(buf);
 			break;
 		}
-		double *y[2] = {buf, buf + cap},
-		       *lo[2] = {buf + 2 * cap, buf + 3 * cap},
-		       *hi[2] = {buf + 4 * cap, buf + 5 * cap};
+		double *y[NP], *lo[NP], *hi[NP];
+		bool used[NP] = {false};
+		for (size_t p = 0; p < NP; p++) {
+			y[p] = buf + (3 * p) * cap;
+			lo[p] = y[p] + cap;
+			hi[p] = lo[p] + cap;
+		}
 		for (size_t t = 0; t < s->ntargets; t++)
 			for (size_t k = 0; k < nt; k++) {
 				bool got = false;
-				for (size_t p = 0; p < 2; p++) {
+				for (size_t p = 0; p < NP; p++) {
 					long i = vp_summary_find(
 					    s, t, s->workloads[w], th[k],
 					    pct[p]);
@@ -359,7 +368,7 @@ void vp_html_io_charts(const struct vp_summary *s, FILE *f)
 					y[p][ncat] = d->mean;
 					lo[p][ncat] = d->ci_lo;
 					hi[p][ncat] = d->ci_hi;
-					got = true;
+					got = used[p] = true;
 				}
 				if (!got)
 					continue;
@@ -371,11 +380,13 @@ void vp_html_io_charts(const struct vp_summary *s, FILE *f)
 			}
 		if (ncat) {
 			any = true;
-			struct vp_series ser[2] = {
-			    {"p50 latency", "#56B4E9", ncat, NULL, y[0], lo[0],
-			     hi[0]},
-			    {"p99 latency", "#D55E00", ncat, NULL, y[1], lo[1],
-			     hi[1]}};
+			struct vp_series ser[NP];
+			size_t ns = 0;
+			for (size_t p = 0; p < NP; p++)
+				if (used[p])
+					ser[ns++] = (struct vp_series){
+					    names[p], colors[p], ncat, NULL,
+					    y[p],     lo[p],	 hi[p]};
 			char title[256];
 			snprintf(title, sizeof(title),
 				 "%s: I/O latency percentiles per target",
@@ -385,7 +396,7 @@ void vp_html_io_charts(const struct vp_summary *s, FILE *f)
 			    0);
 			c.yfmt = unit_fmt("us");
 			fputs("<figure>", f);
-			vp_svg_bars(f, &c, cats, ncat, ser, 2);
+			vp_svg_bars(f, &c, cats, ncat, ser, ns);
 			fputs("</figure>\n", f);
 		}
 		free(labels);
