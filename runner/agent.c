@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include "probes/pin.h"
 #include "probes/sysstat.h"
 #include "runner/agent_stream.h"
+#include "runner/stop_signal.h"
 
 static void emit_metrics(struct vp_emitter *out, const struct vp_target_info *ti,
 			 const char *workload, unsigned threads, unsigned rep,
@@ -185,14 +185,6 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 
 /* ---- `vpbench agent` ---- */
 
-static volatile int agent_interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	agent_interrupted = 1;
-}
-
 static void agent_usage(FILE *f)
 {
 	fprintf(f,
@@ -267,13 +259,7 @@ int vp_agent_main(int argc, char **argv)
 	a.ti.vcpus = (int)vp_cpus_available();
 	vp_env_hypervisor(a.ti.hypervisor, sizeof(a.ti.hypervisor));
 	a.plan = &plan;
-	a.interrupted = &agent_interrupted;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	a.interrupted = vp_stop_signal_install();
 	struct vp_emitter em;
 	vp_stream_emitter_init(&em, out);
 	int rc = vp_agent_run(&a, &em);

@@ -3,7 +3,6 @@
 #include "runner/run.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,15 +16,11 @@
 #include "runner/host_load.h"
 #include "runner/progress.h"
 #include "runner/scratch_image.h"
+#include "runner/stop_signal.h"
 #include "runner/target.h"
 
-static volatile int run_interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	run_interrupted = 1;
-}
+/* Set by vp_stop_signal_install's handlers; polled between steps. */
+static volatile int *stop_flag;
 
 struct run_state {
 	const struct vp_plan *plan;
@@ -190,7 +185,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	t.plan = plan;
 	t.run_dir = run_dir;
 	t.self_exe = o->self_exe;
-	t.interrupted = &run_interrupted;
+	t.interrupted = stop_flag;
 	t.scratch_image = image;
 	t.step_offset = s->step_offset;
 	t.total_steps = s->progress.total;
@@ -216,7 +211,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	}
 	rc = t.ops->run_agent(&t, e, err, sizeof(err));
 	vp_host_load_stop(load);
-	if (rc || run_interrupted) {
+	if (rc || *stop_flag) {
 		const char *why = rc ? err : "interrupted by signal";
 		if (rc)
 			vp_progress_note(&s->progress,
@@ -262,12 +257,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	vp_progress_init(&s.progress, total,
 			 plan->duration_s + plan->warmup_s, o->quiet);
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	stop_flag = vp_stop_signal_install();
 
 	vp_progress_note(&s.progress, "vpbench: run %s -> %s (%zu targets x "
 				      "%zu steps)",
@@ -283,7 +273,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		}
 	}
 	struct vp_emitter e = {run_row, run_env, run_progress, NULL, &s};
-	for (size_t i = 0; i < plan->ntargets && !run_interrupted; i++) {
+	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
 		s.step_offset = (int)(i * steps);
 		run_target(&s, &e, plan, plan->targets[i], dir, o,
 			   image[0] ? image : NULL);
@@ -296,7 +286,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	free(s.seen);
 
 	fprintf(stderr, "vpbench: %zu rows written, %zu failed%s\n", s.rows,
-		s.failed_rows, run_interrupted ? " (interrupted)" : "");
+		s.failed_rows, *stop_flag ? " (interrupted)" : "");
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	printf("results: %s\n", path);
 	if (!o->no_report) {
@@ -312,7 +302,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 			printf("report: %s\n", html);
 	}
 	fflush(stdout);
-	if (run_interrupted)
+	if (*stop_flag)
 		return 130;
 	return s.failed_rows || s.write_errors || rc_image ? 1 : 0;
 }
