@@ -456,8 +456,12 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 			 WIFEXITED(status) && WEXITSTATUS(status) == 255
 			     ? ": lost ssh connection"
 			     : "");
-	snprintf(err, errlen, "%s; ssh output: %s", reason,
-		 tail[0] ? tail : "(empty)");
+	snprintf(err, errlen, "%s; ssh output: %s%s", reason,
+		 tail[0] ? tail : "(empty)",
+		 strstr(tail, "ermission denied") && !strstr(tail, "publickey")
+		     ? " (is the remote temporary folder mounted noexec? set "
+		       "TMPDIR for the remote login to another folder)"
+		     : "");
 	rc = strstr(reason, "timeout") ? -ETIMEDOUT : -EIO;
 out:
 	if (pipefd[0] >= 0)
