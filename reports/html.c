@@ -59,6 +59,9 @@ static const char css[] =
     "stroke-dasharray:5 3}svg .mkl{stroke:#a3250f;stroke-width:1.3;"
     "stroke-dasharray:3 2}"
     "details{margin:6px 0}summary{cursor:pointer;color:#0b5394}"
+    "table.env{table-layout:fixed;width:100%}"
+    "table.env tr>:first-child{width:170px}"
+    "table.env td{overflow-wrap:anywhere;font-size:12px}"
     "footer{color:#555;font-size:12px;margin-top:30px}";
 
 static void esc(FILE *f, const char *s)
@@ -441,6 +444,31 @@ static size_t count(const struct vp_summary *s,
 	return n;
 }
 
+/* The runner's own explanation of why a guest ran under TCG (env.csv
+ * accel_note), each distinct one once. */
+static void accel_notes(const struct vp_summary *s, FILE *f)
+{
+	for (size_t t = 0; t < s->ntargets; t++) {
+		const struct vp_target_ref *tr = &s->targets[t];
+		const char *note =
+		    vp_run_env(&s->runs[tr->run], tr->name, "accel_note");
+		bool seen = false;
+		for (size_t u = 0; u < t && note && !seen; u++) {
+			const char *o =
+			    vp_run_env(&s->runs[s->targets[u].run],
+				       s->targets[u].name, "accel_note");
+			seen = o && !strcmp(o, note);
+		}
+		if (!note || seen)
+			continue;
+		fputs("<br><span class=\"muted\">", f);
+		esc(f, tr->label);
+		fputs(": ", f);
+		esc(f, note);
+		fputs("</span>", f);
+	}
+}
+
 static void warnings(const struct vp_summary *s, FILE *f)
 {
 	struct warn_list w = {f, 0};
@@ -494,6 +522,8 @@ static void warnings(const struct vp_summary *s, FILE *f)
 		if (n) {
 			fputs(".</span>", f);
 			esc(f, tail[kind]);
+			if (kind == 0)
+				accel_notes(s, f);
 			fputs("</li>\n", f);
 		}
 	}
@@ -738,13 +768,31 @@ static void unavailable(const struct vp_summary *s, FILE *f)
 		fputs("<p class=\"muted\">Every metric was measured.</p>\n", f);
 }
 
-static const char *const env_order[] = {
-    "hypervisor",  "accel",	  "qemu_version",
-    "cpu_model",   "cpus_online", "packages",
-    "cores",	   "pus",	  "numa_nodes",
-    "topology",	   "caches",	  "kernel",
-    "clocksource", "tsc_ghz",	  "thread_pinning",
-    "overcommit",  "host_load",	  "counters_requested"};
+static const char *const env_order[] = {"hypervisor",
+					"accel",
+					"accel_note",
+					"qemu_version",
+					"cpu_model",
+					"cpus_online",
+					"vcpus",
+					"vcpu_pinning",
+					"overcommit",
+					"overcommit_ratio",
+					"runnable_per_core",
+					"host_load",
+					"thread_pinning",
+					"packages",
+					"cores",
+					"pus",
+					"numa_nodes",
+					"topology",
+					"caches",
+					"kernel",
+					"guest_kernel",
+					"clocksource",
+					"tsc_ghz",
+					"boot_s",
+					"counters_requested"};
 #define NENV_ORDER (sizeof(env_order) / sizeof(env_order[0]))
 
 static int key_rank(const char *k)
@@ -783,7 +831,7 @@ static void environment(const struct vp_summary *s, FILE *f)
 				keys[nk++] = k;
 		}
 	qsort(keys, nk, sizeof(*keys), cmp_keys);
-	fputs("<table><tr><th>key</th>", f);
+	fputs("<table class=\"env\"><tr><th>key</th>", f);
 	for (size_t t = 0; t < s->ntargets; t++) {
 		fputs("<th>", f);
 		esc(f, s->targets[t].label);
