@@ -180,16 +180,25 @@ static int cmp_cells(const void *pa, const void *pb)
 	return (a->metric > b->metric) - (a->metric < b->metric);
 }
 
+/* Labels: the target name for one run; "<run folder>/<target>" when several
+ * runs merge (a vendor comparison is one command), with "#k" added when two
+ * run folders share a base name. */
 static int set_labels(struct vp_summary *s)
 {
 	for (size_t i = 0; i < s->ntargets; i++) {
 		struct vp_target_ref *t = &s->targets[i];
+		const char *run = s->runs[t->run].label;
+		bool dup = false;
+		for (size_t r = 0; r < s->nruns; r++)
+			dup |= r != t->run && !strcmp(s->runs[r].label, run);
 		char buf[512];
-		if (s->nruns > 1)
-			snprintf(buf, sizeof(buf), "%s/%s",
-				 s->runs[t->run].label, t->name);
-		else
+		if (s->nruns == 1)
 			snprintf(buf, sizeof(buf), "%s", t->name);
+		else if (dup)
+			snprintf(buf, sizeof(buf), "%s#%zu/%s", run, t->run + 1,
+				 t->name);
+		else
+			snprintf(buf, sizeof(buf), "%s/%s", run, t->name);
 		if (!(t->label = strdup(buf)))
 			return -ENOMEM;
 	}

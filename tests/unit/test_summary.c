@@ -183,3 +183,13 @@ Test(summary, csv_written, .fini = unload)
 	cr_assert_eq(n, nonbucket);
 	cr_assert(found, "vm2 cpu.int row with its ratio to host");
 }
+
+Test(summary, same_folder_name_twice, .fini = unload)
+{
+	static const char *const two[] = {"basic", "basic"};
+	load(2, two, NULL, 0);
+	cr_assert_eq(sum.ntargets, 6);
+	target("basic#1/vm2");
+	cr_assert_eq(sum.targets[target("basic#2/vm2")].baseline,
+		     (long)target("basic#2/host"));
+}
