@@ -141,11 +141,18 @@ static int read_csv(struct reader *r)
 		return -ENOMEM;
 	}
 	while (!r->failed && (len = getline(&line, &cap, f)) > 0) {
+		char *text = line;
 		r->line++;
 		ended_nl = line[len - 1] == '\n';
-		if (!r->rec_start && !blank_line(line))
+		/* A UTF-8 byte order mark (spreadsheet exports) is not data. */
+		if (r->line == 1 && len >= 3 &&
+		    !memcmp(line, "\xEF\xBB\xBF", 3)) {
+			text += 3;
+			len -= 3;
+		}
+		if (!r->rec_start && !blank_line(text))
 			r->rec_start = r->line;
-		if (csv_parse(&p, line, (size_t)len, on_field, on_record_end,
+		if (csv_parse(&p, text, (size_t)len, on_field, on_record_end,
 			      r) != (size_t)len &&
 		    !r->failed) {
 			r->failed = true;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "reports/compare.h"
 #include "reports/csv_read.h"
@@ -187,7 +188,15 @@ int vp_report_main(int argc, char **argv)
 	}
 	const char *const *dirs = (const char *const *)argv + optind;
 	if (!html) {
-		if (n == 1)
+		struct stat st;
+		if (n == 1 && stat(dirs[0], &st) == 0 && !S_ISDIR(st.st_mode)) {
+			/* RUN named as its results.csv: next to it. */
+			const char *slash = strrchr(dirs[0], '/');
+			snprintf(html_buf, sizeof(html_buf),
+				 "%.*s%sreport.html",
+				 slash ? (int)(slash - dirs[0]) : 0, dirs[0],
+				 slash ? "/" : "");
+		} else if (n == 1)
 			snprintf(html_buf, sizeof(html_buf), "%s/report.html",
 				 dirs[0]);
 		else

@@ -251,3 +251,23 @@ Test(csv_read, env_problems)
 	expect_error(HDR ROW1, "target,key\n", -EINVAL,
 		     "env.csv line 1|wrong header");
 }
+
+Test(csv_read, bom_and_crlf)
+{
+	struct vp_run run;
+	make_run(
+	    "\xEF\xBB\xBF"
+	    "schema,run_id,target,target_kind,accel,"
+	    "hypervisor,vcpus,host_cpus,workload,threads,rep,metric,value,"
+	    "unit,status,note\r\n"
+	    "1,r,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,100,ops/s,ok,"
+	    "\r\n\r\n"
+	    "1,r,host,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,1x,ops/s,ok,"
+	    "\r\n",
+	    ENV);
+	expect_load(-EINVAL, "line 4|value '1x'", &run);
+	cr_assert_eq(run.nrows, 1);
+	cr_assert_eq(run.rows[0].line, 2);
+	vp_run_free(&run);
+	cleanup();
+}
