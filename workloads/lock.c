@@ -32,7 +32,7 @@ struct lock_opts {
 	 1000000,                                                              \
 	 NULL,                                                                 \
 	 "critical section length: dependent multiply-add rounds on the "      \
-	 "shared data (about 1.5 ns each)"},                                   \
+	 "shared data (about 1 ns each here)"},                                \
 	    {"think",                                                          \
 	     VP_OPT_INT,                                                       \
 	     offsetof(struct lock_opts, think),                                \
@@ -40,8 +40,9 @@ struct lock_opts {
 	     0,                                                                \
 	     10000000,                                                         \
 	     NULL,                                                             \
-	     "private work between acquisitions: xorshift rounds (about 1 ns " \
-	     "each)"},                                                         \
+	     "private work between acquisitions: xorshift rounds (about 1.6 "  \
+	     "ns "                                                             \
+	     "each here)"},                                                    \
 	{                                                                      \
 		"probe", VP_OPT_CHOICE, offsetof(struct lock_opts, probe),     \
 		    "on", 0, 0, "on|off",                                      \
