@@ -15,6 +15,8 @@
 #                     1-/2-vCPU VMs, cpu/lock/io, 1 and 2 threads, 5 reps)
 #   VP_THRESHOLD      practical threshold in percent (default 5)
 #   VP_ALPHA          significance level (default 0.05)
+#   VP_RUN_DIR        compare this existing run folder instead of running
+#                     the suite (a run made by an earlier CI step)
 #   GITHUB_STEP_SUMMARY  when set (GitHub Actions) the Markdown is appended
 # exit status: 0 no regression; 1 a cell regressed or some run step failed;
 # 2 bad input (unreadable baseline...); anything else: the job broke.
@@ -35,9 +37,15 @@ fi
 mkdir -p "$out" || exit 3
 rm -rf "$out/run"
 
-echo "regression-job: vpbench run ${run_args[*]} -o $out/run"
-"$VPBENCH" run "${run_args[@]}" -o "$out/run"
-run_rc=$?
+if [ -n "${VP_RUN_DIR:-}" ]; then
+	echo "regression-job: using the existing run $VP_RUN_DIR"
+	cp -r "$VP_RUN_DIR" "$out/run" || exit 3
+	run_rc=0
+else
+	echo "regression-job: vpbench run ${run_args[*]} -o $out/run"
+	"$VPBENCH" run "${run_args[@]}" -o "$out/run"
+	run_rc=$?
+fi
 if [ ! -s "$out/run/results.csv" ]; then
 	echo "regression-job: the run produced no results (exit $run_rc)" >&2
 	exit 3
@@ -48,7 +56,8 @@ if [ ! -e "$baseline/results.csv" ]; then
 	mkdir -p "$baseline" || exit 3
 	cp "$out/run/results.csv" "$out/run/env.csv" "$baseline/" || exit 3
 	[ -e "$out/run/plan.conf" ] && cp "$out/run/plan.conf" "$baseline/"
-	cp "$out/run/report.html" "$out/report.html" 2>/dev/null
+	"$VPBENCH" report "$out/run" -o "$out/report.html" \
+		--summary "$out/summary.csv" >/dev/null
 	printf '## vpbench regression job\n\nNo baseline yet: this run (%s) is now the baseline.\n' \
 		"$out/run" >"$out/summary.md"
 	[ -n "${GITHUB_STEP_SUMMARY:-}" ] && cat "$out/summary.md" >>"$GITHUB_STEP_SUMMARY"
