@@ -1,7 +1,8 @@
 /* Escaping of untrusted text (every string that comes from a CSV file) for
  * HTML, inline SVG and XML (JUnit): & < > " ' become entities and control
  * characters other than tab and newline become spaces (they are invalid in
- * XML 1.0), so a target label like <script> shows as text. */
+ * XML 1.0) and invalid UTF-8 becomes U+FFFD, so a target label like
+ * <script> shows as text and the XML stays well-formed. */
 #ifndef VP_HTML_ESCAPE_H
 #define VP_HTML_ESCAPE_H
 

@@ -27,4 +27,13 @@ grep -q '<script>alert(1)</script>' "$tmp/summary.csv" ||
 python3 "$here/report_checks.py" junit "$tmp/j.xml" 0 >/dev/null ||
 	fail "JUnit with markup in names does not parse"
 if grep -q '<script' "$tmp/m.md"; then fail "Markdown carries a raw tag"; fi
+# A note that is not UTF-8 (Latin-1 from some guest) keeps the XML valid.
+cp -r "$VP_SOURCE_DIR/tests/data/runs/xss" "$tmp/latin1"
+printf '1,x,host,host,none,KVM,2,2,cpu.int,1,4,lat_p99_us,,us,unavailable,caf\xe9 <b>\n' \
+	>>"$tmp/latin1/results.csv"
+"$VPBENCH" compare "$tmp/latin1" "$tmp/latin1" --junit "$tmp/l.xml" \
+	>/dev/null || fail "compare (latin1) exited $?"
+python3 "$here/report_checks.py" junit "$tmp/l.xml" 0 >/dev/null ||
+	fail "JUnit with a Latin-1 note does not parse"
+grep -q 'caf.* &lt;b&gt;' "$tmp/l.xml" || fail "the Latin-1 note is missing"
 echo "PASS: CSV strings are escaped in HTML, JUnit and Markdown"

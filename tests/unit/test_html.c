@@ -54,6 +54,16 @@ Test(html, escape_buf)
 	cr_assert_str_eq(buf, "");
 }
 
+Test(html, escape_invalid_utf8)
+{
+	char buf[64];
+	/* Latin-1 "é", a lone continuation byte, a surrogate: U+FFFD each;
+	 * valid multi-byte text passes. */
+	vp_html_escape_buf(buf, sizeof(buf), "caf\xe9 \x80 \xed\xa0\x80 µs");
+	cr_assert_str_eq(buf, "caf\xEF\xBF\xBD \xEF\xBF\xBD "
+			      "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD µs");
+}
+
 Test(html, self_contained)
 {
 	char *h = render("basic", NULL);
