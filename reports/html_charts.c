@@ -207,6 +207,7 @@ void vp_html_ratio_chart(const struct vp_summary *s, FILE *f)
 	    1150, 0);
 	c.ref = 1.0;
 	c.ref_label = "baseline = 1";
+	c.yfmt = VP_AXIS_RATIO;
 	fputs("<figure>", f);
 	vp_svg_bars(f, &c, cats, nw, ser, ns);
 	fputs("</figure>\n", f);

@@ -49,6 +49,9 @@ void vp_fmt_axis(double v, enum vp_axis_fmt fmt, char *buf, size_t len)
 	case VP_AXIS_INT:
 		snprintf(buf, len, "%.0f", v);
 		return;
+	case VP_AXIS_RATIO:
+		snprintf(buf, len, "%.2f", v);
+		return;
 	case VP_AXIS_US:
 		v *= 1000.0; /* as ns */
 		a = fabs(v);

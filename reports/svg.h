@@ -11,10 +11,11 @@
 #include <stdio.h>
 
 enum vp_axis_fmt {
-	VP_AXIS_NUM, /* 1.2k, 3.4M */
-	VP_AXIS_NS,  /* 250 ns, 1.5 µs, 12 ms */
-	VP_AXIS_US,  /* values in µs */
-	VP_AXIS_INT, /* thread counts */
+	VP_AXIS_NUM,   /* 1.2k, 3.4M */
+	VP_AXIS_NS,    /* 250 ns, 1.5 µs, 12 ms */
+	VP_AXIS_US,    /* values in µs */
+	VP_AXIS_INT,   /* thread counts */
+	VP_AXIS_RATIO, /* 0.27, 1.05 */
 };
 
 struct vp_series {
