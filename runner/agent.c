@@ -53,7 +53,12 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 		out->env(out, kv.v[i].key, kv.v[i].value);
 	vp_kvlist_free(&kv);
 	const struct vp_plan *p = a->plan;
-	char buf[64];
+	char buf[256];
+	/* Reports label merged runs by host; a guest reports its own name. */
+	if (gethostname(buf, sizeof(buf)) == 0) {
+		buf[sizeof(buf) - 1] = 0;
+		out->env(out, "hostname", buf);
+	}
 	out->env(out, "target_kind", a->ti.target_kind);
 	out->env(out, "thread_pinning", vp_pin_mode_name(p->pin));
 	snprintf(buf, sizeof(buf), "%u", p->host_load);
