@@ -25,9 +25,10 @@ python3 - "$tmp/baseline/results.csv" "$tmp/fast/results.csv" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 h = rows[0]
-for r in rows[1:]:
+for i, r in enumerate(rows[1:]):
     if r[h.index("metric")] == "ops_per_s" and r[h.index("status")] == "ok":
-        r[h.index("value")] = "%.9g" % (float(r[h.index("value")]) * 10)
+        # far above any real figure, with a tiny spread for Welch's test
+        r[h.index("value")] = "%.9g" % (1e12 * (1 + 0.001 * (i % 3)))
 csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n").writerows(rows)
 PY
 bash "$job" "$tmp/fast" "$tmp/out2" >"$tmp/2.log" 2>&1
