@@ -19,8 +19,9 @@
 # Usage: ci/bench-counter-cost.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
 #   ROUNDS (3 interleaved rounds), REPS (5 reps per invocation), DURATION
-#   (1 s per rep), NOISE_RUNS (10), MIN_RATIO (0.99), KEEP_WORKDIR (1: keep
-#   the raw outputs).
+#   (1 s per rep), NOISE_RUNS (10), MIN_RATIO (0.99), QUIET_WAIT (seconds to
+#   wait for an idle machine before each part; 0 = do not wait),
+#   KEEP_WORKDIR (1: keep the raw outputs).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error. Without sysbench the
 # noise part is reported as SKIP and does not fail the script.
 set -euo pipefail
@@ -33,6 +34,7 @@ REPS=${REPS:-5}
 DURATION=${DURATION:-1}
 NOISE_RUNS=${NOISE_RUNS:-10}
 MIN_RATIO=${MIN_RATIO:-0.99}
+QUIET_WAIT=${QUIET_WAIT:-0}
 
 die() { echo "bench-counter-cost: $*" >&2; exit 2; }
 [[ -x $VPBENCH ]] || die "vpbench binary not found at $VPBENCH (build first or set VPBENCH)"
@@ -102,8 +104,28 @@ print("   machine CPU busy during the %s: %.1f%% of %d CPUs (one benchmark threa
 PY
 }
 
+# wait_quiet LABEL: with QUIET_WAIT > 0, waits up to that many seconds for
+# a 2 s window in which the machine is at most 10% busy, so a shared
+# machine's neighbours do not decide the verdict.
+wait_quiet() {
+	((QUIET_WAIT > 0)) || return 0
+	local end=$((SECONDS + QUIET_WAIT)) s0 s1 busy
+	while ((SECONDS < end)); do
+		s0=$(busy_snapshot)
+		sleep 2
+		s1=$(busy_snapshot)
+		busy=$(python3 -c 'import sys; b0, t0 = map(int, sys.argv[1].split()); b1, t1 = map(int, sys.argv[2].split()); print(round(100.0 * (b1 - b0) / max(1, t1 - t0)))' "$s0" "$s1")
+		if ((busy <= 10)); then
+			echo "   machine quiet ($busy% busy) before the $1"
+			return 0
+		fi
+	done
+	echo "   machine still busy after ${QUIET_WAIT}s; measuring the $1 anyway"
+}
+
 status=0
 
+wait_quiet "counter-cost part"
 b0=$(busy_snapshot)
 echo "== 1. counter cost: cpu.int -j 1, --counters auto vs none, $ROUNDS interleaved rounds x $REPS reps x ${DURATION}s"
 echo "   $VPBENCH run -t host -w cpu.int -j 1 -r $REPS -d $DURATION --counters auto|none -o DIR"
@@ -148,6 +170,7 @@ sb_run() {
 	[[ -n $e ]] || die "no 'events per second' in sysbench output ($log)"
 	echo "$e"
 }
+wait_quiet "noise part"
 b0=$(busy_snapshot)
 echo "   a) vpbench as one invocation: $VPBENCH run -t host -w cpu.int -j 1 -r $NOISE_RUNS -d $DURATION --counters none"
 vp_block=$(vp_run none "$NOISE_RUNS" "$work/noise-block")
