@@ -46,30 +46,31 @@ static void emit_step_status(struct vp_emitter *out,
 static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 		     struct vp_counter_set *counters)
 {
+	const struct vp_plan *p = a->plan;
+	char buf[256];
 	struct vp_kvlist kv;
 	vp_kvlist_init(&kv);
 	vp_env_collect(&kv);
-	for (size_t i = 0; i < kv.n; i++)
-		out->env(out, kv.v[i].key, kv.v[i].value);
-	vp_kvlist_free(&kv);
-	const struct vp_plan *p = a->plan;
-	char buf[256];
 	/* Reports label merged runs by host; a guest reports its own name. */
 	if (gethostname(buf, sizeof(buf)) == 0) {
 		buf[sizeof(buf) - 1] = 0;
-		out->env(out, "hostname", buf);
+		vp_kvlist_set(&kv, "hostname", "%s", buf);
 	}
-	out->env(out, "target_kind", a->ti.target_kind);
-	out->env(out, "thread_pinning", vp_pin_mode_name(p->pin));
-	snprintf(buf, sizeof(buf), "%u", p->host_load);
-	out->env(out, "host_load", buf);
-	out->env(out, "counters_requested", p->counters);
+	vp_kvlist_set(&kv, "target_kind", "%s", a->ti.target_kind);
+	vp_kvlist_set(&kv, "thread_pinning", "%s", vp_pin_mode_name(p->pin));
+	vp_kvlist_set(&kv, "host_load", "%u", p->host_load);
+	vp_kvlist_set(&kv, "counters_requested", "%s", p->counters);
+	/* The requested set replaces the env probe's view of the auto set. */
 	for (size_t i = 0; counters && i < vp_counters_count(counters); i++) {
 		char key[VP_KV_KEY_MAX];
 		snprintf(key, sizeof(key), "counter.%s",
 			 vp_counters_event_name(counters, i));
-		out->env(out, key, vp_counters_event_status(counters, i));
+		vp_kvlist_set(&kv, key, "%s",
+			      vp_counters_event_status(counters, i));
 	}
+	for (size_t i = 0; i < kv.n; i++)
+		out->env(out, kv.v[i].key, kv.v[i].value);
+	vp_kvlist_free(&kv);
 	snprintf(buf, sizeof(buf), "%.3f", p->duration_s);
 	out->env(out, "duration_s", buf);
 	snprintf(buf, sizeof(buf), "%.3f", p->warmup_s);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/counters.h"
 #include "runner/target.h"
 
 void vp_plan_defaults(struct vp_plan *p)
@@ -266,9 +267,9 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 		return parse_seconds("run-timeout", value, 0, 86400 * 7,
 				     &p->run_timeout_s, err, errlen);
 	if (strcmp(key, "counters") == 0) {
-		if (!*value) {
-			snprintf(err, errlen,
-				 "counters: empty; use auto, none or a list");
+		char e2[512];
+		if (vp_counters_spec_check(value, e2, sizeof(e2))) {
+			snprintf(err, errlen, "%s", e2);
 			return -EINVAL;
 		}
 		return set_string(p->counters, sizeof(p->counters), key, value,

@@ -28,6 +28,7 @@ expect2 "out of range" run -t host -w io.randread -O bs=1 -o "$tmp/a"
 expect2 "unknown option" run --frobnicate
 expect2 "needs a value" run -t
 expect2 "unexpected argument" run -t host stray
+expect2 "bad --counters value" run -t host --counters "cycles,,x" -o "$tmp/a"
 check "refused runs create no folder" test ! -e "$tmp/a"
 printf 'reps = 2\nthreads = 1,x\n' >"$tmp/plan.conf"
 expect2 "$tmp/plan.conf:2: threads" run --plan "$tmp/plan.conf"
