@@ -4,8 +4,10 @@
  * to its own serial port. */
 #include "runner/guest_init.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -197,6 +199,80 @@ static void describe_status(int status, char *buf, size_t len)
 		snprintf(buf, len, "status 0x%x", status);
 }
 
+/* Reads a small /proc file into buf, first line only. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* The host asked why the agent is silent (run timeout): one line per
+ * agent thread with its state, kernel wait channel, current system call
+ * and CPU time, on the console and the channel. */
+static void dump_agent(pid_t pid, FILE *chan)
+{
+	char dir[64], path[128], stat[512], wchan[64], sc[128];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		const char *rp;
+		char state = '?';
+		unsigned long ut = 0, st = 0;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/stat", dir, e->d_name);
+		read_line(path, stat, sizeof(stat));
+		rp = strrchr(stat, ')');
+		if (rp)
+			sscanf(rp + 2,
+			       "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+			       "%*u %lu %lu",
+			       &state, &ut, &st);
+		snprintf(path, sizeof(path), "%s/%s/wchan", dir, e->d_name);
+		read_line(path, wchan, sizeof(wchan));
+		snprintf(path, sizeof(path), "%s/%s/syscall", dir, e->d_name);
+		read_line(path, sc, sizeof(sc));
+		sc[strcspn(sc, " ")] = '\0';
+		say("agent thread %s: state %c wchan %s syscall %s utime %lu "
+		    "stime %lu ticks",
+		    e->d_name, state, wchan[0] ? wchan : "-", sc[0] ? sc : "-",
+		    ut, st);
+		fprintf(chan,
+			"V,dump,thread %s state %c wchan %s syscall %s "
+			"utime %lu stime %lu\n",
+			e->d_name, state, wchan[0] ? wchan : "-",
+			sc[0] ? sc : "-", ut, st);
+	}
+	closedir(d);
+}
+
+/* A 'D' from the host on the channel asks for dump_agent. */
+static void poll_host(pid_t pid, FILE *chan)
+{
+	struct pollfd pfd = {.fd = fileno(chan), .events = POLLIN};
+	char buf[64];
+	ssize_t n;
+
+	if (poll(&pfd, 1, 0) <= 0)
+		return;
+	n = read(pfd.fd, buf, sizeof(buf));
+	if (n > 0 && memchr(buf, 'D', (size_t)n))
+		dump_agent(pid, chan);
+}
+
 /* Runs the agent as a child (a fresh process image of this binary) and
  * reaps every process until it ends; PID 1 must reap orphans too. */
 static void run_agent(const struct vp_guest_params *p, FILE *chan)
@@ -258,8 +334,10 @@ static void run_agent(const struct vp_guest_params *p, FILE *chan)
 			kill(pid, SIGSTOP);
 			stopped = true;
 		}
-		if (r <= 0)
+		if (r <= 0) {
+			poll_host(pid, chan);
 			usleep(20000);
+		}
 	}
 	describe_status(status, how, sizeof(how));
 	fprintf(chan, "V,agent-exit,%s\n", how);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -330,12 +331,13 @@ static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 }
 
 static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
-		      struct vp_emitter *out, char *err, size_t errlen)
+		      int *wfd, struct vp_emitter *out, char *err,
+		      size_t errlen)
 {
 	struct vp_strlist argv = {0};
 	struct vp_qemu_cfg c = {0};
 	char append[1024], cmdline[8192];
-	int pipefd[2] = {-1, -1}, logfd = -1, rc;
+	int pipefd[2] = {-1, -1}, infd[2] = {-1, -1}, logfd = -1, rc;
 	size_t o = 0;
 
 	snprintf(s->sockdir, sizeof(s->sockdir), "/tmp/vpbench-qmp.XXXXXX");
@@ -376,14 +378,17 @@ static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
 				      i ? " " : "", argv.v[i]);
 	logfd =
 	    open(s->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
+	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) != 0 ||
+	    pipe2(infd, O_CLOEXEC) != 0) {
 		rc = -errno;
 		snprintf(err, errlen, "cannot create %s: %s%s", s->qemu_log,
 			 strerror(errno),
 			 errno == ENOSPC ? " (disk full)" : "");
 		goto out;
 	}
-	s->pid = vp_child_spawn(argv.v, -1, pipefd[1], logfd, err, errlen);
+	/* QEMU's stdin feeds the guest's ttyS1: the host's only way to ask
+	 * a silent guest what its agent is doing. */
+	s->pid = vp_child_spawn(argv.v, infd[0], pipefd[1], logfd, err, errlen);
 	if (s->pid < 0) {
 		rc = (int)s->pid;
 		s->pid = -1;
@@ -391,6 +396,8 @@ static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
 	}
 	*rfd = pipefd[0];
 	pipefd[0] = -1;
+	*wfd = infd[1];
+	infd[1] = -1;
 	env_fmt(out, "accel", "%s", t->ti.accel);
 	if (!s->kvm)
 		env_fmt(out, "accel_note",
@@ -421,6 +428,9 @@ out:
 		close(pipefd[0]);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
+	for (int i = 0; i < 2; i++)
+		if (infd[i] >= 0)
+			close(infd[i]);
 	if (logfd >= 0)
 		close(logfd);
 	vp_strlist_free(&argv);
@@ -454,6 +464,8 @@ static int handle_line(struct vp_target *t, const char *line,
 			snprintf(agent_exit, aelen, "%s", rest + 11);
 		} else if (strncmp(rest, "warn,", 5) == 0) {
 			out->env(out, "guest_warning", rest + 5);
+		} else if (strncmp(rest, "dump,", 5) == 0) {
+			out->env(out, "guest_agent_dump", rest + 5);
 		}
 		return 0;
 	}
@@ -471,6 +483,24 @@ static void emit_milestones(struct vp_emitter *out, const struct milestones *ms)
 			ms->init, ms->init_uptime, ms->ready, ms->first);
 }
 
+/* A write to QEMU's stdin that cannot kill the runner with SIGPIPE when
+ * QEMU has just exited. */
+static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old;
+	struct timespec zero = {0, 0};
+	ssize_t n;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	n = write(fd, buf, len);
+	if (n < 0 && errno == EPIPE)
+		sigtimedwait(&pipe_set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return n;
+}
+
 static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 			size_t errlen)
 {
@@ -484,13 +514,14 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	double tmo_run = run_timeout(t->plan, s->kvm);
 	double tmo_boot =
 	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
-	int rfd = -1, status = 0, rc, exited = 0;
+	int rfd = -1, wfd = -1, status = 0, rc, exited = 0;
+	double dump_at = 0;
 	bool eof = false;
 
 	memset(&st, 0, sizeof(st));
 	t0 = vp_child_now();
 	ms.t0 = t0;
-	rc = spawn_qemu(t, s, &rfd, out, err, errlen);
+	rc = spawn_qemu(t, s, &rfd, &wfd, out, err, errlen);
 	if (rc)
 		return rc;
 	pin_vcpus(t, s, pinning, sizeof(pinning));
@@ -552,7 +583,16 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 				 tmo_boot);
 			break;
 		}
-		if (first && !st.finished && now - first > tmo_run) {
+		if (first && !st.finished && now - first > tmo_run &&
+		    !dump_at) {
+			/* Ask guest init for the agent's thread states, give
+			 * it a moment to answer, then give up. */
+			if (write_nosigpipe(wfd, "D\n", 2) != 2)
+				dump_at = now - 10;
+			else
+				dump_at = now;
+		}
+		if (dump_at && now - dump_at > 3) {
 			snprintf(reason, sizeof(reason),
 				 "run timeout: the guest agent did not finish "
 				 "within %.0f s (--run-timeout); last step: %s",
@@ -575,6 +615,7 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 		s->pid = -1;
 	}
 	close(rfd);
+	close(wfd);
 	free(buf);
 	if (st.finished)
 		return 0;

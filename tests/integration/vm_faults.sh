@@ -53,5 +53,7 @@ run_fault stall -t vm1 -w cpu.int -j 1 -r 6 -d 0.3 --run-timeout 6
 check_failed stall "run timeout"
 awk -F, '$3 == "vm1" && $12 == "ops_per_s" && $15 == "ok"' "$out/stall/results.csv" | grep -q . ||
 	fail "stall: the rows measured before the stall were lost"
+grep -q "^vm1,guest_agent_dump,thread .* state T" "$out/stall/env.csv" ||
+	fail "stall: no thread dump of the silent agent in env.csv"
 echo "stall ok ($((SECONDS - start)) s)"
 echo "PASS: vm faults"
