@@ -5,12 +5,16 @@
 # hybrid) through the real CLI both ways, uncontended (1 thread) and
 # contended (2 threads), and compares acquisitions/s. Runs are interleaved
 # in one go, on/off then off/on in alternate rounds, so drift of the
-# machine hits both builds alike; the medians of ROUNDS runs are compared.
-# Target: median(on) / median(off) >= TARGET (0.98) on every line.
+# machine hits both builds alike. The table shows the medians of ROUNDS
+# runs and their ratio, the ratio of the best runs, and the per-round
+# (paired) ratios. Verdict: the median of the paired ratios >= TARGET (0.98)
+# on every line; pairing makes it robust to load from other processes,
+# which on a small shared machine moves the medians by more than the probe
+# costs.
 #
 # Usage: ci/bench-spin-probe.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
-#   ROUNDS (5), DURATION (0.5 s), THREADS (1,2), KINDS ("tas ttas ticket
+#   ROUNDS (7), DURATION (0.5 s), THREADS (1,2), KINDS ("tas ttas ticket
 #   mcs hybrid"), TARGET (0.98), KEEP_WORKDIR (1: keep the run folders).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error.
 set -euo pipefail
@@ -18,7 +22,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 VPBENCH=${VPBENCH:-$build/vpbench}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-7}
 DURATION=${DURATION:-0.5}
 THREADS=${THREADS:-1,2}
 KINDS=${KINDS:-"tas ttas ticket mcs hybrid"}
@@ -106,13 +110,14 @@ for kind in kinds:
         # Per-round ratios: each round's on and off runs are adjacent in
         # time, so their ratio is the least disturbed by drift.
         pairs = [on[r] / off[r] for r in on if r in off and off[r] > 0]
-        ok = ratio >= target
+        paired = statistics.median(pairs)
+        ok = paired >= target
         fails += not ok
-        spread = f"{statistics.median(pairs):.3f} " \
+        spread = f"{paired:.3f} " \
                  f"[{min(pairs):.3g}..{max(pairs):.3g}]"
         # Best of the rounds: outside load only ever slows a run down, so
-        # the ratio of the best runs shows the intrinsic cost on a busy
-        # machine (informative; the target applies to the medians).
+        # the ratio of the best runs hints at the intrinsic cost on a busy
+        # machine (informative only).
         best = max(on.values()) / max(off.values())
         print(f"{kind:<8}{t:>4}{min(len(on), len(off)):>4}{mon:>13.4g}"
               f"{moff:>13.4g}{ratio:>9.3f}{best:>7.3f}  {spread:<34}"
