@@ -126,14 +126,19 @@ static void mount_basics(void)
 	}
 }
 
-static void load_modules(FILE *chan)
+/* Loads the modules in order; times[] receives "name ms" pairs for the
+ * boot breakdown. */
+static void load_modules(FILE *chan, char *times, size_t tlen)
 {
 	FILE *list = fopen(VP_INITRAMFS_MODLIST, "re");
 	char line[256], path[512];
+	size_t o = 0;
 
+	times[0] = '\0';
 	if (!list)
 		return;
 	while (fgets(line, sizeof(line), list)) {
+		double t0 = uptime_s();
 		int fd;
 
 		line[strcspn(line, "\r\n")] = '\0';
@@ -152,6 +157,11 @@ static void load_modules(FILE *chan)
 		}
 		if (fd >= 0)
 			close(fd);
+		if (o + 1 < tlen)
+			o += (size_t)snprintf(times + o, tlen - o,
+					      "%s%.*s %.0f ms", o ? " " : "",
+					      (int)strcspn(line, "."), line,
+					      (uptime_s() - t0) * 1e3);
 	}
 	fclose(list);
 }
@@ -348,7 +358,7 @@ static void run_agent(const struct vp_guest_params *p, FILE *chan)
 int vp_guest_init_main(int argc, char **argv)
 {
 	struct vp_guest_params p;
-	char cmdline[4096] = "";
+	char cmdline[4096] = "", modtimes[512];
 	FILE *f, *chan;
 
 	(void)argc;
@@ -372,10 +382,10 @@ int vp_guest_init_main(int argc, char **argv)
 	fprintf(chan, "V,init,%.3f\n", uptime_s());
 	if (p.boot_floor)
 		power_off();
-	load_modules(chan);
+	load_modules(chan, modtimes, sizeof(modtimes));
 	if (p.disk)
 		wait_for("/dev/vda", 10);
-	fprintf(chan, "V,ready,%.3f\n", uptime_s());
+	fprintf(chan, "V,ready,%.3f,%s\n", uptime_s(), modtimes);
 	if (strcmp(p.fault, "hang") == 0) {
 		/* Test hook: a guest that never starts its agent. */
 		say("fault injection: hanging");

@@ -36,7 +36,8 @@ void vp_guest_params_parse(const char *cmdline, struct vp_guest_params *p);
 /* Records that guest init writes on the agent channel in addition to the
  * agent stream (the host reads them, the stream parser ignores the tag):
  *   V,init,<uptime seconds when init started>
- *   V,ready,<uptime when modules are loaded and the disk is there>
+ *   V,ready,<uptime when modules are loaded and the disk is there>,
+ *           <"module ms" list>
  *   V,warn,<message>
  *   V,agent-exit,<status text> */
 #define VP_GUEST_TAG "V,"

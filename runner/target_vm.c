@@ -86,8 +86,11 @@ static int ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
 	}
 	spec.exe = t->self_exe;
 	spec.moddir = s->k.modules[0] ? s->k.modules : NULL;
+	/* Without a scratch disk the guest needs no driver at all, and every
+	 * module load (signature check, relocation) costs boot time. */
 	spec.modules = vm_modules;
-	spec.nmodules = sizeof(vm_modules) / sizeof(vm_modules[0]);
+	spec.nmodules =
+	    t->scratch_image ? sizeof(vm_modules) / sizeof(vm_modules[0]) : 0;
 	spec.plan_text = plan;
 	rc = vp_initramfs_build(&spec, s->initrd, &bytes, err, errlen);
 	free(plan);
@@ -444,6 +447,7 @@ out:
 struct milestones {
 	double t0, init, ready, first;
 	double init_uptime;
+	char modules[256];
 };
 
 /* Handles one line of the channel: guest-init records, else the agent
@@ -459,7 +463,11 @@ static int handle_line(struct vp_target *t, const char *line,
 			ms->init_uptime = atof(rest + 5);
 			ms->init = vp_child_now() - ms->t0;
 		} else if (strncmp(rest, "ready,", 6) == 0) {
+			const char *c = strchr(rest + 6, ',');
+
 			ms->ready = vp_child_now() - ms->t0;
+			snprintf(ms->modules, sizeof(ms->modules), "%s",
+				 c ? c + 1 : "");
 		} else if (strncmp(rest, "agent-exit,", 11) == 0) {
 			snprintf(agent_exit, aelen, "%s", rest + 11);
 		} else if (strncmp(rest, "warn,", 5) == 0) {
@@ -478,9 +486,11 @@ static void emit_milestones(struct vp_emitter *out, const struct milestones *ms)
 	if (ms->init > 0)
 		env_fmt(out, "boot_breakdown",
 			"init started %.3f s (guest uptime %.3f s), modules "
-			"loaded %.3f s, first agent record %.3f s after QEMU "
-			"start",
-			ms->init, ms->init_uptime, ms->ready, ms->first);
+			"loaded %.3f s%s%s%s, first agent record %.3f s after "
+			"QEMU start",
+			ms->init, ms->init_uptime, ms->ready,
+			ms->modules[0] ? " (" : "", ms->modules,
+			ms->modules[0] ? ")" : "", ms->first);
 }
 
 /* A write to QEMU's stdin that cannot kill the runner with SIGPIPE when
