@@ -168,7 +168,7 @@ int vp_team_run(struct vp_team *t, vp_worker_fn fn, void *arg, char *err,
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = -vp_team_start_clock(t, err, errlen);
+	rc = vp_team_start_clock(t, err, errlen);
 	if (rc)
 		goto out;
 	for (; started < n; started++) {
