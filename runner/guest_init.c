@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -283,6 +284,34 @@ static void poll_host(pid_t pid, FILE *chan)
 		dump_agent(pid, chan);
 }
 
+/* Holds one software perf event of each kind the counters probe uses for
+ * the guest's lifetime. Opening the first and closing the last such event
+ * flips kernel static keys, which patches kernel text on every vCPU
+ * (text_poke_bp + IPIs) at each step boundary; under multi-threaded TCG
+ * that cross-vCPU code patching has been seen to wedge 4-vCPU guests
+ * (soft lockup, RCU stall). With a reference held here the keys stay on and
+ * the measured steps cause no patching. The fds stay open (CLOEXEC, so the
+ * agent does not inherit them). */
+static void hold_perf_keys(void)
+{
+	static const unsigned long long cfg[] = {
+	    PERF_COUNT_SW_CONTEXT_SWITCHES, PERF_COUNT_SW_CPU_MIGRATIONS,
+	    PERF_COUNT_SW_PAGE_FAULTS, PERF_COUNT_SW_TASK_CLOCK};
+
+	for (size_t i = 0; i < sizeof(cfg) / sizeof(cfg[0]); i++) {
+		struct perf_event_attr a;
+
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.type = PERF_TYPE_SOFTWARE;
+		a.config = cfg[i];
+		if (syscall(SYS_perf_event_open, &a, 0, -1, -1,
+			    PERF_FLAG_FD_CLOEXEC) < 0)
+			say("perf_event_open(sw %llu): %s", cfg[i],
+			    strerror(errno));
+	}
+}
+
 /* Runs the agent as a child (a fresh process image of this binary) and
  * reaps every process until it ends; PID 1 must reap orphans too. */
 static void run_agent(const struct vp_guest_params *p, FILE *chan)
@@ -398,6 +427,7 @@ int vp_guest_init_main(int argc, char **argv)
 		say("fault injection: panicking");
 		_exit(1);
 	}
+	hold_perf_keys();
 	run_agent(&p, chan);
 	fflush(chan);
 	tcdrain(fileno(chan));

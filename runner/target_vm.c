@@ -329,8 +329,12 @@ static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 	if (t->scratch_image)
 		o += snprintf(buf + o, len - (size_t)o, " vpbench.disk=1");
 	if (s->fault[0])
-		snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
-			 s->fault);
+		o += snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
+			      s->fault);
+	/* Extra guest kernel parameters for diagnosis (e.g. loglevel=7). */
+	if (getenv("VPBENCH_GUEST_APPEND") && (size_t)o < len)
+		snprintf(buf + o, len - (size_t)o, " %s",
+			 getenv("VPBENCH_GUEST_APPEND"));
 }
 
 static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
