@@ -347,8 +347,12 @@ static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
 	int pipefd[2] = {-1, -1}, infd[2] = {-1, -1}, logfd = -1, rc;
 	size_t o = 0;
 
-	snprintf(s->sockdir, sizeof(s->sockdir), "/tmp/vpbench-qmp.XXXXXX");
-	if (!mkdtemp(s->sockdir)) {
+	if (s->sockdir[0]) {
+		/* A second boot reuses the folder of the first. */
+		unlink(s->qmp);
+	} else if (snprintf(s->sockdir, sizeof(s->sockdir),
+			    "/tmp/vpbench-qmp.XXXXXX") < 0 ||
+		   !mkdtemp(s->sockdir)) {
 		rc = -errno;
 		snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
 		s->sockdir[0] = '\0';
@@ -405,30 +409,35 @@ static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
 	pipefd[0] = -1;
 	*wfd = infd[1];
 	infd[1] = -1;
-	env_fmt(out, "accel", "%s", t->ti.accel);
-	if (!s->kvm)
-		env_fmt(out, "accel_note",
-			"TCG emulation (%s): figures do not represent "
-			"hardware virtualization overhead%s",
-			s->kvm_why,
-			t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no "
-					"real atomics"
-				      : "");
-	env_fmt(out, "qemu_version", "%s", s->qemu_version);
-	env_fmt(out, "guest_kernel", "%s (%s, from %s)",
-		s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
-		s->k.source);
-	env_fmt(out, "vcpus", "%u", t->vcpus);
-	env_fmt(out, "overcommit_ratio", "%.2f",
-		(double)t->vcpus / (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
-	env_fmt(out, "runnable_per_core", "%.2f",
-		(double)(t->vcpus + t->plan->host_load) /
-		    (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
-	env_fmt(out, "host_load", "%u", t->plan->host_load);
-	if (t->scratch_image)
-		env_fmt(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
-			t->scratch_image, s->disk_cache, s->disk_aio);
-	env_fmt(out, "qemu_cmdline", "%s", cmdline);
+	if (out) {
+		env_fmt(out, "accel", "%s", t->ti.accel);
+		if (!s->kvm)
+			env_fmt(out, "accel_note",
+				"TCG emulation (%s): figures do not represent "
+				"hardware virtualization overhead%s",
+				s->kvm_why,
+				t->vcpus == 1
+				    ? "; a 1-vCPU TCG guest executes no "
+				      "real atomics"
+				    : "");
+		env_fmt(out, "qemu_version", "%s", s->qemu_version);
+		env_fmt(out, "guest_kernel", "%s (%s, from %s)",
+			s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
+			s->k.source);
+		env_fmt(out, "vcpus", "%u", t->vcpus);
+		env_fmt(out, "overcommit_ratio", "%.2f",
+			(double)t->vcpus /
+			    (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+		env_fmt(out, "runnable_per_core", "%.2f",
+			(double)(t->vcpus + t->plan->host_load) /
+			    (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+		env_fmt(out, "host_load", "%u", t->plan->host_load);
+		if (t->scratch_image)
+			env_fmt(out, "guest_disk",
+				"virtio-blk %s cache=%s aio=%s",
+				t->scratch_image, s->disk_cache, s->disk_aio);
+		env_fmt(out, "qemu_cmdline", "%s", cmdline);
+	}
 	rc = 0;
 out:
 	if (pipefd[0] >= 0)
@@ -515,8 +524,23 @@ static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
 	return n;
 }
 
-static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
-			size_t errlen)
+/* Kernel messages that mean the guest is wedged: waiting for a timeout
+ * would only waste minutes. */
+static bool console_wedged(const char *console, char *line, size_t len)
+{
+	static const char *const pat[] = {"soft lockup", "self-detected stall",
+					  "hard LOCKUP"};
+
+	for (size_t i = 0; i < sizeof(pat) / sizeof(pat[0]); i++)
+		if (log_has(console, pat[i], line, len))
+			return true;
+	return false;
+}
+
+/* One boot of the guest. *booted tells whether the agent got to send a
+ * record (a failure before that can be retried without losing rows). */
+static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
+		       bool *booted, char *err, size_t errlen)
 {
 	struct vm_state *s = t->priv;
 	struct vp_stream_stats st;
@@ -529,17 +553,21 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	double tmo_boot =
 	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
 	int rfd = -1, wfd = -1, status = 0, rc, exited = 0;
-	double dump_at = 0;
+	double dump_at = 0, console_check = 0;
+	off_t console_size = 0;
 	bool eof = false;
 
 	memset(&st, 0, sizeof(st));
 	t0 = vp_child_now();
 	ms.t0 = t0;
-	rc = spawn_qemu(t, s, &rfd, &wfd, out, err, errlen);
+	*booted = false;
+	rc = spawn_qemu(t, s, &rfd, &wfd, attempt == 0 ? out : NULL, err,
+			errlen);
 	if (rc)
 		return rc;
 	pin_vcpus(t, s, pinning, sizeof(pinning));
-	out->env(out, "vcpu_pinning", pinning);
+	if (attempt == 0)
+		out->env(out, "vcpu_pinning", pinning);
 	while (!eof) {
 		struct pollfd pfd = {.fd = rfd, .events = POLLIN};
 		double now;
@@ -590,6 +618,23 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 			snprintf(reason, sizeof(reason), "interrupted");
 			break;
 		}
+		if (now - console_check > 1.0) {
+			struct stat cst;
+			char line[256];
+
+			console_check = now;
+			if (stat(s->console, &cst) == 0 &&
+			    cst.st_size != console_size) {
+				console_size = cst.st_size;
+				if (console_wedged(s->console, line,
+						   sizeof(line))) {
+					snprintf(reason, sizeof(reason),
+						 "guest kernel wedged: %s",
+						 line);
+					break;
+				}
+			}
+		}
 		if (!first && now - t0 > tmo_boot) {
 			snprintf(reason, sizeof(reason),
 				 "boot timeout: no record from the guest "
@@ -631,6 +676,7 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	close(rfd);
 	close(wfd);
 	free(buf);
+	*booted = first > 0;
 	if (st.finished)
 		return 0;
 	if (!reason[0]) {
@@ -657,6 +703,41 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	return strstr(reason, "timeout")	    ? -ETIMEDOUT
 	       : strcmp(reason, "interrupted") == 0 ? -EINTR
 						    : -EIO;
+}
+
+static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
+			size_t errlen)
+{
+	struct vm_state *s = t->priv;
+	bool booted = false;
+	int rc = vm_run_once(t, out, 0, &booted, err, errlen);
+
+	/* A guest that stalls before its agent said anything lost nothing:
+	 * boot it once more (multi-threaded TCG occasionally wedges a guest
+	 * kernel while it patches its own text). Not with fault injection,
+	 * whose failures are the point. */
+	if (rc && !booted && rc != -EINTR && !s->fault[0] &&
+	    !(t->interrupted && *t->interrupted)) {
+		char first_err[512];
+
+		char keep[PATH_MAX + 8];
+
+		snprintf(first_err, sizeof(first_err), "%s", err);
+		out->env(out, "boot_retry", first_err);
+		/* Keep the first boot's logs for diagnosis. */
+		snprintf(keep, sizeof(keep), "%s.1", s->console);
+		rename(s->console, keep);
+		snprintf(keep, sizeof(keep), "%s.1", s->qemu_log);
+		rename(s->qemu_log, keep);
+		rc = vm_run_once(t, out, 1, &booted, err, errlen);
+		if (rc) {
+			size_t n = strlen(err);
+
+			snprintf(err + n, errlen - n,
+				 " (second boot; the first failed too)");
+		}
+	}
+	return rc;
 }
 
 static void vm_teardown(struct vp_target *t)
