@@ -68,7 +68,7 @@ ssh $VPBENCH_SSH_OPTS -o BatchMode=yes -p "$port" "$user@127.0.0.1" true ||
 
 out="$work/run"
 set +e
-"$VPBENCH" run -t "ssh:$user@127.0.0.1:$port,ssh:$user@127.0.0.1:1,host" \
+"$VPBENCH" run -t "ssh:$user@127.0.0.1:$port,ssh:$user@127.0.0.1:1,ssh:nosuchuser@127.0.0.1:$port,host" \
 	-w cpu.int,lock.mutex,io.randread -j 1,2 -r 1 -d 0.2 -o "$out" --no-report -q
 rc=$?
 set -e
@@ -88,6 +88,9 @@ done
 # The unreachable one failed with a reason naming the connection problem.
 grep -q "^1,[^,]*,ssh:$user@127.0.0.1:1,ssh,.*,failed,.*ssh .*failed" "$res" ||
 	fail "no failed rows with the ssh error for the unreachable target"
+# A refused login (unknown user, so no authorized key) says so.
+grep -q "^1,[^,]*,ssh:nosuchuser@127.0.0.1:$port,ssh,.*,failed,.*Permission denied" "$res" ||
+	fail "no failed rows with the authentication error"
 # ... and the next target still ran.
 grep -q "^1,[^,]*,host,host,.*,cpu.int,1,1,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res" ||
 	fail "host target did not run after the failed ssh target"
