@@ -39,7 +39,10 @@ void vp_guest_params_parse(const char *cmdline, struct vp_guest_params *p);
  *   V,ready,<uptime when modules are loaded and the disk is there>,
  *           <"module ms" list>
  *   V,warn,<message>
- *   V,agent-exit,<status text> */
+ *   V,agent-exit,<status text>
+ *   V,dump,<one agent thread: state, wchan, syscall, CPU ticks>
+ * The host may write 'D' to the channel (run timeout): guest init answers
+ * with the V,dump lines, also printed on the console. */
 #define VP_GUEST_TAG "V,"
 
 int vp_guest_init_main(int argc, char **argv);
