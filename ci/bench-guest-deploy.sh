@@ -17,10 +17,10 @@ reps=${1:-3}
 [[ -x "$vpbench" ]] || { echo "build vpbench first (or set VPBENCH)" >&2; exit 2; }
 qemu=${VPBENCH_QEMU:-qemu-system-x86_64}
 command -v "$qemu" >/dev/null || { echo "$qemu not found (apt-get install qemu-system-x86)" >&2; exit 2; }
-busybox=$(command -v busybox || true)
-[[ -n "$busybox" ]] && file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
-	busybox=/bin/busybox
-[[ -x "$busybox" ]] || { echo "busybox not found (apt-get install busybox-static)" >&2; exit 2; }
+# The bare initramfs holds nothing but busybox: it must be the static one.
+busybox=$(command -v busybox || echo /bin/busybox)
+[[ -x "$busybox" ]] && ! ldd "$busybox" >/dev/null 2>&1 ||
+	{ echo "a static busybox is needed (apt-get install busybox-static)" >&2; exit 2; }
 command -v cpio >/dev/null || { echo "cpio not found (apt-get install cpio)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/vpbench-bench-deploy.XXXXXX)
