@@ -11,17 +11,7 @@
 
 static void fmt_num(double v, const char *unit, char *buf, size_t len)
 {
-	enum vp_axis_fmt fm = VP_AXIS_NUM;
-	if (unit && !strcmp(unit, "ns"))
-		fm = VP_AXIS_NS;
-	else if (unit && !strcmp(unit, "us"))
-		fm = VP_AXIS_US;
-	if (isnan(v))
-		snprintf(buf, len, "-");
-	else if (fm == VP_AXIS_NUM && fabs(v) < 1e4 && v != floor(v))
-		snprintf(buf, len, "%.4g", v);
-	else
-		vp_fmt_axis(v, fm, buf, len);
+	vp_fmt_value(v, unit, "-", buf, len);
 }
 
 static void fmt_change(double v, char *buf, size_t len)

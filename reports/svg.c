@@ -514,3 +514,19 @@ void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
 #undef PY
 	fputs("</svg>\n", f);
 }
+
+void vp_fmt_value(double v, const char *unit, const char *nan_text, char *buf,
+		  size_t len)
+{
+	enum vp_axis_fmt fm = VP_AXIS_NUM;
+	if (unit && !strcmp(unit, "ns"))
+		fm = VP_AXIS_NS;
+	else if (unit && !strcmp(unit, "us"))
+		fm = VP_AXIS_US;
+	if (isnan(v))
+		snprintf(buf, len, "%s", nan_text);
+	else if (fm == VP_AXIS_NUM && fabs(v) < 1e4 && v != floor(v))
+		snprintf(buf, len, "%.4g", v);
+	else
+		vp_fmt_axis(v, fm, buf, len);
+}

@@ -47,6 +47,10 @@ struct vp_chart vp_chart_defaults(const char *title, const char *xlabel,
 /* Colour i of a colour-blind safe palette (Okabe-Ito). */
 const char *vp_palette(size_t i);
 void vp_fmt_axis(double v, enum vp_axis_fmt fmt, char *buf, size_t len);
+/* A measured value for tables: durations by their unit ("ns", "us"), small
+ * fractional numbers with 4 significant digits, NaN as `nan_text`. */
+void vp_fmt_value(double v, const char *unit, const char *nan_text, char *buf,
+		  size_t len);
 
 /* x: numeric (thread counts); ticks at the x values present. */
 void vp_svg_lines(FILE *f, const struct vp_chart *c, const struct vp_series *s,

@@ -15,8 +15,9 @@
 #include "runner/agent_stream.h"
 #include "runner/stop_signal.h"
 
-static void emit_metrics(struct vp_emitter *out, const struct vp_target_info *ti,
-			 const char *workload, unsigned threads, unsigned rep,
+static void emit_metrics(struct vp_emitter *out,
+			 const struct vp_target_info *ti, const char *workload,
+			 unsigned threads, unsigned rep,
 			 const struct vp_metrics *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -38,7 +39,8 @@ static void emit_step_status(struct vp_emitter *out,
 		vp_metrics_unavailable(&m, wl->throughput_metric, "ops/s", "%s",
 				       why);
 	else
-		vp_metrics_failed(&m, wl->throughput_metric, "ops/s", "%s", why);
+		vp_metrics_failed(&m, wl->throughput_metric, "ops/s", "%s",
+				  why);
 	emit_metrics(out, ti, wl->name, threads, rep, &m);
 	vp_metrics_free(&m);
 }
@@ -88,7 +90,7 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 	const struct vp_plan *p = a->plan;
 	char err[512] = "";
 	struct vp_team_params tp = {threads, p->warmup_s, p->duration_s,
-				    p->pin, counters, a->interrupted};
+				    p->pin,  counters,	  a->interrupted};
 	struct vp_team *team = vp_team_create(&tp, err, sizeof(err));
 	if (!team) {
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
@@ -109,7 +111,8 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		failed = 1;
 	} else if (rc) {
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
-				 VP_STATUS_FAILED, err[0] ? err : strerror(-rc));
+				 VP_STATUS_FAILED,
+				 err[0] ? err : strerror(-rc));
 		failed = 1;
 	} else {
 		vp_sysstat_metrics(&before, &after, &m);
@@ -163,7 +166,8 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 					 a->ti.target, pw->wl->name,
 					 p->threads[t], r, p->reps);
 				if (out->progress)
-					out->progress(out, ++step, total, label);
+					out->progress(out, ++step, total,
+						      label);
 				if (skip != VP_STATUS_OK) {
 					emit_step_status(out, &a->ti, pw->wl,
 							 p->threads[t], r, skip,
@@ -171,9 +175,9 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 					any_failed |= skip == VP_STATUS_FAILED;
 					continue;
 				}
-				any_failed |= run_step(a, out, pw, &ctx, state,
-						       counters, p->threads[t],
-						       r);
+				any_failed |=
+				    run_step(a, out, pw, &ctx, state, counters,
+					     p->threads[t], r);
 			}
 		}
 		if (skip == VP_STATUS_OK && pw->wl->teardown)
@@ -183,7 +187,7 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 	int interrupted = a->interrupted && *a->interrupted;
 	if (out->finish)
 		out->finish(out, interrupted ? 130 : any_failed,
-			    interrupted ? "interrupted"
+			    interrupted	 ? "interrupted"
 			    : any_failed ? "some steps failed"
 					 : "ok");
 	return any_failed || interrupted ? 1 : 0;
@@ -193,30 +197,30 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 
 static void agent_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: vpbench agent --plan FILE [--out PATH] [--target NAME]\n"
-		"                     [--kind host|vm|ssh] [--accel A] "
-		"[--host-cpus N]\n"
-		"                     [--run-id ID] [--scratch-dev DEV] "
-		"[--scratch-dir DIR]\n"
-		"Runs a plan's workloads here and writes the agent stream "
-		"(internal:\nused by vm and ssh targets).\n");
+	fprintf(
+	    f, "usage: vpbench agent --plan FILE [--out PATH] [--target NAME]\n"
+	       "                     [--kind host|vm|ssh] [--accel A] "
+	       "[--host-cpus N]\n"
+	       "                     [--run-id ID] [--scratch-dev DEV] "
+	       "[--scratch-dir DIR]\n"
+	       "Runs a plan's workloads here and writes the agent stream "
+	       "(internal:\nused by vm and ssh targets).\n");
 }
 
 int vp_agent_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"plan", required_argument, 0, 'p'},
-		{"out", required_argument, 0, 'o'},
-		{"target", required_argument, 0, 't'},
-		{"kind", required_argument, 0, 'k'},
-		{"accel", required_argument, 0, 'a'},
-		{"host-cpus", required_argument, 0, 'c'},
-		{"run-id", required_argument, 0, 'r'},
-		{"scratch-dev", required_argument, 0, 'd'},
-		{"scratch-dir", required_argument, 0, 's'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0}};
+	    {"plan", required_argument, 0, 'p'},
+	    {"out", required_argument, 0, 'o'},
+	    {"target", required_argument, 0, 't'},
+	    {"kind", required_argument, 0, 'k'},
+	    {"accel", required_argument, 0, 'a'},
+	    {"host-cpus", required_argument, 0, 'c'},
+	    {"run-id", required_argument, 0, 'r'},
+	    {"scratch-dev", required_argument, 0, 'd'},
+	    {"scratch-dir", required_argument, 0, 's'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0}};
 	const char *plan_path = NULL, *out_path = NULL;
 	struct vp_agent_args a;
 	memset(&a, 0, sizeof(a));
@@ -228,17 +232,42 @@ int vp_agent_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': plan_path = optarg; break;
-		case 'o': out_path = optarg; break;
-		case 't': snprintf(a.ti.target, sizeof(a.ti.target), "%s", optarg); break;
-		case 'k': snprintf(a.ti.target_kind, sizeof(a.ti.target_kind), "%s", optarg); break;
-		case 'a': snprintf(a.ti.accel, sizeof(a.ti.accel), "%s", optarg); break;
-		case 'c': a.ti.host_cpus = atoi(optarg); break;
-		case 'r': snprintf(a.ti.run_id, sizeof(a.ti.run_id), "%s", optarg); break;
-		case 'd': a.scratch_dev = optarg; break;
-		case 's': a.scratch_dir = optarg; break;
-		case 'h': agent_usage(stdout); return 0;
-		default: agent_usage(stderr); return 2;
+		case 'p':
+			plan_path = optarg;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 't':
+			snprintf(a.ti.target, sizeof(a.ti.target), "%s",
+				 optarg);
+			break;
+		case 'k':
+			snprintf(a.ti.target_kind, sizeof(a.ti.target_kind),
+				 "%s", optarg);
+			break;
+		case 'a':
+			snprintf(a.ti.accel, sizeof(a.ti.accel), "%s", optarg);
+			break;
+		case 'c':
+			a.ti.host_cpus = atoi(optarg);
+			break;
+		case 'r':
+			snprintf(a.ti.run_id, sizeof(a.ti.run_id), "%s",
+				 optarg);
+			break;
+		case 'd':
+			a.scratch_dev = optarg;
+			break;
+		case 's':
+			a.scratch_dir = optarg;
+			break;
+		case 'h':
+			agent_usage(stdout);
+			return 0;
+		default:
+			agent_usage(stderr);
+			return 2;
 		}
 	}
 	if (!plan_path || optind != argc) {

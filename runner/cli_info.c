@@ -12,11 +12,16 @@
 static const char *type_name(enum vp_opt_type t)
 {
 	switch (t) {
-	case VP_OPT_INT: return "int";
-	case VP_OPT_SIZE: return "size";
-	case VP_OPT_DOUBLE: return "number";
-	case VP_OPT_STRING: return "text";
-	case VP_OPT_CHOICE: return "choice";
+	case VP_OPT_INT:
+		return "int";
+	case VP_OPT_SIZE:
+		return "size";
+	case VP_OPT_DOUBLE:
+		return "number";
+	case VP_OPT_STRING:
+		return "text";
+	case VP_OPT_CHOICE:
+		return "choice";
 	}
 	return "?";
 }
@@ -77,17 +82,17 @@ int vp_cli_list(int argc, char **argv)
 			 wl->supported(&ctx, why, sizeof(why)) == 0;
 		printf("%-16s %s%s\n", wl->name, wl->summary,
 		       wl->in_default_set ? " [default]" : "");
-		printf("    available here: %s%s\n", ok ? "yes" : "no: ",
-		       ok ? "" : why);
+		printf("    available here: %s%s\n",
+		       ok ? "yes" : "no: ", ok ? "" : why);
 		for (const struct vp_option *o = wl->options; o && o->name;
 		     o++) {
 			char def[VP_OPT_STRING_MAX], bounds[128];
 			vp_option_format(o, opts, def, sizeof(def));
 			print_bounds(o, bounds, sizeof(bounds));
 			printf("    -O %-10s %-7s default %-10s %s%s%s%s\n",
-			       o->name, type_name(o->type), def[0] ? def : "\"\"",
-			       bounds[0] ? "[" : "", bounds,
-			       bounds[0] ? "] " : "", o->help);
+			       o->name, type_name(o->type),
+			       def[0] ? def : "\"\"", bounds[0] ? "[" : "",
+			       bounds, bounds[0] ? "] " : "", o->help);
 		}
 		free(opts);
 	}

@@ -195,20 +195,21 @@ static int add_threads(struct vp_plan *p, const char *s, char *err,
 	return 0;
 }
 
-static int parse_seconds(const char *key, const char *s, double min,
-			 double max, double *out, char *err, size_t errlen)
+static int parse_seconds(const char *key, const char *s, double min, double max,
+			 double *out, char *err, size_t errlen)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
 	if (errno || end == s || *end || !isfinite(v)) {
-		snprintf(err, errlen, "%s: '%s' is not a number of seconds", key,
-			 s);
+		snprintf(err, errlen, "%s: '%s' is not a number of seconds",
+			 key, s);
 		return -EINVAL;
 	}
 	if (v < min || v > max) {
-		snprintf(err, errlen, "%s: %s is out of range: must be %g .. %g",
-			 key, s, min, max);
+		snprintf(err, errlen,
+			 "%s: %s is out of range: must be %g .. %g", key, s,
+			 min, max);
 		return -ERANGE;
 	}
 	*out = v;
@@ -248,7 +249,8 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 	if (strcmp(key, "reps") == 0) {
 		if (parse_uint(value, 1, 1000, &u)) {
 			snprintf(err, errlen,
-				 "reps: '%s' is not a count in 1 .. 1000", value);
+				 "reps: '%s' is not a count in 1 .. 1000",
+				 value);
 			return -EINVAL;
 		}
 		p->reps = (unsigned)u;
@@ -288,9 +290,10 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 	if (strcmp(key, "accel") == 0) {
 		if (strcmp(value, "auto") && strcmp(value, "kvm") &&
 		    strcmp(value, "tcg")) {
-			snprintf(err, errlen,
-				 "accel: '%s' is not valid; use auto, kvm or tcg",
-				 value);
+			snprintf(
+			    err, errlen,
+			    "accel: '%s' is not valid; use auto, kvm or tcg",
+			    value);
 			return -EINVAL;
 		}
 		return set_string(p->accel, sizeof(p->accel), key, value, err,
@@ -311,10 +314,11 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 				  errlen);
 	if (strcmp(key, "host-load") == 0) {
 		if (parse_uint(value, 0, 1024, &u)) {
-			snprintf(err, errlen,
-				 "host-load: '%s' is not a thread count in 0 .. "
-				 "1024",
-				 value);
+			snprintf(
+			    err, errlen,
+			    "host-load: '%s' is not a thread count in 0 .. "
+			    "1024",
+			    value);
 			return -EINVAL;
 		}
 		p->host_load = (unsigned)u;
@@ -358,7 +362,8 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 		}
 		if (p->noptions == VP_PLAN_MAX_OPTIONS ||
 		    strlen(value) >= sizeof(p->options[0])) {
-			snprintf(err, errlen, "-O: too many or too long options");
+			snprintf(err, errlen,
+				 "-O: too many or too long options");
 			return -EINVAL;
 		}
 		snprintf(p->options[p->noptions++], sizeof(p->options[0]), "%s",
@@ -388,8 +393,8 @@ int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen)
 		}
 		if (vp_options_defaults(pw->wl->options, pw->opts,
 					pw->wl->opts_size, e2, sizeof(e2))) {
-			snprintf(err, errlen, "%s: bad default: %s", pw->wl->name,
-				 e2);
+			snprintf(err, errlen, "%s: bad default: %s",
+				 pw->wl->name, e2);
 			return -EINVAL;
 		}
 	}
@@ -402,27 +407,30 @@ int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen)
 		for (size_t i = 0; i < p->nworkloads; i++) {
 			struct vp_plan_workload *pw = &p->workloads[i];
 			const struct vp_option *o =
-				vp_options_find(pw->wl->options, key);
+			    vp_options_find(pw->wl->options, key);
 			if (!o)
 				continue;
 			used = 1;
-			if (vp_option_set(o, pw->opts, eq + 1, e2, sizeof(e2))) {
+			if (vp_option_set(o, pw->opts, eq + 1, e2,
+					  sizeof(e2))) {
 				snprintf(err, errlen, "-O %s: %s: %s",
 					 p->options[k], pw->wl->name, e2);
 				return -EINVAL;
 			}
 		}
 		if (!used) {
-			snprintf(err, errlen,
-				 "-O %s: no selected workload has an option '%s' "
-				 "(see `vpbench list`)",
-				 p->options[k], key);
+			snprintf(
+			    err, errlen,
+			    "-O %s: no selected workload has an option '%s' "
+			    "(see `vpbench list`)",
+			    p->options[k], key);
 			return -EINVAL;
 		}
 	}
 	if (p->ntargets == 0 || p->nworkloads == 0 || p->nthreads == 0) {
-		snprintf(err, errlen, "the plan needs at least one target, "
-				      "workload and thread count");
+		snprintf(err, errlen,
+			 "the plan needs at least one target, "
+			 "workload and thread count");
 		return -EINVAL;
 	}
 	return 0;
@@ -438,12 +446,12 @@ static char *trim(char *s)
 	return s;
 }
 
-int vp_plan_load(struct vp_plan *p, const char *path, char *err,
-		 size_t errlen)
+int vp_plan_load(struct vp_plan *p, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errlen, "plan file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "plan file %s: %s", path,
+			 strerror(errno));
 		return -errno;
 	}
 	char line[8192], e2[1024];
@@ -466,8 +474,8 @@ int vp_plan_load(struct vp_plan *p, const char *path, char *err,
 		char *eq = strchr(s, '=');
 		if (!eq) {
 			snprintf(err, errlen,
-				 "%s:%d: expected 'key = value', got '%s'", path,
-				 lineno, s);
+				 "%s:%d: expected 'key = value', got '%s'",
+				 path, lineno, s);
 			rc = -EINVAL;
 			break;
 		}

@@ -82,8 +82,7 @@ static void run_progress(struct vp_emitter *e, int step, int steps,
 /* Steps a target did not deliver become failed rows carrying the reason,
  * so the gap is visible in results.csv and the report. */
 static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
-			       const struct vp_target_info *ti,
-			       const char *why)
+			       const struct vp_target_info *ti, const char *why)
 {
 	const struct vp_plan *p = s->plan;
 	for (size_t w = 0; w < p->nworkloads; w++)
@@ -100,9 +99,9 @@ static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
 				snprintf(m.unit, sizeof(m.unit), "ops/s");
 				m.status = VP_STATUS_FAILED;
 				snprintf(m.note, sizeof(m.note), "%s", why);
-				struct vp_row row = {ti, p->workloads[w].wl->name,
-						     (int)p->threads[t], (int)r,
-						     &m};
+				struct vp_row row = {
+				    ti, p->workloads[w].wl->name,
+				    (int)p->threads[t], (int)r, &m};
 				run_row(e, &row);
 			}
 }
@@ -147,9 +146,10 @@ static FILE *open_new_csv(const char *dir, const char *name, char *path,
 	if (!f)
 		snprintf(err, errlen, "cannot create %s: %s%s", path,
 			 strerror(errno),
-			 errno == EEXIST ? " (the folder holds an earlier run; "
-					   "choose a new one with -o DIR)"
-					 : " (choose another folder with -o DIR)");
+			 errno == EEXIST
+			     ? " (the folder holds an earlier run; "
+			       "choose a new one with -o DIR)"
+			     : " (choose another folder with -o DIR)");
 	return f;
 }
 
@@ -254,13 +254,14 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	size_t steps = vp_plan_steps(plan);
 	s.seen = calloc(steps ? steps : 1, 1);
 	int total = (int)(steps * plan->ntargets);
-	vp_progress_init(&s.progress, total,
-			 plan->duration_s + plan->warmup_s, o->quiet);
+	vp_progress_init(&s.progress, total, plan->duration_s + plan->warmup_s,
+			 o->quiet);
 
 	stop_flag = vp_stop_signal_install();
 
-	vp_progress_note(&s.progress, "vpbench: run %s -> %s (%zu targets x "
-				      "%zu steps)",
+	vp_progress_note(&s.progress,
+			 "vpbench: run %s -> %s (%zu targets x "
+			 "%zu steps)",
 			 plan->run_id, dir, plan->ntargets, steps);
 	int rc_image = 0;
 	if (plan_needs_image(plan)) {

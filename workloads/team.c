@@ -29,9 +29,11 @@ struct vp_team *vp_team_create(const struct vp_team_params *p, char *err,
 	}
 	struct vp_team *t = calloc(1, sizeof(*t));
 	void *mem = NULL;
-	if (!t || posix_memalign(&mem, 64, p->threads * sizeof(struct vp_worker))) {
+	if (!t ||
+	    posix_memalign(&mem, 64, p->threads * sizeof(struct vp_worker))) {
 		free(t);
-		snprintf(err, errlen, "out of memory for %u workers", p->threads);
+		snprintf(err, errlen, "out of memory for %u workers",
+			 p->threads);
 		return NULL;
 	}
 	t->p = *p;
@@ -65,7 +67,10 @@ void vp_team_destroy(struct vp_team *t)
 	free(t);
 }
 
-unsigned vp_team_size(const struct vp_team *t) { return t->p.threads; }
+unsigned vp_team_size(const struct vp_team *t)
+{
+	return t->p.threads;
+}
 
 struct vp_worker *vp_team_worker(struct vp_team *t, unsigned i)
 {
@@ -176,7 +181,8 @@ int vp_team_run(struct vp_team *t, vp_worker_fn fn, void *arg, char *err,
 		int e = pthread_create(&tids[started], NULL, worker_main,
 				       &args[started]);
 		if (e) {
-			snprintf(err, errlen, "cannot create thread %u of %u: %s",
+			snprintf(err, errlen,
+				 "cannot create thread %u of %u: %s",
 				 started + 1, n, strerror(e));
 			rc = -e;
 			break;
@@ -252,8 +258,8 @@ void vp_team_metrics(struct vp_team *t, const char *ops_name,
 		/* Share of the slowest thread relative to the fastest: 1 is
 		 * perfectly fair, near 0 means some threads starved. */
 		if (omax > 0)
-			vp_metrics_ok(out, "fairness", (double)omin / (double)omax,
-				      "ratio");
+			vp_metrics_ok(out, "fairness",
+				      (double)omin / (double)omax, "ratio");
 		else
 			vp_metrics_unavailable(out, "fairness", "ratio",
 					       "no operation completed");
