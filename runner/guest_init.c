@@ -313,6 +313,21 @@ static void hold_perf_keys(void)
 	}
 }
 
+/* Writes a soft-lockup line through the kernel log (emergency level, so
+ * the console shows it despite "quiet"). Test hook only. */
+static void fake_lockup_report(void)
+{
+	static const char msg[] = "<0>watchdog: BUG: soft lockup - CPU#0 "
+				  "stuck for 23s! [vpbench fault injection]\n";
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, msg, sizeof(msg) - 1) < 0)
+			say("writing /dev/kmsg: %s", strerror(errno));
+		close(fd);
+	}
+}
+
 /* Runs the agent as a child (a fresh process image of this binary) and
  * reaps every process until it ends; PID 1 must reap orphans too. */
 static void run_agent(const struct vp_guest_params *p, FILE *chan)
@@ -371,12 +386,22 @@ static void run_agent(const struct vp_guest_params *p, FILE *chan)
 			break;
 		if (r < 0 && errno == ECHILD)
 			return;
-		if (!stopped && strcmp(p->fault, "stall") == 0 &&
+		if (!stopped && strncmp(p->fault, "stall", 5) == 0 &&
 		    uptime_s() - start > p->stall_s) {
 			/* Test hook: the agent stops producing output while
 			 * the guest stays up, as a livelocked guest would. */
 			say("fault injection: stopping the agent");
 			kill(pid, SIGSTOP);
+			stopped = true;
+		}
+		if (!stopped && strncmp(p->fault, "lockup", 6) == 0 &&
+		    uptime_s() - start > p->stall_s) {
+			/* Test hook: the kernel's soft-lockup report, with
+			 * the agent stopped (lockup) or running on
+			 * (lockup-recover, a starved but live guest). */
+			fake_lockup_report();
+			if (strcmp(p->fault, "lockup") == 0)
+				kill(pid, SIGSTOP);
 			stopped = true;
 		}
 		if (r <= 0) {

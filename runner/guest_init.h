@@ -14,10 +14,12 @@
  *   vpbench.target=NAME vpbench.accel=tcg|kvm vpbench.host_cpus=N
  *   vpbench.run_id=ID vpbench.disk=1 (scratch disk on /dev/vda)
  *   vpbench.chan=/dev/ttyS1
- *   vpbench.fault=hang|panic|stall  TEST HOOK ONLY: set by the runner from
- *     the environment variable VPBENCH_GUEST_FAULT so the fault tests can
- *     make a guest hang before the agent starts (boot timeout), panic, or
- *     stop the agent after vpbench.stall_s seconds (run timeout). */
+ *   vpbench.fault=hang|panic|stall|lockup|lockup-recover  TEST HOOK ONLY:
+ *     set by the runner from the environment variable VPBENCH_GUEST_FAULT
+ *     so the fault tests can make a guest hang before the agent starts
+ *     (boot timeout), panic, stop the agent after vpbench.stall_s seconds
+ *     (run timeout), or log a kernel soft-lockup report with the agent
+ *     stopped (lockup: wedged guest) or still running (lockup-recover). */
 struct vp_guest_params {
 	char target[128];
 	char accel[16];

@@ -234,8 +234,9 @@ static void log_tail(const char *path, int lines, char *out, size_t len)
 	out[o] = '\0';
 }
 
-static bool log_has(const char *path, const char *needle, char *line,
-		    size_t len)
+/* Finds the first line at or after byte `from` containing needle. */
+static bool log_has_from(const char *path, long from, const char *needle,
+			 char *line, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	char buf[1024];
@@ -243,6 +244,8 @@ static bool log_has(const char *path, const char *needle, char *line,
 
 	if (!f)
 		return false;
+	if (from > 0)
+		fseek(f, from, SEEK_SET);
 	while (fgets(buf, sizeof(buf), f))
 		if (strstr(buf, needle)) {
 			buf[strcspn(buf, "\r\n")] = '\0';
@@ -252,6 +255,12 @@ static bool log_has(const char *path, const char *needle, char *line,
 		}
 	fclose(f);
 	return found;
+}
+
+static bool log_has(const char *path, const char *needle, char *line,
+		    size_t len)
+{
+	return log_has_from(path, 0, needle, line, len);
 }
 
 static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
@@ -526,16 +535,22 @@ static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
 
 /* Kernel messages that mean the guest is wedged: waiting for a timeout
  * would only waste minutes. */
-static bool console_wedged(const char *console, char *line, size_t len)
+static bool console_wedged(const char *console, long from, char *line,
+			   size_t len)
 {
 	static const char *const pat[] = {"soft lockup", "self-detected stall",
+					  "detected stalls on CPUs",
 					  "hard LOCKUP"};
 
 	for (size_t i = 0; i < sizeof(pat) / sizeof(pat[0]); i++)
-		if (log_has(console, pat[i], line, len))
+		if (log_has_from(console, from, pat[i], line, len))
 			return true;
 	return false;
 }
+
+/* A starved (not deadlocked) guest also reports stalls; it gets this long
+ * to send another record before it counts as wedged. */
+#define VM_WEDGE_GRACE_S 20.0
 
 /* One boot of the guest. *booted tells whether the agent got to send a
  * record (a failure before that can be retried without losing rows). */
@@ -553,8 +568,9 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	double tmo_boot =
 	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
 	int rfd = -1, wfd = -1, status = 0, rc, exited = 0;
-	double dump_at = 0, console_check = 0;
-	off_t console_size = 0;
+	double dump_at = 0, console_check = 0, wedge_at = 0, last_record = 0;
+	off_t console_size = 0, console_scanned = 0;
+	char wedge_line[256] = "";
 	bool eof = false;
 
 	memset(&st, 0, sizeof(st));
@@ -597,10 +613,13 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 				while ((nl = memchr(p, '\n',
 						    len - (size_t)(p - buf)))) {
 					*nl = '\0';
-					if (handle_line(
-						t, p, out, &st, agent_exit,
-						sizeof(agent_exit), &ms) == 1 &&
-					    first == 0) {
+					int rec = handle_line(
+					    t, p, out, &st, agent_exit,
+					    sizeof(agent_exit), &ms);
+
+					if (rec == 1)
+						last_record = vp_child_now();
+					if (rec == 1 && first == 0) {
 						first = vp_child_now();
 						ms.first = first - t0;
 						emit_milestones(out, &ms);
@@ -620,20 +639,33 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 		}
 		if (now - console_check > 1.0) {
 			struct stat cst;
-			char line[256];
 
 			console_check = now;
-			if (stat(s->console, &cst) == 0 &&
+			if (!wedge_at && stat(s->console, &cst) == 0 &&
 			    cst.st_size != console_size) {
 				console_size = cst.st_size;
-				if (console_wedged(s->console, line,
-						   sizeof(line))) {
-					snprintf(reason, sizeof(reason),
-						 "guest kernel wedged: %s",
-						 line);
-					break;
-				}
+				if (console_wedged(
+					s->console, (long)console_scanned,
+					wedge_line, sizeof(wedge_line)))
+					wedge_at = now;
+				/* Rescan a little: a line may have been
+				 * half-written. */
+				console_scanned =
+				    console_size > 512 ? console_size - 512 : 0;
 			}
+		}
+		if (wedge_at && last_record > wedge_at) {
+			/* It recovered: a starved guest, not a dead one. */
+			out->env(out, "guest_kernel_warning", wedge_line);
+			wedge_at = 0;
+			console_scanned = console_size;
+		}
+		if (wedge_at && now - wedge_at > VM_WEDGE_GRACE_S) {
+			snprintf(reason, sizeof(reason),
+				 "guest kernel wedged (no record for %.0f s "
+				 "after): %s",
+				 VM_WEDGE_GRACE_S, wedge_line);
+			break;
 		}
 		if (!first && now - t0 > tmo_boot) {
 			snprintf(reason, sizeof(reason),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fault handling of the vm target, through the guest-init test hook
 # VPBENCH_GUEST_FAULT (hang: no agent, panic: PID 1 exits, stall: the agent
-# stops mid-run) limited to one target by VPBENCH_GUEST_FAULT_TARGET. Each
+# stops mid-run, lockup[-recover]: a kernel soft-lockup report with the
+# agent stopped or running on) limited to one target by
+# VPBENCH_GUEST_FAULT_TARGET. Each
 # case checks the failed rows with the reason and the console tail, that
 # nothing measured before the fault is lost and that the next target ran.
 set -euo pipefail
@@ -57,4 +59,22 @@ awk -F, '$3 == "vm1" && $12 == "ops_per_s" && $15 == "ok"' "$out/stall/results.c
 grep -q "^vm1,guest_agent_dump,thread .* state T" "$out/stall/env.csv" ||
 	fail "stall: no thread dump of the silent agent in env.csv"
 echo "stall ok ($((SECONDS - start)) s)"
+# lockup -> the console's soft-lockup report with a silent agent fails the
+# target after the grace period, long before the run timeout.
+start=$SECONDS
+run_fault lockup -t vm1 -w cpu.int -j 1 -r 8 -d 0.3 --run-timeout 300
+check_failed lockup "guest kernel wedged .*soft lockup"
+((SECONDS - start < 120)) || fail "lockup: took $((SECONDS - start)) s, the run timeout was not pre-empted"
+echo "lockup ok ($((SECONDS - start)) s)"
+
+# lockup-recover -> a report from a guest that keeps going is only noted.
+start=$SECONDS
+VPBENCH_GUEST_FAULT=lockup-recover "$VPBENCH" run -t vm1 -w cpu.int -j 1 -r 6 \
+	-d 0.3 -o "$out/recover" --no-report -q ||
+	fail "lockup-recover: the run failed"
+grep -q "^vm1,guest_kernel_warning,.*soft lockup" "$out/recover/env.csv" ||
+	fail "lockup-recover: no guest_kernel_warning in env.csv"
+n=$(awk -F, '$3 == "vm1" && $12 == "ops_per_s" && $15 == "ok"' "$out/recover/results.csv" | wc -l)
+[[ $n -eq 6 ]] || fail "lockup-recover: $n of 6 steps ok"
+echo "lockup-recover ok ($((SECONDS - start)) s)"
 echo "PASS: vm faults"
