@@ -22,6 +22,7 @@
 #include "runner/child.h"
 #include "runner/guest_init.h"
 #include "runner/guest_kernel.h"
+#include "runner/guest_log.h"
 #include "runner/initramfs.h"
 #include "runner/qemu.h"
 #include "runner/target.h"
@@ -179,88 +180,6 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 	     strcmp(fault_target, t->name) == 0))
 		snprintf(s->fault, sizeof(s->fault), "%s", fault);
 	return 0;
-}
-
-/* Last lines of a log, joined with " | ", control characters dropped. */
-static void log_tail(const char *path, int lines, char *out, size_t len)
-{
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	off_t size;
-	ssize_t n;
-	int seen = 0;
-	char *start;
-	size_t o = 0;
-
-	out[0] = '\0';
-	if (fd < 0)
-		return;
-	size = lseek(fd, 0, SEEK_END);
-	n = pread(fd, buf, sizeof(buf) - 1,
-		  size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1
-						: 0);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == '\r')
-			buf[i] = '\n';
-	/* Walk back over `lines` non-empty lines. */
-	start = buf + n;
-	while (start > buf && seen < lines) {
-		char *e = start;
-
-		while (e > buf && e[-1] == '\n')
-			e--;
-		start = e;
-		while (start > buf && start[-1] != '\n')
-			start--;
-		if (start < e)
-			seen++;
-	}
-	for (char *p = start; *p && o + 4 < len; p++) {
-		if (*p == '\n') {
-			if (o && p[1] && p[1] != '\n') {
-				memcpy(out + o, " | ", 3);
-				o += 3;
-			}
-			continue;
-		}
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			continue;
-		out[o++] = *p;
-	}
-	out[o] = '\0';
-}
-
-/* Finds the first line at or after byte `from` containing needle. */
-static bool log_has_from(const char *path, long from, const char *needle,
-			 char *line, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char buf[1024];
-	bool found = false;
-
-	if (!f)
-		return false;
-	if (from > 0)
-		fseek(f, from, SEEK_SET);
-	while (fgets(buf, sizeof(buf), f))
-		if (strstr(buf, needle)) {
-			buf[strcspn(buf, "\r\n")] = '\0';
-			snprintf(line, len, "%s", buf);
-			found = true;
-			break;
-		}
-	fclose(f);
-	return found;
-}
-
-static bool log_has(const char *path, const char *needle, char *line,
-		    size_t len)
-{
-	return log_has_from(path, 0, needle, line, len);
 }
 
 static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
@@ -533,21 +452,6 @@ static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
 	return n;
 }
 
-/* Kernel messages that mean the guest is wedged: waiting for a timeout
- * would only waste minutes. */
-static bool console_wedged(const char *console, long from, char *line,
-			   size_t len)
-{
-	static const char *const pat[] = {"soft lockup", "self-detected stall",
-					  "detected stalls on CPUs",
-					  "hard LOCKUP"};
-
-	for (size_t i = 0; i < sizeof(pat) / sizeof(pat[0]); i++)
-		if (log_has_from(console, from, pat[i], line, len))
-			return true;
-	return false;
-}
-
 /* A starved (not deadlocked) guest also reports stalls; it gets this long
  * to send another record before it counts as wedged. */
 #define VM_WEDGE_GRACE_S 20.0
@@ -644,7 +548,7 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 			if (!wedge_at && stat(s->console, &cst) == 0 &&
 			    cst.st_size != console_size) {
 				console_size = cst.st_size;
-				if (console_wedged(
+				if (vp_console_wedged(
 					s->console, (long)console_scanned,
 					wedge_line, sizeof(wedge_line)))
 					wedge_at = now;
@@ -714,7 +618,7 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	if (!reason[0]) {
 		char line[512];
 
-		if (log_has(s->console, "Kernel panic", line, sizeof(line)))
+		if (vp_log_has(s->console, "Kernel panic", line, sizeof(line)))
 			snprintf(reason, sizeof(reason), "guest panic: %s",
 				 line);
 		else if (exited && WIFEXITED(status) && WEXITSTATUS(status))
@@ -727,9 +631,9 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 				 "guest stopped before the agent finished%s%s",
 				 agent_exit[0] ? ": agent " : "", agent_exit);
 	}
-	log_tail(s->console, 4, tail, sizeof(tail));
+	vp_log_tail(s->console, 4, tail, sizeof(tail));
 	if (!tail[0] || strstr(reason, "QEMU exited"))
-		log_tail(s->qemu_log, 3, tail, sizeof(tail));
+		vp_log_tail(s->qemu_log, 3, tail, sizeof(tail));
 	snprintf(err, errlen, "%s; console tail: %s", reason,
 		 tail[0] ? tail : "(empty)");
 	return strstr(reason, "timeout")	    ? -ETIMEDOUT
