@@ -676,12 +676,29 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	return rc;
 }
 
+/* True when no vmN target follows t in the plan: the shared initramfs
+ * (megabytes, rebuilt from the binary in a second) can go. */
+static bool last_vm_target(const struct vp_target *t)
+{
+	size_t i = 0;
+
+	while (i < t->plan->ntargets && strcmp(t->plan->targets[i], t->name))
+		i++;
+	for (i++; i < t->plan->ntargets; i++)
+		if (strncmp(t->plan->targets[i], "vm", 2) == 0)
+			return false;
+	return true;
+}
+
 static void vm_teardown(struct vp_target *t)
 {
 	struct vm_state *s = t->priv;
+	const char *keep = getenv("VPBENCH_KEEP_GUEST");
 
 	if (!s)
 		return;
+	if (s->initrd[0] && last_vm_target(t) && !(keep && *keep == '1'))
+		unlink(s->initrd);
 	if (s->pid > 0)
 		vp_child_stop(s->pid, 2);
 	if (s->sockdir[0]) {
