@@ -7,7 +7,7 @@ packages=(
 	build-essential cmake pkg-config clang-format
 	libhwloc-dev hwloc libpfm4-dev libpapi-dev papi-tools libcsv-dev
 	libcriterion-dev
-	qemu-system-x86 qemu-utils cpio kmod xz-utils zstd
+	qemu-system-x86 qemu-utils cpio kmod xz-utils zstd busybox-static
 	openssh-server openssh-client
 	fio sysbench stress-ng
 	chromium python3

@@ -349,7 +349,9 @@ static int on_result(struct reader *r, long line)
 		    {C_REP, "rep"}};
 	int iv[4];
 	for (size_t i = 0; i < 4; i++)
-		if (parse_int(f[ints[i].col], &iv[i]))
+		if (i < 2 && !f[ints[i].col][0])
+			iv[i] = -1; /* CPU count the target could not see */
+		else if (parse_int(f[ints[i].col], &iv[i]))
 			return bad_row(r, line,
 				       "%s '%.32s' is not a non-negative "
 				       "integer",

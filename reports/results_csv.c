@@ -108,8 +108,13 @@ int vp_results_write_row(FILE *f, const struct vp_row *row)
 	const struct vp_target_info *ti = row->ti;
 	const struct vp_metric *m = row->m;
 	char vcpus[16], host_cpus[16], threads[16], rep[16], value[48] = "";
-	snprintf(vcpus, sizeof(vcpus), "%d", ti->vcpus);
-	snprintf(host_cpus, sizeof(host_cpus), "%d", ti->host_cpus);
+	/* Unknown CPU counts (an ssh target's hypervisor host, a guest that
+	 * never booted) stay empty rather than a made-up 0. */
+	vcpus[0] = host_cpus[0] = 0;
+	if (ti->vcpus > 0)
+		snprintf(vcpus, sizeof(vcpus), "%d", ti->vcpus);
+	if (ti->host_cpus > 0)
+		snprintf(host_cpus, sizeof(host_cpus), "%d", ti->host_cpus);
 	snprintf(threads, sizeof(threads), "%d", row->threads);
 	snprintf(rep, sizeof(rep), "%d", row->rep);
 	if (m->status == VP_STATUS_OK)

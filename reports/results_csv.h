@@ -26,8 +26,10 @@ struct vp_target_info {
 	char target_kind[16]; /* "host", "vm", "ssh" */
 	char accel[16];	      /* "none", "kvm", "tcg" */
 	char hypervisor[64];  /* as seen from inside the target */
-	int vcpus;	      /* CPUs the target saw (its own probe) */
-	int host_cpus;	      /* CPUs of the host that runs the target */
+	int vcpus;	      /* CPUs the target saw (its own probe); <= 0:
+			       * unknown, written as an empty field */
+	int host_cpus;	      /* CPUs of the host that runs the target;
+			       * <= 0: unknown (ssh), empty field */
 };
 
 /* One results.csv row. */

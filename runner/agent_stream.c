@@ -128,7 +128,9 @@ static int feed_row(struct fields *f, const struct vp_target_info *ti,
 	struct vp_target_info rti = *ti;
 	/* The agent knows what it saw inside; the host names the target. */
 	snprintf(rti.hypervisor, sizeof(rti.hypervisor), "%s", c[5]);
-	if (parse_int(c[6], &rti.vcpus))
+	if (!c[6][0])
+		rti.vcpus = -1;
+	else if (parse_int(c[6], &rti.vcpus))
 		return -EINVAL;
 	struct vp_metric m;
 	memset(&m, 0, sizeof(m));
@@ -195,7 +197,8 @@ int vp_stream_feed_line(const char *line, const struct vp_target_info *ti,
 	case 'X':
 		if (f.n == 3 && !parse_int(f.v[1], &st->exit_code)) {
 			st->finished = 1;
-			snprintf(st->message, sizeof(st->message), "%s", f.v[2]);
+			snprintf(st->message, sizeof(st->message), "%s",
+				 f.v[2]);
 		} else {
 			st->bad_lines++;
 		}

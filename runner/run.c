@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "probes/envinfo.h"
 #include "probes/pin.h"
 #include "probes/tsc.h"
 #include "reports/report_cli.h"
@@ -28,7 +29,8 @@ struct run_state {
 	struct vp_progress progress;
 	const char *target; /* current target name */
 	int step_offset;
-	unsigned char *seen; /* steps of the current target with rows */
+	unsigned char *seen;	   /* steps of the current target with rows */
+	struct vp_kvlist env_seen; /* env facts of the current target */
 	size_t rows, failed_rows, write_errors;
 };
 
@@ -68,6 +70,12 @@ static int run_row(struct vp_emitter *e, const struct vp_row *row)
 static int run_env(struct vp_emitter *e, const char *key, const char *value)
 {
 	struct run_state *s = e->ctx;
+	/* The host side and the agent inside may both state a fact (e.g.
+	 * host_load): write it once per target unless they disagree. */
+	const char *seen = vp_kvlist_get(&s->env_seen, key);
+	if (seen && strcmp(seen, value) == 0)
+		return 0;
+	vp_kvlist_set(&s->env_seen, key, "%s", value);
 	return vp_env_write_row(s->env, s->target, key, value);
 }
 
@@ -177,6 +185,8 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	struct vp_target t;
 	size_t steps = vp_plan_steps(plan);
 	memset(s->seen, 0, steps);
+	vp_kvlist_free(&s->env_seen);
+	vp_kvlist_init(&s->env_seen);
 	s->target = name;
 	if (vp_target_init(&t, name, err, sizeof(err))) {
 		vp_progress_note(&s->progress, "vpbench: %s", err);
@@ -259,10 +269,11 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 
 	stop_flag = vp_stop_signal_install();
 
-	vp_progress_note(&s.progress,
-			 "vpbench: run %s -> %s (%zu targets x "
-			 "%zu steps)",
-			 plan->run_id, dir, plan->ntargets, steps);
+	if (!o->quiet)
+		vp_progress_note(&s.progress,
+				 "vpbench: run %s -> %s (%zu targets x "
+				 "%zu steps)",
+				 plan->run_id, dir, plan->ntargets, steps);
 	int rc_image = 0;
 	if (plan_needs_image(plan)) {
 		snprintf(image, sizeof(image), "%s/scratch.img", dir);
@@ -285,6 +296,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	fclose(s.results);
 	fclose(s.env);
 	free(s.seen);
+	vp_kvlist_free(&s.env_seen);
 
 	fprintf(stderr, "vpbench: %zu rows written, %zu failed%s\n", s.rows,
 		s.failed_rows, *stop_flag ? " (interrupted)" : "");
