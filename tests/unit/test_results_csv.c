@@ -117,3 +117,31 @@ Test(results_csv, header_written_once_and_cut_row_skipped)
 	cr_assert_geq(run.nwarn, 1, "the cut row is reported");
 	vp_run_free(&run);
 }
+
+Test(results_csv, unknown_cpu_counts_are_empty_not_zero)
+{
+	struct vp_target_info ssh = ti;
+	ssh.host_cpus = 0;
+	ssh.vcpus = -1;
+	struct vp_metric m = {.name = "ops_per_s", .unit = "ops/s",
+			      .status = VP_STATUS_FAILED,
+			      .note = "deploy failed: unreachable"};
+	FILE *f = open_in("results.csv");
+	vp_results_write_header(f);
+	struct vp_row row = {&ssh, "cpu.int", 1, 1, &m};
+	vp_results_write_row(f, &row);
+	fclose(f);
+	char p[256], line[512] = "";
+	snprintf(p, sizeof(p), "%s/results.csv", dir);
+	f = fopen(p, "r");
+	cr_assert(fgets(line, sizeof(line), f) && fgets(line, sizeof(line), f));
+	fclose(f);
+	cr_assert(strstr(line, ",ssh,none,\"Microsoft Hv, \"\"Hyper-V\"\"\",,,cpu.int,"),
+		  "%s", line);
+	struct vp_run run;
+	char err[512];
+	cr_assert_eq(vp_run_load(dir, &run, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(run.rows[0].host_cpus, -1);
+	cr_assert_eq(run.rows[0].vcpus, -1);
+	vp_run_free(&run);
+}
