@@ -20,6 +20,7 @@
 #include "runner/agent_stream.h"
 #include "runner/child.h"
 #include "runner/initramfs.h"
+#include "runner/line_reader.h"
 #include "runner/ssh_args.h"
 #include "runner/target.h"
 
@@ -310,6 +311,18 @@ static void ssh_stream_name(const char *name, char *out, size_t len)
 	out[o] = '\0';
 }
 
+struct ssh_feed {
+	struct vp_target *t;
+	struct vp_emitter *out;
+	struct vp_stream_stats *st;
+};
+
+static void ssh_feed_line(char *line, void *arg)
+{
+	struct ssh_feed *f = arg;
+	vp_stream_feed_line(line, &f->t->ti, f->out, f->st);
+}
+
 static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 			 size_t errlen)
 {
@@ -318,8 +331,9 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	struct vp_stream_stats st;
 	char cmd[8192], ld[300], exe[300], plan[300], libdir[300], safe[200];
 	const char *words[20];
-	size_t nw = 0, len = 0, cap = 0;
-	char *buf = NULL, reason[512] = "", tail[512] = "";
+	size_t nw = 0;
+	struct vp_line_reader lr = {0};
+	char reason[512] = "", tail[512] = "";
 	double tmo = t->plan->run_timeout_s > 0
 			 ? t->plan->run_timeout_s
 			 : vp_plan_measure_seconds(t->plan) * 2.0 +
@@ -387,41 +401,15 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 		s->pid = -1;
 		goto out;
 	}
+	struct ssh_feed feed = {t, out, &st};
 	while (!eof) {
-		struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
-
-		if (poll(&pfd, 1, 200) > 0) {
-			ssize_t n;
-
-			if (cap - len < 65536) {
-				char *nb = realloc(buf, cap + 131072);
-
-				if (!nb) {
-					snprintf(reason, sizeof(reason),
-						 "out of memory");
-					break;
-				}
-				buf = nb;
-				cap += 131072;
-			}
-			n = read(pipefd[0], buf + len, cap - len - 1);
-			if (n <= 0) {
-				eof = n == 0 || errno != EINTR;
-			} else {
-				char *p = buf, *nl;
-
-				len += (size_t)n;
-				while ((nl = memchr(p, '\n',
-						    len - (size_t)(p - buf)))) {
-					*nl = '\0';
-					vp_stream_feed_line(p, &t->ti, out,
-							    &st);
-					p = nl + 1;
-				}
-				len -= (size_t)(p - buf);
-				memmove(buf, p, len);
-			}
+		int got = vp_line_reader_poll(&lr, pipefd[0], 200,
+					      ssh_feed_line, &feed);
+		if (got == -ENOMEM) {
+			snprintf(reason, sizeof(reason), "out of memory");
+			break;
 		}
+		eof = got == -1;
 		if (t->interrupted && *t->interrupted) {
 			snprintf(reason, sizeof(reason), "interrupted");
 			break;
@@ -470,7 +458,7 @@ out:
 		close(pipefd[1]);
 	if (logfd >= 0)
 		close(logfd);
-	free(buf);
+	vp_line_reader_free(&lr);
 	vp_strlist_free(&a);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include "runner/guest_kernel.h"
 #include "runner/guest_log.h"
 #include "runner/initramfs.h"
+#include "runner/line_reader.h"
 #include "runner/qemu.h"
 #include "runner/target.h"
 
@@ -456,6 +457,35 @@ static ssize_t write_nosigpipe(int fd, const void *buf, size_t len)
  * to send another record before it counts as wedged. */
 #define VM_WEDGE_GRACE_S 20.0
 
+struct vm_feed {
+	struct vp_target *t;
+	struct vp_emitter *out;
+	struct vp_stream_stats *st;
+	char *agent_exit;
+	size_t agent_exit_len;
+	struct milestones *ms;
+	double *first, *last_record;
+	double t0;
+};
+
+/* Each channel line: records refresh the stall clock; the first one marks
+ * the end of the deploy (boot milestones go to env.csv). */
+static void vm_feed_line(char *line, void *arg)
+{
+	struct vm_feed *f = arg;
+	int rec = handle_line(f->t, line, f->out, f->st, f->agent_exit,
+			      f->agent_exit_len, f->ms);
+
+	if (rec != 1)
+		return;
+	*f->last_record = vp_child_now();
+	if (*f->first == 0) {
+		*f->first = *f->last_record;
+		f->ms->first = *f->first - f->t0;
+		emit_milestones(f->out, f->ms);
+	}
+}
+
 /* One boot of the guest. *booted tells whether the agent got to send a
  * record (a failure before that can be retried without losing rows). */
 static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
@@ -463,9 +493,9 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 {
 	struct vm_state *s = t->priv;
 	struct vp_stream_stats st;
-	char *buf = NULL, agent_exit[160] = "", pinning[1024];
+	char agent_exit[160] = "", pinning[1024];
 	char reason[512] = "", tail[1024];
-	size_t len = 0, cap = 0;
+	struct vp_line_reader lr = {0};
 	struct milestones ms = {0};
 	double t0, first = 0, done = 0;
 	double tmo_run = run_timeout(t->plan, s->kvm);
@@ -488,52 +518,19 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	pin_vcpus(t, s, pinning, sizeof(pinning));
 	if (attempt == 0)
 		out->env(out, "vcpu_pinning", pinning);
+	struct vm_feed feed = {
+	    t,	 out,	 &st,	       agent_exit, sizeof(agent_exit),
+	    &ms, &first, &last_record, t0};
 	while (!eof) {
-		struct pollfd pfd = {.fd = rfd, .events = POLLIN};
 		double now;
+		int got =
+		    vp_line_reader_poll(&lr, rfd, 100, vm_feed_line, &feed);
 
-		if (poll(&pfd, 1, 100) > 0) {
-			ssize_t n;
-
-			if (cap - len < 65536) {
-				char *nb = realloc(buf, cap + 131072);
-
-				if (!nb) {
-					snprintf(reason, sizeof(reason),
-						 "out of memory");
-					break;
-				}
-				buf = nb;
-				cap += 131072;
-			}
-			n = read(rfd, buf + len, cap - len - 1);
-			if (n <= 0) {
-				eof = n == 0 || errno != EINTR;
-			} else {
-				char *p = buf, *nl;
-
-				len += (size_t)n;
-				buf[len] = '\0';
-				while ((nl = memchr(p, '\n',
-						    len - (size_t)(p - buf)))) {
-					*nl = '\0';
-					int rec = handle_line(
-					    t, p, out, &st, agent_exit,
-					    sizeof(agent_exit), &ms);
-
-					if (rec == 1)
-						last_record = vp_child_now();
-					if (rec == 1 && first == 0) {
-						first = vp_child_now();
-						ms.first = first - t0;
-						emit_milestones(out, &ms);
-					}
-					p = nl + 1;
-				}
-				len -= (size_t)(p - buf);
-				memmove(buf, p, len);
-			}
+		if (got == -ENOMEM) {
+			snprintf(reason, sizeof(reason), "out of memory");
+			break;
 		}
+		eof = got == -1;
 		now = vp_child_now();
 		if (st.finished && done == 0)
 			done = now;
@@ -611,7 +608,7 @@ static int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	}
 	close(rfd);
 	close(wfd);
-	free(buf);
+	vp_line_reader_free(&lr);
 	*booted = first > 0;
 	if (st.finished)
 		return 0;
