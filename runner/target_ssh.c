@@ -19,6 +19,7 @@
 
 #include "runner/agent_stream.h"
 #include "runner/child.h"
+#include "runner/guest_log.h"
 #include "runner/initramfs.h"
 #include "runner/line_reader.h"
 #include "runner/ssh_args.h"
@@ -278,30 +279,6 @@ static int ssh_prepare(struct vp_target *t, char *err, size_t errlen)
 
 /* The end of ssh's stderr log (ssh's own messages and the agent's), one
  * line. */
-static void file_tail(const char *path, char *out, size_t len)
-{
-	char buf[400];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	off_t size;
-	ssize_t n;
-	size_t o = 0;
-
-	out[0] = '\0';
-	if (fd < 0)
-		return;
-	size = lseek(fd, 0, SEEK_END);
-	n = pread(fd, buf, sizeof(buf) - 1,
-		  size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1
-						: 0);
-	close(fd);
-	for (ssize_t i = 0; i < n && o + 1 < len; i++)
-		if (buf[i] == '\n' || buf[i] == '\r')
-			o += o && out[o - 1] != ' ' ? (out[o] = ' ', 1) : 0;
-		else if ((unsigned char)buf[i] >= 0x20)
-			out[o++] = buf[i];
-	out[o] = '\0';
-}
-
 static void ssh_stream_name(const char *name, char *out, size_t len)
 {
 	size_t o = 0;
@@ -434,7 +411,7 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 		rc = 0;
 		goto out;
 	}
-	file_tail(s->log, tail, sizeof(tail));
+	vp_log_tail(s->log, 3, tail, sizeof(tail));
 	if (!reason[0])
 		snprintf(reason, sizeof(reason),
 			 "remote agent ended without finishing (%s %d)%s",
