@@ -32,6 +32,7 @@ struct run_state {
 	unsigned char *seen;	   /* steps of the current target with rows */
 	struct vp_kvlist env_seen; /* env facts of the current target */
 	size_t rows, failed_rows, write_errors;
+	char last_failure[VP_METRIC_NOTE_MAX]; /* last reason told on stderr */
 };
 
 static long step_index(const struct vp_plan *p, const char *workload,
@@ -57,8 +58,21 @@ static int run_row(struct vp_emitter *e, const struct vp_row *row)
 	if (i >= 0)
 		s->seen[i] = 1;
 	s->rows++;
-	if (row->m->status == VP_STATUS_FAILED)
+	if (row->m->status == VP_STATUS_FAILED) {
 		s->failed_rows++;
+		/* Say why on stderr too, once per distinct reason, so a user
+		 * need not dig in results.csv (a dead guest fails many steps
+		 * with one reason). */
+		if (strcmp(s->last_failure, row->m->note) != 0) {
+			snprintf(s->last_failure, sizeof(s->last_failure), "%s",
+				 row->m->note);
+			vp_progress_note(&s->progress,
+					 "vpbench: %s %s threads=%d rep=%d "
+					 "failed: %s",
+					 row->ti->target, row->workload,
+					 row->threads, row->rep, row->m->note);
+		}
+	}
 	int rc = vp_results_write_row(s->results, row);
 	if (rc && s->write_errors++ == 0)
 		vp_progress_note(&s->progress,
@@ -93,6 +107,8 @@ static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
 			       const struct vp_target_info *ti, const char *why)
 {
 	const struct vp_plan *p = s->plan;
+	/* The caller already told the user why the target failed. */
+	snprintf(s->last_failure, sizeof(s->last_failure), "%s", why);
 	for (size_t w = 0; w < p->nworkloads; w++)
 		for (size_t t = 0; t < p->nthreads; t++)
 			for (unsigned r = 1; r <= p->reps; r++) {
