@@ -248,6 +248,13 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	t.ops->teardown(&t);
 }
 
+/* Absolute, so the line is usable from any folder (scripts grep it). */
+static void print_path(const char *what, const char *path)
+{
+	char abs[PATH_MAX];
+	printf("%s: %s\n", what, realpath(path, abs) ? abs : path);
+}
+
 int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 {
 	char err[4096], path[PATH_MAX], image[PATH_MAX] = "";
@@ -317,7 +324,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	fprintf(stderr, "vpbench: %zu rows written, %zu failed%s\n", s.rows,
 		s.failed_rows, *stop_flag ? " (interrupted)" : "");
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	printf("results: %s\n", path);
+	print_path("results", path);
 	if (!o->no_report) {
 		char html[PATH_MAX], summary[PATH_MAX];
 		snprintf(html, sizeof(html), "%s/report.html", dir);
@@ -328,7 +335,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 			fprintf(stderr, "vpbench: report not written: %s\n",
 				err);
 		else
-			printf("report: %s\n", html);
+			print_path("report", html);
 	}
 	fflush(stdout);
 	if (*stop_flag)
