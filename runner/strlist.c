@@ -1,18 +1,9 @@
 /* A growable list of owned strings (dependency walks, module lists). */
 #include "runner/strlist.h"
 
-#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <glob.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void vp_strlist_free(struct vp_strlist *l)
 {
@@ -49,4 +40,13 @@ bool vp_strlist_has(const struct vp_strlist *l, const char *s)
 		if (strcmp(l->v[i], s) == 0)
 			return true;
 	return false;
+}
+
+int vp_strlist_terminate(struct vp_strlist *l)
+{
+	if (vp_strlist_add(l, "") != 0)
+		return -ENOMEM;
+	free(l->v[--l->n]);
+	l->v[l->n] = NULL;
+	return 0;
 }

@@ -14,5 +14,8 @@ struct vp_strlist {
 void vp_strlist_free(struct vp_strlist *l);
 int vp_strlist_add(struct vp_strlist *l, const char *s);
 bool vp_strlist_has(const struct vp_strlist *l, const char *s);
+/* Makes l->v a NULL-terminated array (for exec), without counting the
+ * NULL; later adds overwrite it. 0 or -ENOMEM. */
+int vp_strlist_terminate(struct vp_strlist *l);
 
 #endif

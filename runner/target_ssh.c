@@ -48,14 +48,12 @@ static int ssh_capture(struct ssh_state *s, const char *command, char **out,
 	rc |= vp_strlist_add(&a, "--");
 	rc |= vp_strlist_add(&a, s->dest);
 	rc |= vp_strlist_add(&a, command);
-	rc |= vp_strlist_add(&a, "");
+	rc |= vp_strlist_terminate(&a);
 	if (rc) {
 		vp_strlist_free(&a);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	free(a.v[--a.n]);
-	a.v[a.n] = NULL;
 	rc = vp_child_capture(a.v, out, NULL, true, SSH_SETUP_TIMEOUT, err,
 			      errlen);
 	vp_strlist_free(&a);
@@ -219,14 +217,12 @@ static int copy_files(struct ssh_state *s, struct vp_strlist *files, char *err,
 	for (size_t i = 0; i < files->n; i++)
 		rc |= vp_strlist_add(&a, files->v[i]);
 	rc |= vp_strlist_add(&a, target);
-	rc |= vp_strlist_add(&a, "");
+	rc |= vp_strlist_terminate(&a);
 	if (rc) {
 		vp_strlist_free(&a);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	free(a.v[--a.n]);
-	a.v[a.n] = NULL;
 	rc = vp_child_capture(a.v, &out, NULL, true, 300, err, errlen);
 	if (rc > 0) {
 		last_line(out ? out : "", line, sizeof(line));
@@ -349,14 +345,12 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 	rc |= vp_strlist_add(&a, "--");
 	rc |= vp_strlist_add(&a, s->dest);
 	rc |= vp_strlist_add(&a, cmd);
-	rc |= vp_strlist_add(&a, "");
+	rc |= vp_strlist_terminate(&a);
 	if (rc) {
 		snprintf(err, errlen, "out of memory");
 		rc = -ENOMEM;
 		goto out;
 	}
-	free(a.v[--a.n]);
-	a.v[a.n] = NULL;
 	ssh_stream_name(t->name, safe, sizeof(safe));
 	snprintf(s->log, sizeof(s->log), "%s/%s.log", t->run_dir, safe);
 	logfd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -305,14 +305,11 @@ static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
 	if (c.bios && !*c.bios)
 		c.bios = NULL;
 	rc = vp_qemu_build_argv(&c, &argv);
-	if (rc || vp_strlist_add(&argv, "") != 0) {
+	if (rc || vp_strlist_terminate(&argv) != 0) {
 		snprintf(err, errlen, "out of memory");
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* The list becomes a NULL-terminated argv. */
-	free(argv.v[argv.n - 1]);
-	argv.v[--argv.n] = NULL;
 	for (size_t i = 0; i < argv.n && o + 2 < sizeof(cmdline); i++)
 		o += (size_t)snprintf(cmdline + o, sizeof(cmdline) - o, "%s%s",
 				      i ? " " : "", argv.v[i]);
