@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "workloads/metrics.h"
+#include "probes/metrics.h"
 
 struct vp_counter_set;	   /* resolved request, shared by all workers */
 struct vp_thread_counters; /* one worker's open counters */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "workloads/metrics.h"
+#include "probes/metrics.h"
 
 #define VP_CNT_NAME_MAX 96
 

@@ -1,11 +1,10 @@
-/* Spin-time probe: worker binding and the metrics emitted after a run. */
+/* Spin-time probe: storage binding and the metrics emitted after a run. */
 #include "probes/spin.h"
 
 #include <errno.h>
 #include <stdio.h>
 
 #include "probes/tsc.h"
-#include "workloads/team.h" /* struct vp_worker fields only */
 
 int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
 			   uint64_t *wait_ns, uint64_t *long_waits)
@@ -18,11 +17,6 @@ int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
 	p->pending_ticks = 0;
 	p->pending = false;
 	return tpn > 0 ? 0 : -ENOTSUP;
-}
-
-int vp_spin_probe_init(struct vp_spin_probe *p, struct vp_worker *w)
-{
-	return vp_spin_probe_init_raw(p, &w->hist, &w->wait_ns, &w->long_waits);
 }
 
 void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,

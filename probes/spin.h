@@ -12,10 +12,7 @@
 #include <stdint.h>
 
 #include "probes/log2_hist.h"
-#include "workloads/metrics.h"
-
-struct vp_team;
-struct vp_worker;
+#include "probes/metrics.h"
 
 #define VP_SPIN_LONG_WAIT_NS 1000000ull /* a "long wait": over 1 ms */
 
@@ -28,11 +25,10 @@ struct vp_spin_probe {
 	bool pending;
 };
 
-/* Points the probe at worker w's hist / wait_ns / long_waits. Calibrates the
- * TSC on first use (about 30 ms, once per process). Returns 0, or -ENOTSUP
- * when there is no usable TSC. */
-int vp_spin_probe_init(struct vp_spin_probe *p, struct vp_worker *w);
-/* Same, onto explicit storage (tests, callers without a team). */
+/* Points the probe at explicit storage: a histogram of waits (ns), their
+ * sum and the count of long waits. Calibrates the TSC on first use (a few
+ * ms, once per process). Returns 0, or -ENOTSUP when there is no usable TSC.
+ * workloads/team_spin.h binds it to a team worker. */
 int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
 			   uint64_t *wait_ns, uint64_t *long_waits);
 
@@ -56,14 +52,10 @@ static inline void vp_spin_probe_flush(struct vp_spin_probe *p)
 		(*p->long_waits)++;
 }
 
-/* Emits the spin metrics of a finished team run: spin_wait_p50_ns,
+/* Emits the spin metrics from merged figures: spin_wait_p50_ns,
  * spin_wait_p99_ns, spin_wait_max_ns, spin_fraction, long_waits, spin_waits
- * and one spin_wait_bucket_le_<ns> row per non-empty bucket. With
- * compiled_in false every metric is unavailable with `why`. */
-void vp_spin_metrics(struct vp_team *team, bool compiled_in, const char *why,
-		     struct vp_metrics *out);
-/* The same from already merged figures (testable without a team):
- * `measured_ns` is the sum of the workers' measured windows. */
+ * and one spin_wait_bucket_le_<ns> row per non-empty bucket. `measured_ns`
+ * is the sum of the threads' measured windows. */
 void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
 			  uint64_t long_waits, double measured_ns,
 			  struct vp_metrics *out);

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "workloads/metrics.h"
+#include "probes/metrics.h"
 
 struct vp_procstat {
 	unsigned long long user, nice, system, idle, iowait, irq, softirq,

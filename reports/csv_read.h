@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "workloads/metrics.h"
+#include "probes/metrics.h"
 
 struct vp_result {
 	char *run_id, *target, *target_kind, *accel, *hypervisor;

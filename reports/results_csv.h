@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "workloads/metrics.h"
+#include "probes/metrics.h"
 
 #define VP_RESULTS_SCHEMA "1"
 #define VP_RESULTS_NCOLS  16

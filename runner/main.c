@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "reports/report_cli.h"
-#include "runner/agent.h"
+#include "runner/agent/agent.h"
 #include "runner/cli.h"
-#include "runner/guest_init.h"
+#include "runner/guest/guest_init.h"
 
 static void usage(FILE *f)
 {

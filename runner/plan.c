@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "probes/counters.h"
-#include "runner/target.h"
+#include "runner/targets/target.h"
 
 void vp_plan_defaults(struct vp_plan *p)
 {

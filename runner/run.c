@@ -14,11 +14,11 @@
 #include "probes/tsc.h"
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
-#include "runner/host_load.h"
+#include "runner/targets/host_load.h"
 #include "runner/progress.h"
 #include "runner/scratch_image.h"
 #include "runner/stop_signal.h"
-#include "runner/target.h"
+#include "runner/targets/target.h"
 
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
 static volatile int *stop_flag;

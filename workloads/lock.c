@@ -14,6 +14,7 @@
 
 #include "probes/tsc.h"
 #include "workloads/locks.h"
+#include "workloads/team_spin.h"
 #include "workloads/workload_list.h"
 
 struct lock_opts {

@@ -21,7 +21,7 @@
 #include "probes/counters.h"
 #include "probes/log2_hist.h"
 #include "probes/pin.h"
-#include "workloads/metrics.h"
+#include "probes/metrics.h"
 
 enum vp_phase {
 	VP_PHASE_INIT = 0,

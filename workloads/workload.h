@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "workloads/metrics.h"
+#include "probes/metrics.h"
 #include "workloads/options.h"
 #include "workloads/team.h"
 

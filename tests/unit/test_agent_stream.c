@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/agent_stream.h"
+#include "runner/agent/agent_stream.h"
 
 struct capture {
 	struct vp_metric m[16];

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runner/child.h"
-#include "runner/initramfs.h"
+#include "runner/util/child.h"
+#include "runner/guest/initramfs.h"
 
 static unsigned hexfield(const char *h, int i)
 {

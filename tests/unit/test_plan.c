@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "runner/plan.h"
-#include "runner/target.h"
+#include "runner/targets/target.h"
 
 static struct vp_plan plan;
 static char err[2048];

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runner/ssh_args.h"
+#include "runner/targets/ssh_args.h"
 
 struct parse_case {
 	const char *in;

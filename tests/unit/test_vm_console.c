@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner/guest_log.h"
+#include "runner/guest/guest_log.h"
 
 static char path[64];
 

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runner/child.h"
-#include "runner/guest_kernel.h"
+#include "runner/util/child.h"
+#include "runner/guest/guest_kernel.h"
 
 static char root[64];
 

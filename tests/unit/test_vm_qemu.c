@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "runner/guest_init.h"
-#include "runner/qemu.h"
+#include "runner/guest/guest_init.h"
+#include "runner/targets/qemu.h"
 
 static const char *after(const struct vp_strlist *a, const char *opt)
 {

@@ -1,0 +1,307 @@
+/* The agent: runs every step of the plan on this machine (host, guest or SSH
+ * target) and emits rows, env facts and progress through an emitter. */
+#include "runner/agent/agent.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probes/counters.h"
+#include "probes/envinfo.h"
+#include "probes/pin.h"
+#include "probes/sysstat.h"
+#include "runner/agent/agent_stream.h"
+#include "runner/stop_signal.h"
+
+static void emit_metrics(struct vp_emitter *out,
+			 const struct vp_target_info *ti, const char *workload,
+			 unsigned threads, unsigned rep,
+			 const struct vp_metrics *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct vp_row row = {ti, workload, (int)threads, (int)rep,
+				     &m->v[i]};
+		out->row(out, &row);
+	}
+}
+
+/* One row saying why a whole step produced nothing else. */
+static void emit_step_status(struct vp_emitter *out,
+			     const struct vp_target_info *ti,
+			     const struct vp_workload *wl, unsigned threads,
+			     unsigned rep, enum vp_status st, const char *why)
+{
+	struct vp_metrics m;
+	vp_metrics_init(&m);
+	if (st == VP_STATUS_UNAVAILABLE)
+		vp_metrics_unavailable(&m, wl->throughput_metric, "ops/s", "%s",
+				       why);
+	else
+		vp_metrics_failed(&m, wl->throughput_metric, "ops/s", "%s",
+				  why);
+	emit_metrics(out, ti, wl->name, threads, rep, &m);
+	vp_metrics_free(&m);
+}
+
+static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
+		     struct vp_counter_set *counters)
+{
+	const struct vp_plan *p = a->plan;
+	char buf[256];
+	struct vp_kvlist kv;
+	vp_kvlist_init(&kv);
+	vp_env_collect(&kv);
+	/* Reports label merged runs by host; a guest reports its own name. */
+	if (gethostname(buf, sizeof(buf)) == 0) {
+		buf[sizeof(buf) - 1] = 0;
+		vp_kvlist_set(&kv, "hostname", "%s", buf);
+	}
+	vp_kvlist_set(&kv, "target_kind", "%s", a->ti.target_kind);
+	vp_kvlist_set(&kv, "thread_pinning", "%s", vp_pin_mode_name(p->pin));
+	vp_kvlist_set(&kv, "host_load", "%u", p->host_load);
+	vp_kvlist_set(&kv, "counters_requested", "%s", p->counters);
+	/* The requested set replaces the env probe's view of the auto set. */
+	for (size_t i = 0; counters && i < vp_counters_count(counters); i++) {
+		char key[VP_KV_KEY_MAX];
+		snprintf(key, sizeof(key), "counter.%s",
+			 vp_counters_event_name(counters, i));
+		vp_kvlist_set(&kv, key, "%s",
+			      vp_counters_event_status(counters, i));
+	}
+	for (size_t i = 0; i < kv.n; i++)
+		out->env(out, kv.v[i].key, kv.v[i].value);
+	vp_kvlist_free(&kv);
+	snprintf(buf, sizeof(buf), "%.3f", p->duration_s);
+	out->env(out, "duration_s", buf);
+	snprintf(buf, sizeof(buf), "%.3f", p->warmup_s);
+	out->env(out, "warmup_s", buf);
+	if (a->scratch_dev)
+		out->env(out, "io_scratch", a->scratch_dev);
+}
+
+static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
+		    const struct vp_plan_workload *pw,
+		    const struct vp_workload_ctx *ctx, void *state,
+		    struct vp_counter_set *counters, unsigned threads,
+		    unsigned rep)
+{
+	const struct vp_plan *p = a->plan;
+	char err[512] = "";
+	struct vp_team_params tp = {threads, p->warmup_s, p->duration_s,
+				    p->pin,  counters,	  a->interrupted};
+	struct vp_team *team = vp_team_create(&tp, err, sizeof(err));
+	if (!team) {
+		emit_step_status(out, &a->ti, pw->wl, threads, rep,
+				 VP_STATUS_FAILED, err);
+		return 1;
+	}
+	struct vp_metrics m;
+	vp_metrics_init(&m);
+	struct vp_sysstat_snapshot before, after;
+	vp_sysstat_take(&before);
+	int rc = pw->wl->run(ctx, state, team, &m, err, sizeof(err));
+	vp_sysstat_take(&after);
+	int failed = 0;
+	if (a->interrupted && *a->interrupted) {
+		/* A cut-short window is not a measurement. */
+		emit_step_status(out, &a->ti, pw->wl, threads, rep,
+				 VP_STATUS_FAILED, "interrupted by signal");
+		failed = 1;
+	} else if (rc) {
+		emit_step_status(out, &a->ti, pw->wl, threads, rep,
+				 VP_STATUS_FAILED,
+				 err[0] ? err : strerror(-rc));
+		failed = 1;
+	} else {
+		vp_sysstat_metrics(&before, &after, &m);
+		emit_metrics(out, &a->ti, pw->wl->name, threads, rep, &m);
+	}
+	vp_metrics_free(&m);
+	vp_team_destroy(team);
+	return failed;
+}
+
+int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
+{
+	const struct vp_plan *p = a->plan;
+	char err[512];
+	struct vp_counter_set *counters = NULL;
+	if (vp_counters_resolve(p->counters, &counters, err, sizeof(err))) {
+		if (out->finish)
+			out->finish(out, 2, err);
+		return -EINVAL;
+	}
+	emit_env(a, out, counters);
+	unsigned max_threads = 1;
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i] > max_threads)
+			max_threads = p->threads[i];
+	int step = a->step_offset;
+	int total = a->total_steps ? a->total_steps : (int)vp_plan_steps(p);
+	int any_failed = 0;
+	for (size_t w = 0; w < p->nworkloads; w++) {
+		const struct vp_plan_workload *pw = &p->workloads[w];
+		struct vp_workload_ctx ctx = {pw->opts, max_threads,
+					      a->scratch_dir, a->scratch_dev};
+		char why[512] = "";
+		void *state = NULL;
+		enum vp_status skip = VP_STATUS_OK;
+		if (a->interrupted && *a->interrupted)
+			break;
+		if (pw->wl->supported &&
+		    pw->wl->supported(&ctx, why, sizeof(why)))
+			skip = VP_STATUS_UNAVAILABLE;
+		else if (pw->wl->setup &&
+			 pw->wl->setup(&ctx, &state, why, sizeof(why)))
+			skip = VP_STATUS_FAILED;
+		for (size_t t = 0; t < p->nthreads; t++) {
+			for (unsigned r = 1; r <= p->reps; r++) {
+				char label[256];
+				if (a->interrupted && *a->interrupted)
+					break;
+				snprintf(label, sizeof(label),
+					 "%s %s threads=%u rep=%u/%u",
+					 a->ti.target, pw->wl->name,
+					 p->threads[t], r, p->reps);
+				if (out->progress)
+					out->progress(out, ++step, total,
+						      label);
+				if (skip != VP_STATUS_OK) {
+					emit_step_status(out, &a->ti, pw->wl,
+							 p->threads[t], r, skip,
+							 why);
+					any_failed |= skip == VP_STATUS_FAILED;
+					continue;
+				}
+				any_failed |=
+				    run_step(a, out, pw, &ctx, state, counters,
+					     p->threads[t], r);
+			}
+		}
+		if (skip == VP_STATUS_OK && pw->wl->teardown)
+			pw->wl->teardown(state);
+	}
+	vp_counters_free(counters);
+	int interrupted = a->interrupted && *a->interrupted;
+	if (out->finish)
+		out->finish(out, interrupted ? 130 : any_failed,
+			    interrupted	 ? "interrupted"
+			    : any_failed ? "some steps failed"
+					 : "ok");
+	return any_failed || interrupted ? 1 : 0;
+}
+
+/* ---- `vpbench agent` ---- */
+
+static void agent_usage(FILE *f)
+{
+	fprintf(
+	    f, "usage: vpbench agent --plan FILE [--out PATH] [--target NAME]\n"
+	       "                     [--kind host|vm|ssh] [--accel A] "
+	       "[--host-cpus N]\n"
+	       "                     [--run-id ID] [--scratch-dev DEV] "
+	       "[--scratch-dir DIR]\n"
+	       "Runs a plan's workloads here and writes the agent stream "
+	       "(internal:\nused by vm and ssh targets).\n");
+}
+
+int vp_agent_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"plan", required_argument, 0, 'p'},
+	    {"out", required_argument, 0, 'o'},
+	    {"target", required_argument, 0, 't'},
+	    {"kind", required_argument, 0, 'k'},
+	    {"accel", required_argument, 0, 'a'},
+	    {"host-cpus", required_argument, 0, 'c'},
+	    {"run-id", required_argument, 0, 'r'},
+	    {"scratch-dev", required_argument, 0, 'd'},
+	    {"scratch-dir", required_argument, 0, 's'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0}};
+	const char *plan_path = NULL, *out_path = NULL;
+	struct vp_agent_args a;
+	memset(&a, 0, sizeof(a));
+	snprintf(a.ti.target, sizeof(a.ti.target), "host");
+	snprintf(a.ti.target_kind, sizeof(a.ti.target_kind), "host");
+	snprintf(a.ti.accel, sizeof(a.ti.accel), "none");
+	a.ti.host_cpus = (int)vp_cpus_available();
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			plan_path = optarg;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 't':
+			snprintf(a.ti.target, sizeof(a.ti.target), "%s",
+				 optarg);
+			break;
+		case 'k':
+			snprintf(a.ti.target_kind, sizeof(a.ti.target_kind),
+				 "%s", optarg);
+			break;
+		case 'a':
+			snprintf(a.ti.accel, sizeof(a.ti.accel), "%s", optarg);
+			break;
+		case 'c':
+			a.ti.host_cpus = atoi(optarg);
+			break;
+		case 'r':
+			snprintf(a.ti.run_id, sizeof(a.ti.run_id), "%s",
+				 optarg);
+			break;
+		case 'd':
+			a.scratch_dev = optarg;
+			break;
+		case 's':
+			a.scratch_dir = optarg;
+			break;
+		case 'h':
+			agent_usage(stdout);
+			return 0;
+		default:
+			agent_usage(stderr);
+			return 2;
+		}
+	}
+	if (!plan_path || optind != argc) {
+		fprintf(stderr, "vpbench agent: --plan FILE is required\n");
+		agent_usage(stderr);
+		return 2;
+	}
+	static struct vp_plan plan;
+	char err[1024];
+	vp_plan_defaults(&plan);
+	if (vp_plan_load(&plan, plan_path, err, sizeof(err)) ||
+	    vp_plan_finalize(&plan, err, sizeof(err))) {
+		fprintf(stderr, "vpbench agent: %s\n", err);
+		return 2;
+	}
+	FILE *out = stdout;
+	if (out_path && !(out = fopen(out_path, "w"))) {
+		fprintf(stderr, "vpbench agent: cannot open %s: %s\n", out_path,
+			strerror(errno));
+		return 2;
+	}
+	if (!a.ti.run_id[0])
+		snprintf(a.ti.run_id, sizeof(a.ti.run_id), "%s", plan.run_id);
+	a.ti.vcpus = (int)vp_cpus_available();
+	vp_env_hypervisor(a.ti.hypervisor, sizeof(a.ti.hypervisor));
+	a.plan = &plan;
+	a.interrupted = vp_stop_signal_install();
+	struct vp_emitter em;
+	vp_stream_emitter_init(&em, out);
+	int rc = vp_agent_run(&a, &em);
+	if (out != stdout)
+		fclose(out);
+	else
+		fflush(stdout);
+	vp_plan_free(&plan);
+	return rc < 0 ? 2 : rc;
+}

@@ -1,0 +1,43 @@
+/* The agent stream: how an agent running elsewhere (a guest, an SSH host)
+ * sends its output back. Line-oriented CSV records whose first field is a
+ * tag:
+ *   R,<the 16 results.csv fields>     a result row
+ *   E,<key>,<value>                   an env.csv fact of this target
+ *   P,<step>,<steps>,<label>          progress (step about to run)
+ *   X,<code>,<message>                the agent finished (code 0 = ok)
+ * A stream that ends without X means the agent died (panic, timeout, lost
+ * connection): the collector marks the remaining steps failed.
+ * Unknown tags and noise lines (kernel messages on a shared console) are
+ * ignored, so the channel can be a serial port. */
+#ifndef VP_AGENT_STREAM_H
+#define VP_AGENT_STREAM_H
+
+#include <stdio.h>
+
+#include "reports/results_csv.h"
+#include "runner/agent/emitter.h"
+
+/* An emitter that writes the tagged stream to f (flushing each record). */
+void vp_stream_emitter_init(struct vp_emitter *e, FILE *f);
+
+struct vp_stream_stats {
+	size_t rows;	   /* R records accepted */
+	size_t bad_lines;  /* malformed records (reported, skipped) */
+	int finished;	   /* X seen */
+	int exit_code;	   /* from X */
+	char message[256]; /* from X */
+	char last_progress[256];
+	int last_step, steps;
+};
+
+/* Parses one line (without the newline) and dispatches to `out`. The
+ * row's target fields are taken from the record except run_id and target,
+ * which come from `ti` (the host names the target). Returns 1 when the line
+ * was a record, 0 when ignored. */
+int vp_stream_feed_line(const char *line, const struct vp_target_info *ti,
+			struct vp_emitter *out, struct vp_stream_stats *st);
+/* Reads f to EOF line by line through vp_stream_feed_line. */
+void vp_stream_collect(FILE *f, const struct vp_target_info *ti,
+		       struct vp_emitter *out, struct vp_stream_stats *st);
+
+#endif

@@ -1,0 +1,58 @@
+/* Targets behind one small interface: deploy (prepare), run the agent,
+ * collect its rows, tear down. The host target runs the agent in-process;
+ * vmN boots a guest built around this very binary; ssh:[user@]host[:port]
+ * copies the binary to an existing machine. A failing target yields failed
+ * rows with the reason and the run continues with the next target. */
+#ifndef VP_TARGET_H
+#define VP_TARGET_H
+
+#include <stddef.h>
+
+#include "reports/results_csv.h"
+#include "runner/agent/emitter.h"
+#include "runner/plan.h"
+
+struct vp_run; /* the run folder and its writers (run.h) */
+
+struct vp_target {
+	const struct vp_target_ops *ops;
+	char name[128];		  /* as given: host, vm2, ssh:user@box:22 */
+	struct vp_target_info ti; /* filled by prepare / the agent */
+	const struct vp_plan *plan;
+	const char *run_dir;  /* run folder (console logs etc. go here) */
+	const char *self_exe; /* path of this vpbench binary */
+	volatile int *interrupted;
+	int step_offset, total_steps; /* progress numbering across targets */
+	unsigned vcpus;		      /* vmN: N */
+	/* Raw scratch image created by the runner when the plan has io.*
+	 * workloads and VM targets: guests get it as virtio-blk, the host
+	 * target runs io.* on the same file. NULL otherwise. */
+	const char *scratch_image;
+	void *priv;
+};
+
+struct vp_target_ops {
+	const char *kind; /* "host", "vm", "ssh" */
+	/* Deploy: check prerequisites, build the guest / copy the binary.
+	 * 0 or -errno with a message that names the fix. */
+	int (*prepare)(struct vp_target *t, char *err, size_t errlen);
+	/* Run the agent and collect its output into `out` (rows, env,
+	 * progress), streaming as it arrives. Returns 0 when the agent
+	 * finished, -errno with a message when it did not (hang, panic, lost
+	 * connection); the caller then writes failed rows for missing steps. */
+	int (*run_agent)(struct vp_target *t, struct vp_emitter *out, char *err,
+			 size_t errlen);
+	void (*teardown)(struct vp_target *t);
+};
+
+/* Parses a target name and binds its ops; -EINVAL with the valid forms. */
+int vp_target_init(struct vp_target *t, const char *name, char *err,
+		   size_t errlen);
+/* Checks a target name without side effects. */
+int vp_target_name_valid(const char *name, char *err, size_t errlen);
+
+extern const struct vp_target_ops vp_target_host_ops;
+extern const struct vp_target_ops vp_target_vm_ops;
+extern const struct vp_target_ops vp_target_ssh_ops;
+
+#endif
