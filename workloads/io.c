@@ -247,9 +247,10 @@ static int io_run_fn(const struct vp_workload_ctx *ctx, void *state,
 		vp_format_size(st->t.bs, bs, sizeof(bs));
 		vp_format_size(st->t.size, size, sizeof(size));
 		snprintf(m->note, sizeof(m->note),
-			 "bs=%s size=%s direct=%d %s=%.160s", bs, size,
-			 st->t.direct ? 1 : 0, st->t.is_dev ? "device" : "file",
-			 st->t.path);
+			 "bs=%s size=%s direct=%d %s=%.160s%s", bs, size,
+			 st->t.direct ? 1 : 0,
+			 st->t.is_dev || st->t.is_blk ? "device" : "file",
+			 st->t.path, st->t.readonly ? " read-only" : "");
 	}
 	io_latency_metrics(team, out);
 out:
@@ -270,8 +271,14 @@ static int io_setup(const struct io_kind *k, const struct vp_workload_ctx *ctx,
 	}
 	st->kind = k;
 	st->keep = o->keep != 0;
-	int rc = vp_io_target_open(k->name, o, ctx->scratch_dir,
-				   ctx->scratch_dev, &st->t, err, errlen);
+	/* Readers may measure the user's own file read-only; writers only
+	 * ever touch what vpbench created. */
+	int rc =
+	    k->write
+		? vp_io_target_open(k->name, o, ctx->scratch_dir,
+				    ctx->scratch_dev, &st->t, err, errlen)
+		: vp_io_target_open_read(k->name, o, ctx->scratch_dir,
+					 ctx->scratch_dev, &st->t, err, errlen);
 	if (rc) {
 		free(st);
 		return rc;

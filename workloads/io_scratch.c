@@ -1,6 +1,7 @@
 /* Scratch target of the io.* workloads: creating, vetting, filling and
  * removing the only file or device their writes may touch (io_scratch.h). */
 #include "workloads/io_scratch.h"
+#include "workloads/io_scratch_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,17 +19,23 @@
 #define IO_BS_MIN     512u
 #define IO_BS_MAX     (16u << 20)
 #define IO_FILL_CHUNK (4u << 20)
+/* Working set of size=0 on a scratch file or device. */
+#define IO_SIZE_AUTO (64u << 20)
 
 const struct vp_option vp_io_options[] = {
     {"path", VP_OPT_STRING, offsetof(struct vp_io_opts, path), "", 0, 0, NULL,
      "scratch file. Default: a new file in the run folder, removed "
      "afterwards. A new name is created (and removed), a directory gets a "
-     "new file inside, an existing file is used only if vpbench created it "
-     "(signature in its first 4 KiB); anything else is refused. Ignored "
+     "new file inside. An existing file or block device is read-only for "
+     "io.randread and io.seqread (opened O_RDONLY, never written); the "
+     "write workloads use an existing file only if vpbench created it "
+     "(signature in its first 4 KiB) and refuse anything else. Ignored "
      "when the target provides a scratch device (with VM targets)"},
-    {"size", VP_OPT_SIZE, offsetof(struct vp_io_opts, size), "64M", 64 << 10,
+    {"size", VP_OPT_SIZE, offsetof(struct vp_io_opts, size), "0", 0,
      1099511627776.0, NULL,
-     "working set in bytes (k/M/G); capped to a scratch device's size"},
+     "working set in bytes (k/M/G). 0: 64M of a new scratch file, the "
+     "whole of an existing file or device being read. A scratch or "
+     "existing device caps it to its own size"},
     {"bs", VP_OPT_SIZE, offsetof(struct vp_io_opts, bs), "4k", IO_BS_MIN,
      IO_BS_MAX, NULL, "block size of each I/O, a multiple of 512"},
     {"direct", VP_OPT_INT, offsetof(struct vp_io_opts, direct), "1", 0, 1, NULL,
@@ -50,6 +57,13 @@ int vp_io_check_bs(uint64_t bs, char *err, size_t errlen)
 	return 0;
 }
 
+uint64_t vp_io_size_wanted(const struct vp_io_opts *o, uint64_t whole)
+{
+	if (o->size)
+		return o->size < whole ? o->size : whole;
+	return whole < IO_SIZE_AUTO ? whole : IO_SIZE_AUTO;
+}
+
 bool vp_io_has_signature(int fd)
 {
 	void *buf = NULL;
@@ -62,6 +76,31 @@ bool vp_io_has_signature(int fd)
 		ok = true;
 	free(buf);
 	return ok;
+}
+
+int vp_io_blk_geometry(const char *wl, const char *what,
+		       const struct vp_io_opts *o, struct vp_io_target *t,
+		       uint64_t *avail, char *err, size_t errlen)
+{
+	int lbs = 0;
+	t->is_blk = true;
+	if (ioctl(t->fd, BLKGETSIZE64, avail)) {
+		int e = errno;
+		snprintf(err, errlen, "%s: %s %s: BLKGETSIZE64: %s", wl, what,
+			 t->path, strerror(e));
+		return -e;
+	}
+	/* O_DIRECT needs whole logical blocks: say so before the run. */
+	if (o->direct && ioctl(t->fd, BLKSSZGET, &lbs) == 0 && lbs > 0 &&
+	    o->bs % (uint64_t)lbs) {
+		snprintf(err, errlen,
+			 "%s: bs=%llu is not a multiple of the logical block "
+			 "size %d of %s: pass -O bs=%dk or larger",
+			 wl, (unsigned long long)o->bs, lbs, t->path,
+			 lbs / 1024 ? lbs / 1024 : 1);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Writes all of buf at off, resuming after short writes. */
@@ -195,25 +234,10 @@ static int open_device(const char *wl, const struct vp_io_opts *o,
 		return -e;
 	}
 	if (S_ISBLK(st->st_mode)) {
-		t->is_blk = true;
-		if (ioctl(t->fd, BLKGETSIZE64, &avail)) {
-			int e = errno;
-			snprintf(err, errlen,
-				 "%s: scratch device %s: BLKGETSIZE64: %s", wl,
-				 dev, strerror(e));
-			return -e;
-		}
-		int lbs = 0;
-		if (o->direct && ioctl(t->fd, BLKSSZGET, &lbs) == 0 &&
-		    lbs > 0 && o->bs % (uint64_t)lbs) {
-			snprintf(
-			    err, errlen,
-			    "%s: bs=%llu is not a multiple of the logical "
-			    "block size %d of %s: pass -O bs=%dk or larger",
-			    wl, (unsigned long long)o->bs, lbs, dev,
-			    lbs / 1024 ? lbs / 1024 : 1);
-			return -EINVAL;
-		}
+		int rc = vp_io_blk_geometry(wl, "scratch device", o, t, &avail,
+					    err, errlen);
+		if (rc)
+			return rc;
 	} else if (S_ISREG(st->st_mode)) {
 		avail = (uint64_t)st->st_size;
 	} else {
@@ -224,7 +248,7 @@ static int open_device(const char *wl, const struct vp_io_opts *o,
 		return -EINVAL;
 	}
 	t->base = 0;
-	t->size = o->size < avail ? o->size : avail;
+	t->size = vp_io_size_wanted(o, avail);
 	t->size -= t->size % o->bs;
 	if (t->size < o->bs) {
 		snprintf(err, errlen,
@@ -279,7 +303,9 @@ static int open_path(const char *wl, const char *path, struct vp_io_target *t,
 				 "%s: path=%s exists and is not a vpbench "
 				 "scratch file (no vpbench signature in its "
 				 "first 4 KiB): refusing to overwrite it; "
-				 "remove it or name a file that does not exist",
+				 "remove it or name a file that does not exist "
+				 "(io.randread and io.seqread read it without "
+				 "writing)",
 				 wl, path);
 			return -EEXIST;
 		}
@@ -334,8 +360,8 @@ static bool on_memory_fs(int fd)
 
 /* Switches the open file to O_DIRECT (fcntl on the same descriptor, so the
  * file we vetted is the file we use). */
-static int set_direct(const char *wl, struct vp_io_target *t, char *err,
-		      size_t errlen)
+int vp_io_set_direct(const char *wl, struct vp_io_target *t, char *err,
+		     size_t errlen)
 {
 	static const char hint[] =
 	    "pass -O path=/var/tmp/vpbench.scratch on a disk-backed "
@@ -368,8 +394,8 @@ static int set_direct(const char *wl, struct vp_io_target *t, char *err,
 
 /* One read of a block at the start of the working set: catches block
  * sizes below the device's O_DIRECT alignment before the measured run. */
-static int probe_read(const char *wl, struct vp_io_target *t, char *err,
-		      size_t errlen)
+int vp_io_probe_read(const char *wl, struct vp_io_target *t, char *err,
+		     size_t errlen)
 {
 	void *buf = NULL;
 	int rc = 0;
@@ -421,7 +447,7 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 		if (rc)
 			goto fail;
 		if (opts->direct) {
-			rc = set_direct(wl, t, err, errlen);
+			rc = vp_io_set_direct(wl, t, err, errlen);
 			if (rc)
 				goto fail;
 		}
@@ -434,7 +460,7 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 			dev_filled.rdev = st.st_rdev;
 			dev_filled.filled = t->size;
 		}
-		rc = probe_read(wl, t, err, errlen);
+		rc = vp_io_probe_read(wl, t, err, errlen);
 		if (rc)
 			goto fail;
 		return 0;
@@ -451,7 +477,8 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 	if (rc)
 		goto fail;
 	t->base = VP_IO_SIG_BYTES;
-	t->size = opts->size - opts->size % opts->bs;
+	t->size = vp_io_size_wanted(opts, UINT64_MAX);
+	t->size -= t->size % opts->bs;
 	if (t->size < opts->bs) {
 		snprintf(err, errlen, "%s: size=%llu is smaller than bs=%llu",
 			 wl, (unsigned long long)opts->size,
@@ -460,7 +487,7 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 		goto fail;
 	}
 	if (opts->direct) {
-		rc = set_direct(wl, t, err, errlen);
+		rc = vp_io_set_direct(wl, t, err, errlen);
 		if (rc)
 			goto fail;
 	}
@@ -482,7 +509,7 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 	rc = fill_range(wl, t, from, t->base + t->size, err, errlen);
 	if (rc)
 		goto fail;
-	rc = probe_read(wl, t, err, errlen);
+	rc = vp_io_probe_read(wl, t, err, errlen);
 	if (rc)
 		goto fail;
 	return 0;

@@ -7,7 +7,10 @@
  *   - a scratch device given by the target (a guest's /dev/vdX, the raw
  *     image on the host) is used from offset 0, never created or extended;
  *   - files created here are removed again by vp_io_target_close() unless
- *     the caller asks to keep them.
+ *     the caller asks to keep them;
+ *   - the read workloads may also measure an existing file or block device
+ *     of the user's: vp_io_target_open_read() opens it O_RDONLY and never
+ *     writes it (io_readonly.c).
  * Data is written for real (no sparse holes) so reads reach the device. */
 #ifndef VP_IO_SCRATCH_H
 #define VP_IO_SCRATCH_H
@@ -42,9 +45,10 @@ struct vp_io_target {
 	char path[PATH_MAX];
 	uint64_t base, size, bs;
 	bool direct;
-	bool created; /* this process created the file (removed on close) */
-	bool is_dev;  /* the target's scratch device (block device or image) */
-	bool is_blk;  /* a block device */
+	bool created;  /* this process created the file (removed on close) */
+	bool is_dev;   /* the target's scratch device (block device or image) */
+	bool is_blk;   /* a block device */
+	bool readonly; /* the user's own file or device, opened O_RDONLY */
 };
 
 /* Checks bs: a multiple of 512 within the option bounds. 0 or -EINVAL with
@@ -60,6 +64,16 @@ int vp_io_check_bs(uint64_t bs, char *err, size_t errlen);
 int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 		      const char *scratch_dir, const char *scratch_dev,
 		      struct vp_io_target *t, char *err, size_t errlen);
+
+/* For workloads that only read: like vp_io_target_open, except that an
+ * existing regular file or block device named by opts->path is opened
+ * O_RDONLY and measured as it is (t->readonly): never written, created or
+ * removed. Its working set is the whole file or device (size from st_size
+ * or BLKGETSIZE64; past the signature block of a vpbench scratch file),
+ * capped by a non-zero opts->size. */
+int vp_io_target_open_read(const char *wl, const struct vp_io_opts *opts,
+			   const char *scratch_dir, const char *scratch_dev,
+			   struct vp_io_target *t, char *err, size_t errlen);
 
 /* Closes the target; removes the file when this process created it and
  * keep is false. Safe after a failed open and when already closed. */

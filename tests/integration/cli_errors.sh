@@ -45,11 +45,11 @@ expect2 "holds an earlier run" run -t host -w cpu.int -j 1 -r 1 -d 0.05 -o "$tmp
 # a step that fails says why on stderr, not only in results.csv; the
 # foreign file is left untouched
 echo "precious" >"$tmp/foreign"
-"$VPBENCH" run -t host -w io.randread -O path="$tmp/foreign" -j 1 -r 2 -d 0.05 \
+"$VPBENCH" run -t host -w io.randwrite -O path="$tmp/foreign" -j 1 -r 2 -d 0.05 \
 	--no-report -o "$tmp/fail" >/dev/null 2>"$tmp/fail.err"
 rc=$?
 check "failed step exits 1 (got $rc)" test "$rc" -eq 1
-check "failure reason on stderr" grep -q "io.randread threads=1 rep=1 failed: .*refusing to overwrite" "$tmp/fail.err"
+check "failure reason on stderr" grep -q "io.randwrite threads=1 rep=1 failed: .*refusing to overwrite" "$tmp/fail.err"
 check "reason told once" test "$(grep -c 'refusing to overwrite' "$tmp/fail.err")" -eq 1
 check "foreign file untouched" test "$(cat "$tmp/foreign")" = precious
 for sub in run list env report compare; do
