@@ -10,6 +10,7 @@
 
 #include "reports/report_cli.h"
 #include "runner/agent/agent.h"
+#include "runner/build_info.h"
 #include "runner/cli.h"
 #include "runner/guest/guest_init.h"
 
@@ -30,6 +31,15 @@ static void usage(FILE *f)
 "\n"
 "`vpbench <command> --help` describes each. Exit codes: 0 ok, 1 failures\n"
 "or regression, 2 bad usage or input.\n");
+}
+
+/* First line: name and version (help2man reads it for the man page). */
+static void version(void)
+{
+	printf("vpbench %s\n"
+	       "git: %s\n"
+	       "Copyright (c) 2026 The vpbench authors. MIT License.\n",
+	       VP_VERSION, vp_git_describe);
 }
 
 int main(int argc, char **argv)
@@ -59,7 +69,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-		printf("vpbench %s\n", VP_VERSION);
+		version();
 		return 0;
 	}
 	if (!strcmp(cmd, "run"))
