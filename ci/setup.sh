@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-	build-essential cmake pkg-config clang-format
+	build-essential cmake pkg-config clang-format help2man
 	libhwloc-dev hwloc libpfm4-dev libpapi-dev papi-tools libcsv-dev
 	libcriterion-dev
 	qemu-system-x86 qemu-utils cpio kmod xz-utils zstd busybox-static

@@ -33,7 +33,7 @@ void vp_run_usage(FILE *f)
 "      --pin MODE         none, compact or scatter thread pinning (none)\n"
 "      --accel MODE       auto, kvm or tcg for vmN targets (auto)\n"
 "      --kernel FILE      guest kernel (default: host's, else the cache\n"
-"                         filled by ci/fetch-guest-kernel.sh)\n"
+"                         filled by fetch-guest-kernel.sh)\n"
 "      --modules DIR      guest kernel's module tree (lib/modules/<ver>)\n"
 "      --host-load N      N busy host threads during every target's run\n"
 "      --vcpu-pin         pin each vCPU thread to its own host core\n"

@@ -17,12 +17,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: vpbench <command> [options]\n"
+"Usage: vpbench <command> [options]\n"
 "Measures what virtualization costs multiprocessor workloads: the same\n"
 "CPU-, lock- and I/O-bound workloads on the host, in 1/2/4-vCPU VMs and on\n"
 "existing guests over SSH, with counters and spin-time probes.\n"
 "\n"
-"commands:\n"
+"Commands:\n"
 "  run       run workloads on targets, write a run folder and its report\n"
 "  list      workloads, variants, options and availability here\n"
 "  env       this machine: hypervisor, topology, counters\n"
@@ -33,12 +33,13 @@ static void usage(FILE *f)
 "or regression, 2 bad usage or input.\n");
 }
 
-/* First line: name and version (help2man reads it for the man page). */
+/* help2man reads this: the first line names the version (in the man page's
+ * footer), the Copyright line starts its COPYRIGHT section. */
 static void version(void)
 {
-	printf("vpbench %s\n"
-	       "git: %s\n"
-	       "Copyright (c) 2026 The vpbench authors. MIT License.\n",
+	printf("vpbench %s (git %s)\n"
+	       "Copyright (c) 2026 The vpbench authors.\n"
+	       "MIT License.\n",
 	       VP_VERSION, vp_git_describe);
 }
 

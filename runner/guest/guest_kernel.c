@@ -12,6 +12,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "runner/util/install_paths.h"
+
 void vp_guest_cache_dir(char *buf, size_t len)
 {
 	const char *c = getenv("VPBENCH_CACHE");
@@ -175,10 +177,15 @@ int vp_guest_kernel_find_in(const struct vp_kernel_search *s,
 		if (newest_vmlinuz(cache, path, sizeof(path)) == 0)
 			return use_kernel(s, k, path, "cache", err, errlen);
 	}
-	snprintf(err, errlen, "no guest kernel found (%s%s%s%s%s); %s",
+	snprintf(err, errlen,
+		 "no guest kernel found (%s%s%s%s%s); run `bash %s`%s "
+		 "(downloads the distribution's guest kernel package into the "
+		 "cache, installs nothing) or pass --kernel FILE --modules DIR",
 		 host[0] ? host : "", host[0] ? " is not readable" : "",
 		 host[0] && cache[0] ? ", " : "", cache[0] ? cache : "",
-		 cache[0] ? " has no vmlinuz-*" : "", VP_KERNEL_FETCH_HINT);
+		 cache[0] ? " has no vmlinuz-*" : "",
+		 s->fetch_script ? s->fetch_script : "ci/fetch-guest-kernel.sh",
+		 s->fetch_script ? "" : " from the vpbench sources");
 	return -ENOENT;
 }
 
@@ -186,11 +193,17 @@ int vp_guest_kernel_find(const char *kernel_opt, const char *modules_opt,
 			 struct vp_guest_kernel *k, char *err, size_t errlen)
 {
 	struct utsname u;
-	char cache[PATH_MAX];
-	struct vp_kernel_search s = {kernel_opt,     modules_opt, "/boot",
-				     "/lib/modules", NULL,	  cache};
+	char cache[PATH_MAX], script[PATH_MAX];
+	struct vp_kernel_search s = {.kernel_opt = kernel_opt,
+				     .modules_opt = modules_opt,
+				     .boot_dir = "/boot",
+				     .modules_root = "/lib/modules",
+				     .cache_dir = cache};
 
 	vp_guest_cache_dir(cache, sizeof(cache));
+	if (vp_install_helper("fetch-guest-kernel.sh", script,
+			      sizeof(script)) == 0)
+		s.fetch_script = script;
 	if (uname(&u) == 0)
 		s.release = u.release;
 	return vp_guest_kernel_find_in(&s, k, err, errlen);

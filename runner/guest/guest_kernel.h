@@ -1,10 +1,11 @@
 /* Which kernel the embedded guest boots. Order: --kernel FILE (with
  * --modules DIR, or the module tree matching the image's version), then the
  * host's own /boot/vmlinuz-$(uname -r) with /lib/modules/$(uname -r) when
- * readable, then the cache that ci/fetch-guest-kernel.sh fills
- * (${VPBENCH_CACHE:-$HOME/.cache/vpbench}/kernel). Nothing is downloaded at
- * run time: when no kernel is found the error names the command that
- * provides one. */
+ * readable, then the cache that fetch-guest-kernel.sh fills
+ * (${VPBENCH_CACHE:-$HOME/.cache/vpbench}/kernel; the script is ci/ in the
+ * sources and <libexecdir>/vpbench/ when installed). Nothing is downloaded
+ * at run time: when no kernel is found the error names the command that
+ * provides one, at the path where this binary's copy of the script is. */
 #ifndef VP_GUEST_KERNEL_H
 #define VP_GUEST_KERNEL_H
 
@@ -26,12 +27,10 @@ struct vp_kernel_search {
 	const char *modules_root; /* normally /lib/modules */
 	const char *release;	  /* normally uname -r */
 	const char *cache_dir;	  /* normally vp_guest_cache_dir() */
+	/* fetch-guest-kernel.sh as found by vp_install_helper(); NULL: name
+	 * the source tree's ci/ copy. */
+	const char *fetch_script;
 };
-
-#define VP_KERNEL_FETCH_HINT                                                   \
-	"run `bash ci/fetch-guest-kernel.sh` (downloads Debian's "             \
-	"linux-image-cloud-amd64 into the cache, installs nothing) or pass "   \
-	"--kernel FILE --modules DIR"
 
 /* The discovery itself, on explicit folders (unit-testable). */
 int vp_guest_kernel_find_in(const struct vp_kernel_search *s,

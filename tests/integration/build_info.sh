@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `vpbench --version`: the release version on the first line (help2man reads
-# it), then the git description captured at build time; the capture script
+# `vpbench --version`: the release version and the git description captured
+# at build time on the first line (help2man reads it), then the copyright
+# and licence; the capture script
 # says "unknown" outside a git checkout, for a tree inside another
 # repository, and without git, and emits only C-safe text.
 set -u
@@ -12,16 +13,15 @@ script=$VP_SOURCE_DIR/ci/build-info.cmake
 out=$("$VPBENCH" --version); rc=$?
 check "--version exits 0" test "$rc" -eq 0
 first=$(sed -n 1p <<<"$out")
-check "first line is 'vpbench X.Y.Z' ($first)" \
-	grep -Eq '^vpbench [0-9]+\.[0-9]+\.[0-9]+$' <<<"$first"
-gitline=$(sed -n 2p <<<"$out")
-check "second line is 'git: ...' ($gitline)" grep -Eq '^git: [A-Za-z0-9._+/-]+$' <<<"$gitline"
-check "the licence is named" grep -q "MIT License" <<<"$out"
+check "first line is 'vpbench X.Y.Z (git DESC)' ($first)" \
+	grep -Eq '^vpbench [0-9]+\.[0-9]+\.[0-9]+ \(git [A-Za-z0-9._+/-]+\)$' <<<"$first"
+check "copyright line" grep -q "^Copyright (c) 2026 The vpbench authors.$" <<<"$out"
+check "the licence is named" grep -q "^MIT License.$" <<<"$out"
 check "'vpbench version' says the same" test "$("$VPBENCH" version)" = "$out"
 if command -v git >/dev/null && git -C "$VP_SOURCE_DIR" rev-parse >/dev/null 2>&1; then
 	want=$(git -C "$VP_SOURCE_DIR" describe --always)
-	check "git line names HEAD ($gitline vs $want)" \
-		grep -q "^git: $want" <<<"$gitline"
+	check "the git description names HEAD ($first vs $want)" \
+		grep -q "(git $want\(-dirty\)\?)$" <<<"$first"
 fi
 
 gen() { # gen SRC GIT -> prints the generated description

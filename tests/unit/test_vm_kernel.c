@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runner/util/child.h"
 #include "runner/guest/guest_kernel.h"
+#include "runner/util/child.h"
 
 static char root[64];
 
@@ -108,8 +108,20 @@ Test(kernel, order_host_then_cache)
 	/* Nothing anywhere: the error names the command. */
 	cr_expect_eq(vp_guest_kernel_find_in(&s, &k, err, sizeof(err)),
 		     -ENOENT);
-	cr_expect(strstr(err, "bash ci/fetch-guest-kernel.sh"), "%s", err);
+	cr_expect(strstr(err, "bash ci/fetch-guest-kernel.sh` from the vpbench "
+			      "sources"),
+		  "%s", err);
 	cr_expect(strstr(err, "--kernel FILE --modules DIR"), "%s", err);
+	/* An installed binary names its own copy of the script. */
+	s.fetch_script = "/opt/vp/libexec/vpbench/fetch-guest-kernel.sh";
+	cr_expect_eq(vp_guest_kernel_find_in(&s, &k, err, sizeof(err)),
+		     -ENOENT);
+	cr_expect(strstr(err, "run `bash "
+			      "/opt/vp/libexec/vpbench/fetch-guest-kernel.sh` "
+			      "(downloads"),
+		  "%s", err);
+	cr_expect_null(strstr(err, "ci/"), "%s", err);
+	s.fetch_script = NULL;
 
 	/* Cache only: the newest version (version order, not ASCII). */
 	fake_bzimage("cache/kernel/boot/vmlinuz-6.1.0-9-cloud",
