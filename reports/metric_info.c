@@ -1,4 +1,4 @@
-/* Metric name conventions of results.csv (DESIGN.md), in one place so
+/* Metric name conventions of results.csv (README.md), in one place so
  * summary, HTML and compare agree on them. */
 #include "reports/metric_info.h"
 

@@ -1,4 +1,4 @@
-/* The results.csv / env.csv contract (DESIGN.md) and the writers that append
+/* The results.csv / env.csv contract (README.md) and the writers that append
  * to them, one flushed row at a time, so an interrupted run keeps every
  * finished row and the file stays valid CSV.
  *
