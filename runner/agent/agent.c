@@ -3,7 +3,6 @@
 #include "runner/agent/agent.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include "probes/envinfo.h"
 #include "probes/pin.h"
 #include "probes/sysstat.h"
+#include "runner/agent/agent_cmdline.h"
 #include "runner/agent/agent_stream.h"
 #include "runner/stop_signal.h"
 
@@ -195,88 +195,46 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 
 /* ---- `vpbench agent` ---- */
 
-static void agent_usage(FILE *f)
+/* The target fields every row carries, from the command line. */
+static void target_from_cmdline(const struct vp_agent_cmdline *c,
+				struct vp_agent_args *a)
 {
-	fprintf(
-	    f, "usage: vpbench agent --plan FILE [--out PATH] [--target NAME]\n"
-	       "                     [--kind host|vm|ssh] [--accel A] "
-	       "[--host-cpus N]\n"
-	       "                     [--run-id ID] [--scratch-dev DEV] "
-	       "[--scratch-dir DIR]\n"
-	       "Runs a plan's workloads here and writes the agent stream "
-	       "(internal:\nused by vm and ssh targets).\n");
+	snprintf(a->ti.target, sizeof(a->ti.target), "%s",
+		 c->target ? c->target : "host");
+	snprintf(a->ti.target_kind, sizeof(a->ti.target_kind), "%s",
+		 c->kind ? c->kind : "host");
+	snprintf(a->ti.accel, sizeof(a->ti.accel), "%s",
+		 c->accel ? c->accel : "none");
+	if (c->run_id)
+		snprintf(a->ti.run_id, sizeof(a->ti.run_id), "%s", c->run_id);
+	a->ti.host_cpus = c->host_cpus ? vp_agent_cmdline_cpus(c)
+				       : (int)vp_cpus_available();
+	a->scratch_dev = c->scratch_dev;
+	a->scratch_dir = c->scratch_dir;
 }
 
 int vp_agent_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"plan", required_argument, 0, 'p'},
-	    {"out", required_argument, 0, 'o'},
-	    {"target", required_argument, 0, 't'},
-	    {"kind", required_argument, 0, 'k'},
-	    {"accel", required_argument, 0, 'a'},
-	    {"host-cpus", required_argument, 0, 'c'},
-	    {"run-id", required_argument, 0, 'r'},
-	    {"scratch-dev", required_argument, 0, 'd'},
-	    {"scratch-dir", required_argument, 0, 's'},
-	    {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0}};
-	const char *plan_path = NULL, *out_path = NULL;
+	struct vp_agent_cmdline c;
+	const char *plan_path, *out_path;
 	struct vp_agent_args a;
-	memset(&a, 0, sizeof(a));
-	snprintf(a.ti.target, sizeof(a.ti.target), "host");
-	snprintf(a.ti.target_kind, sizeof(a.ti.target_kind), "host");
-	snprintf(a.ti.accel, sizeof(a.ti.accel), "none");
-	a.ti.host_cpus = (int)vp_cpus_available();
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			plan_path = optarg;
-			break;
-		case 'o':
-			out_path = optarg;
-			break;
-		case 't':
-			snprintf(a.ti.target, sizeof(a.ti.target), "%s",
-				 optarg);
-			break;
-		case 'k':
-			snprintf(a.ti.target_kind, sizeof(a.ti.target_kind),
-				 "%s", optarg);
-			break;
-		case 'a':
-			snprintf(a.ti.accel, sizeof(a.ti.accel), "%s", optarg);
-			break;
-		case 'c':
-			a.ti.host_cpus = atoi(optarg);
-			break;
-		case 'r':
-			snprintf(a.ti.run_id, sizeof(a.ti.run_id), "%s",
-				 optarg);
-			break;
-		case 'd':
-			a.scratch_dev = optarg;
-			break;
-		case 's':
-			a.scratch_dir = optarg;
-			break;
-		case 'h':
-			agent_usage(stdout);
-			return 0;
-		default:
-			agent_usage(stderr);
-			return 2;
-		}
+	char err[1024];
+	int rc = vp_agent_cmdline_parse(argc, argv, &c, err, sizeof(err));
+
+	if (rc == 1) {
+		fputs(vp_agent_cmdline_usage, stdout);
+		return 0;
 	}
-	if (!plan_path || optind != argc) {
-		fprintf(stderr, "vpbench agent: --plan FILE is required\n");
-		agent_usage(stderr);
+	if (rc) {
+		fprintf(stderr, "vpbench agent: %s\n%s", err,
+			vp_agent_cmdline_usage);
 		return 2;
 	}
+	memset(&a, 0, sizeof(a));
+	target_from_cmdline(&c, &a);
+	plan_path = c.plan;
+	out_path = c.out;
 	static struct vp_plan plan;
-	char err[1024];
 	vp_plan_defaults(&plan);
 	if (vp_plan_load(&plan, plan_path, err, sizeof(err)) ||
 	    vp_plan_finalize(&plan, err, sizeof(err))) {
@@ -297,7 +255,7 @@ int vp_agent_main(int argc, char **argv)
 	a.interrupted = vp_stop_signal_install();
 	struct vp_emitter em;
 	vp_stream_emitter_init(&em, out);
-	int rc = vp_agent_run(&a, &em);
+	rc = vp_agent_run(&a, &em);
 	if (out != stdout)
 		fclose(out);
 	else
