@@ -207,8 +207,8 @@ static void target_from_cmdline(const struct vp_agent_cmdline *c,
 		 c->accel ? c->accel : "none");
 	if (c->run_id)
 		snprintf(a->ti.run_id, sizeof(a->ti.run_id), "%s", c->run_id);
-	a->ti.host_cpus = c->host_cpus ? vp_agent_cmdline_cpus(c)
-				       : (int)vp_cpus_available();
+	a->ti.host_cpus =
+	    c->host_cpus ? vp_agent_cmdline_cpus(c) : (int)vp_cpus_available();
 	a->scratch_dev = c->scratch_dev;
 	a->scratch_dir = c->scratch_dir;
 }

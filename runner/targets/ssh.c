@@ -19,11 +19,10 @@
 
 #include "runner/agent/agent_cmdline.h"
 #include "runner/agent/collector.h"
-#include "runner/util/child.h"
-#include "runner/guest/guest_log.h"
-#include "runner/guest/initramfs.h"
+#include "runner/guest/guest.h"
 #include "runner/targets/ssh_args.h"
 #include "runner/targets/target.h"
+#include "runner/util/child.h"
 
 #define SSH_SETUP_TIMEOUT 60.0
 
@@ -298,8 +297,8 @@ static void ssh_explain(struct vp_collector *c, char *reason, size_t len)
 		     : "");
 }
 
-static void ssh_evidence(struct vp_collector *c, const char *reason,
-			 char *out, size_t len)
+static void ssh_evidence(struct vp_collector *c, const char *reason, char *out,
+			 size_t len)
 {
 	struct ssh_state *s = c->priv;
 	char tail[512];

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "probes/pin.h"
-#include "runner/guest/initramfs.h"
+#include "runner/guest/guest.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"

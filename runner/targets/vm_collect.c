@@ -16,8 +16,7 @@
 #include <unistd.h>
 
 #include "runner/agent/collector.h"
-#include "runner/guest/guest_init.h"
-#include "runner/guest/guest_log.h"
+#include "runner/guest/guest.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "runner/guest/guest_kernel.h"
+#include "runner/guest/guest.h"
 #include "runner/targets/target.h"
 
 #define VM_MEM_MB	  512
