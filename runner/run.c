@@ -14,10 +14,11 @@
 #include "probes/tsc.h"
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
-#include "runner/targets/host_load.h"
 #include "runner/progress.h"
+#include "runner/provenance.h"
 #include "runner/scratch_image.h"
 #include "runner/stop_signal.h"
+#include "runner/targets/host_load.h"
 #include "runner/targets/target.h"
 
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
@@ -208,6 +209,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 		vp_progress_note(&s->progress, "vpbench: %s", err);
 		return;
 	}
+	vp_provenance_emit_start(e, plan);
 	t.plan = plan;
 	t.run_dir = run_dir;
 	t.self_exe = o->self_exe;
@@ -226,6 +228,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 		char why[512];
 		snprintf(why, sizeof(why), "deploy failed: %s", err);
 		fail_missing_steps(s, e, &t.ti, why);
+		vp_provenance_emit_end(e);
 		t.ops->teardown(&t);
 		return;
 	}
@@ -245,6 +248,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 					 err);
 		fail_missing_steps(s, e, &t.ti, why);
 	}
+	vp_provenance_emit_end(e);
 	t.ops->teardown(&t);
 }
 
