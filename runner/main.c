@@ -12,25 +12,32 @@
 #include "runner/agent/agent.h"
 #include "runner/build_info.h"
 #include "runner/cli.h"
-#include "runner/guest/guest_init.h"
+#include "runner/guest/guest.h"
+#include "runner/provenance.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-"Usage: vpbench <command> [options]\n"
-"Measures what virtualization costs multiprocessor workloads: the same\n"
-"CPU-, lock- and I/O-bound workloads on the host, in 1/2/4-vCPU VMs and on\n"
-"existing guests over SSH, with counters and spin-time probes.\n"
-"\n"
-"Commands:\n"
-"  run       run workloads on targets, write a run folder and its report\n"
-"  list      workloads, variants, options and availability here\n"
-"  env       this machine: hypervisor, topology, counters\n"
-"  report    RUN... -> summary.csv + report.html\n"
-"  compare   BASE NEW -> regression verdict (exit 1 on regression)\n"
-"\n"
-"`vpbench <command> --help` describes each. Exit codes: 0 ok, 1 failures\n"
-"or regression, 2 bad usage or input.\n");
+	fprintf(
+	    f,
+	    "Usage: vpbench <command> [options]\n"
+	    "Measures what virtualization costs multiprocessor workloads: the "
+	    "same\n"
+	    "CPU-, lock- and I/O-bound workloads on the host, in 1/2/4-vCPU "
+	    "VMs and on\n"
+	    "existing guests over SSH, with counters and spin-time probes.\n"
+	    "\n"
+	    "Commands:\n"
+	    "  run       run workloads on targets, write a run folder and its "
+	    "report\n"
+	    "  list      workloads, variants, options and availability here\n"
+	    "  env       this machine: hypervisor, topology, counters\n"
+	    "  report    RUN... -> summary.csv + report.html\n"
+	    "  compare   BASE NEW -> regression verdict (exit 1 on "
+	    "regression)\n"
+	    "\n"
+	    "`vpbench <command> --help` describes each. Exit codes: 0 ok, 1 "
+	    "failures\n"
+	    "or regression, 2 bad usage or input.\n");
 }
 
 /* help2man reads this: the first line names the version (in the man page's
@@ -61,6 +68,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	vp_provenance_set_argv(argc, argv);
 	const char *cmd = argv[1];
 	int sargc = argc - 1;
 	char **sargv = argv + 1;

@@ -5,6 +5,15 @@
  *   E,<key>,<value>                   an env.csv fact of this target
  *   P,<step>,<steps>,<label>          progress (step about to run)
  *   X,<code>,<message>                the agent finished (code 0 = ok)
+ * On a vm or libvirt guest's channel, guest init (runner/guest/guest_init.c)
+ * adds its own records, read by the target and not by this parser:
+ *   V,init,<uptime s>                 init started
+ *   V,ready,<uptime s>,<module times> modules loaded, the disk is there
+ *   V,warn,<message>                  a problem init saw (env guest_warning)
+ *   V,agent-exit,<status text>        how the agent process ended
+ *   V,dump,<one agent thread>         state, wchan, syscall, CPU ticks;
+ *                                     the answer to a 'D' the host writes
+ *                                     to the channel on a run timeout
  * A stream that ends without X means the agent died (panic, timeout, lost
  * connection): the collector marks the remaining steps failed.
  * Unknown tags and noise lines (kernel messages on a shared console) are
@@ -16,6 +25,9 @@
 
 #include "reports/results_csv.h"
 #include "runner/agent/emitter.h"
+
+/* The prefix of guest init's records (above). */
+#define VP_GUEST_TAG "V,"
 
 /* An emitter that writes the tagged stream to f (flushing each record). */
 void vp_stream_emitter_init(struct vp_emitter *e, FILE *f);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "runner/agent/agent.h"
+#include "runner/agent/agent_cmdline.h"
 #include "runner/guest/initramfs.h"
 
 static void copy_param(char *dst, size_t len, const char *v, size_t vlen)
@@ -332,40 +333,34 @@ static void fake_lockup_report(void)
  * reaps every process until it ends; PID 1 must reap orphans too. */
 static void run_agent(const struct vp_guest_params *p, FILE *chan)
 {
-	char *argv[32];
-	int argc = 0, status = 0;
+	struct vp_agent_cmdline cmd = {
+	    .plan = VP_INITRAMFS_PLAN,
+	    .target = p->target,
+	    .kind = "vm",
+	    .accel = p->accel,
+	    .host_cpus = p->host_cpus,
+	    .scratch_dir = "/tmp",
+	    .run_id = p->run_id[0] ? p->run_id : NULL,
+	    .scratch_dev = p->disk ? "/dev/vda" : NULL,
+	};
+	struct vp_strlist argv = {0};
+	int status = 0;
 	char how[128];
 	double start = uptime_s();
 	bool stopped = false;
 	pid_t pid;
 
-	argv[argc++] = "vpbench";
-	argv[argc++] = "agent";
-	argv[argc++] = "--plan";
-	argv[argc++] = VP_INITRAMFS_PLAN;
-	argv[argc++] = "--target";
-	argv[argc++] = (char *)p->target;
-	argv[argc++] = "--kind";
-	argv[argc++] = "vm";
-	argv[argc++] = "--accel";
-	argv[argc++] = (char *)p->accel;
-	argv[argc++] = "--host-cpus";
-	argv[argc++] = (char *)p->host_cpus;
-	argv[argc++] = "--scratch-dir";
-	argv[argc++] = "/tmp";
-	if (p->run_id[0]) {
-		argv[argc++] = "--run-id";
-		argv[argc++] = (char *)p->run_id;
+	if (vp_strlist_add(&argv, "vpbench") ||
+	    vp_agent_cmdline_write(&cmd, &argv) ||
+	    vp_strlist_terminate(&argv)) {
+		fprintf(chan, "V,warn,out of memory for the agent's argv\n");
+		return;
 	}
-	if (p->disk) {
-		argv[argc++] = "--scratch-dev";
-		argv[argc++] = "/dev/vda";
-	}
-	argv[argc] = NULL;
 	fflush(chan);
 	pid = fork();
 	if (pid < 0) {
 		fprintf(chan, "V,warn,fork: %s\n", strerror(errno));
+		vp_strlist_free(&argv);
 		return;
 	}
 	if (pid == 0) {
@@ -374,11 +369,12 @@ static void run_agent(const struct vp_guest_params *p, FILE *chan)
 		/* This process already is vpbench with every library mapped
 		 * and relocated: calling the agent directly skips an exec and
 		 * a dynamic link, which cost real time under TCG. */
-		int rc = vp_agent_main(argc - 1, argv + 1);
+		int rc = vp_agent_main((int)argv.n - 1, argv.v + 1);
 
 		fflush(NULL);
 		_exit(rc);
 	}
+	vp_strlist_free(&argv);
 	for (;;) {
 		pid_t r = waitpid(-1, &status, WNOHANG);
 

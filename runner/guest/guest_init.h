@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "runner/agent/agent_stream.h"
+
 /* Kernel command line parameters the vm target passes (all optional):
  *   vpbench.target=NAME vpbench.accel=tcg|kvm vpbench.host_cpus=N
  *   vpbench.run_id=ID vpbench.disk=1 (scratch disk on /dev/vda)
@@ -35,17 +37,9 @@ struct vp_guest_params {
 /* Parses a kernel command line into params (defaults for the rest). */
 void vp_guest_params_parse(const char *cmdline, struct vp_guest_params *p);
 
-/* Records that guest init writes on the agent channel in addition to the
- * agent stream (the host reads them, the stream parser ignores the tag):
- *   V,init,<uptime seconds when init started>
- *   V,ready,<uptime when modules are loaded and the disk is there>,
- *           <"module ms" list>
- *   V,warn,<message>
- *   V,agent-exit,<status text>
- *   V,dump,<one agent thread: state, wchan, syscall, CPU ticks>
- * The host may write 'D' to the channel (run timeout): guest init answers
- * with the V,dump lines, also printed on the console. */
-#define VP_GUEST_TAG "V,"
+/* Guest init writes V, records on the agent channel beside the agent
+ * stream; their tags are documented with the others in
+ * runner/agent/agent_stream.h (VP_GUEST_TAG). */
 
 int vp_guest_init_main(int argc, char **argv);
 

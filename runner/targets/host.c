@@ -37,11 +37,14 @@ static int host_run_agent(struct vp_target *t, struct vp_emitter *out,
 	return 0;
 }
 
-static void host_teardown(struct vp_target *t) { (void)t; }
+static void host_teardown(struct vp_target *t)
+{
+	(void)t;
+}
 
 const struct vp_target_ops vp_target_host_ops = {
-	.kind = "host",
-	.prepare = host_prepare,
-	.run_agent = host_run_agent,
-	.teardown = host_teardown,
+    .kind = "host",
+    .prepare = host_prepare,
+    .run_agent = host_run_agent,
+    .teardown = host_teardown,
 };

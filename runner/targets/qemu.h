@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "runner/guest/initramfs.h"
+#include "runner/guest/guest.h"
 
 #define VP_QEMU_BINARY	     "qemu-system-x86_64"
 #define VP_QEMU_INSTALL_HINT "apt-get install qemu-system-x86"

@@ -17,13 +17,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runner/agent/agent_stream.h"
-#include "runner/util/child.h"
-#include "runner/guest/guest_log.h"
-#include "runner/guest/initramfs.h"
-#include "runner/agent/line_reader.h"
+#include "runner/agent/agent_cmdline.h"
+#include "runner/agent/collector.h"
+#include "runner/guest/guest.h"
 #include "runner/targets/ssh_args.h"
 #include "runner/targets/target.h"
+#include "runner/util/child.h"
 
 #define SSH_SETUP_TIMEOUT 60.0
 
@@ -36,6 +35,7 @@ struct ssh_state {
 	char log[PATH_MAX];
 	const char *opts;
 	pid_t pid;
+	double timeout_s; /* the whole remote run */
 };
 
 /* Runs `ssh dest -- command` to completion, output captured. */
@@ -284,16 +284,101 @@ static void ssh_stream_name(const char *name, char *out, size_t len)
 	out[o] = '\0';
 }
 
-struct ssh_feed {
-	struct vp_target *t;
-	struct vp_emitter *out;
-	struct vp_stream_stats *st;
+/* ssh's exit says why the agent did not finish. */
+static void ssh_explain(struct vp_collector *c, char *reason, size_t len)
+{
+	int st = c->status;
+
+	snprintf(reason, len, "remote agent ended without finishing (%s %d)%s",
+		 WIFEXITED(st) ? "exit" : "signal",
+		 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
+		 WIFEXITED(st) && WEXITSTATUS(st) == 255
+		     ? ": lost ssh connection"
+		     : "");
+}
+
+static void ssh_evidence(struct vp_collector *c, const char *reason, char *out,
+			 size_t len)
+{
+	struct ssh_state *s = c->priv;
+	char tail[512];
+
+	(void)reason;
+	vp_log_tail(s->log, 3, tail, sizeof(tail));
+	snprintf(out, len, "ssh output: %s%s", tail[0] ? tail : "(empty)",
+		 strstr(tail, "ermission denied") && !strstr(tail, "publickey")
+		     ? " (is the remote temporary folder mounted noexec? set "
+		       "TMPDIR for the remote login to another folder)"
+		     : "");
+}
+
+/* The whole run has one deadline (there is no boot to wait for). */
+static enum vp_collect_end ssh_check(struct vp_collector *c, double now)
+{
+	struct ssh_state *s = c->priv;
+
+	if (now - c->t0 <= s->timeout_s)
+		return VP_COLLECT_FINISHED;
+	snprintf(c->reason, sizeof(c->reason),
+		 "run timeout: the remote agent did not finish within %.0f s "
+		 "(--run-timeout)",
+		 s->timeout_s);
+	return VP_COLLECT_TIMEOUT;
+}
+
+static const struct vp_collector_hooks ssh_hooks = {
+    .check = ssh_check,
+    .explain = ssh_explain,
+    .evidence = ssh_evidence,
 };
 
-static void ssh_feed_line(char *line, void *arg)
+/* `ssh dest -- '<loader>' --library-path '<dir>' '<vpbench>' agent ...`:
+ * the remote command, every word quoted. */
+static int remote_agent_argv(struct vp_target *t, struct ssh_state *s,
+			     struct vp_strlist *a, char *err, size_t errlen)
 {
-	struct ssh_feed *f = arg;
-	vp_stream_feed_line(line, &f->t->ti, f->out, f->st);
+	char cmd[8192], ld[300], exe[300], plan[300];
+	struct vp_agent_cmdline ac = {
+	    .plan = plan,
+	    .target = t->name,
+	    .kind = "ssh",
+	    .accel = "none",
+	    .scratch_dir = s->remote_dir,
+	    .run_id = t->ti.run_id,
+	};
+	struct vp_strlist words = {0};
+	int rc;
+
+	snprintf(ld, sizeof(ld), "%s/%s", s->remote_dir, s->interp_name);
+	snprintf(exe, sizeof(exe), "%s/vpbench", s->remote_dir);
+	snprintf(plan, sizeof(plan), "%s/plan.conf", s->remote_dir);
+	rc = vp_strlist_add(&words, ld);
+	rc |= vp_strlist_add(&words, "--library-path");
+	rc |= vp_strlist_add(&words, s->remote_dir);
+	rc |= vp_strlist_add(&words, exe);
+	rc |= vp_agent_cmdline_write(&ac, &words);
+	if (rc) {
+		vp_strlist_free(&words);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = vp_shell_join((const char *const *)words.v, words.n, cmd,
+			   sizeof(cmd));
+	vp_strlist_free(&words);
+	if (rc) {
+		snprintf(err, errlen, "remote command too long");
+		return -E2BIG;
+	}
+	rc = vp_ssh_base_argv("ssh", &s->d, s->opts, a);
+	rc |= vp_strlist_add(a, "--");
+	rc |= vp_strlist_add(a, s->dest);
+	rc |= vp_strlist_add(a, cmd);
+	rc |= vp_strlist_terminate(a);
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
@@ -301,56 +386,17 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 {
 	struct ssh_state *s = t->priv;
 	struct vp_strlist a = {0};
-	struct vp_stream_stats st;
-	char cmd[8192], ld[300], exe[300], plan[300], libdir[300], safe[200];
-	const char *words[20];
-	size_t nw = 0;
-	struct vp_line_reader lr = {0};
-	char reason[512] = "", tail[512] = "";
-	double tmo = t->plan->run_timeout_s > 0
-			 ? t->plan->run_timeout_s
-			 : vp_plan_measure_seconds(t->plan) * 2.0 +
-			       (double)vp_plan_steps(t->plan) + 120.0;
-	double t0 = vp_child_now();
-	int pipefd[2] = {-1, -1}, logfd = -1, status = 0, rc;
-	bool eof = false;
+	struct vp_collector c = {0};
+	char safe[200];
+	int pipefd[2] = {-1, -1}, logfd = -1, rc;
 
-	memset(&st, 0, sizeof(st));
-	snprintf(ld, sizeof(ld), "%s/%s", s->remote_dir, s->interp_name);
-	snprintf(exe, sizeof(exe), "%s/vpbench", s->remote_dir);
-	snprintf(plan, sizeof(plan), "%s/plan.conf", s->remote_dir);
-	snprintf(libdir, sizeof(libdir), "%s", s->remote_dir);
-	words[nw++] = ld;
-	words[nw++] = "--library-path";
-	words[nw++] = libdir;
-	words[nw++] = exe;
-	words[nw++] = "agent";
-	words[nw++] = "--plan";
-	words[nw++] = plan;
-	words[nw++] = "--target";
-	words[nw++] = t->name;
-	words[nw++] = "--kind";
-	words[nw++] = "ssh";
-	words[nw++] = "--accel";
-	words[nw++] = "none";
-	words[nw++] = "--scratch-dir";
-	words[nw++] = s->remote_dir;
-	words[nw++] = "--run-id";
-	words[nw++] = t->ti.run_id;
-	if (vp_shell_join(words, nw, cmd, sizeof(cmd)) != 0) {
-		snprintf(err, errlen, "remote command too long");
-		return -E2BIG;
-	}
-	rc = vp_ssh_base_argv("ssh", &s->d, s->opts, &a);
-	rc |= vp_strlist_add(&a, "--");
-	rc |= vp_strlist_add(&a, s->dest);
-	rc |= vp_strlist_add(&a, cmd);
-	rc |= vp_strlist_terminate(&a);
-	if (rc) {
-		snprintf(err, errlen, "out of memory");
-		rc = -ENOMEM;
+	s->timeout_s = t->plan->run_timeout_s > 0
+			   ? t->plan->run_timeout_s
+			   : vp_plan_measure_seconds(t->plan) * 2.0 +
+				 (double)vp_plan_steps(t->plan) + 120.0;
+	rc = remote_agent_argv(t, s, &a, err, errlen);
+	if (rc)
 		goto out;
-	}
 	ssh_stream_name(t->name, safe, sizeof(safe));
 	snprintf(s->log, sizeof(s->log), "%s/%s.log", t->run_dir, safe);
 	logfd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -372,56 +418,16 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 		s->pid = -1;
 		goto out;
 	}
-	struct ssh_feed feed = {t, out, &st};
-	while (!eof) {
-		int got = vp_line_reader_poll(&lr, pipefd[0], 200,
-					      ssh_feed_line, &feed);
-		if (got == -ENOMEM) {
-			snprintf(reason, sizeof(reason), "out of memory");
-			break;
-		}
-		eof = got == -1;
-		if (t->interrupted && *t->interrupted) {
-			snprintf(reason, sizeof(reason), "interrupted");
-			break;
-		}
-		if (vp_child_now() - t0 > tmo) {
-			snprintf(reason, sizeof(reason),
-				 "run timeout: the remote agent did not finish "
-				 "within %.0f s (--run-timeout)",
-				 tmo);
-			break;
-		}
-	}
-	if (eof) {
-		rc = vp_child_wait(s->pid, 10, &status);
-		if (rc != 1)
-			status = vp_child_stop(s->pid, 2);
-	} else {
-		status = vp_child_stop(s->pid, 2);
-	}
+	c.fd = pipefd[0];
+	c.poll_ms = 200;
+	c.ti = &t->ti;
+	c.out = out;
+	c.interrupted = t->interrupted;
+	c.pid = s->pid;
+	c.eof_grace_s = 10;
+	c.priv = s;
+	rc = vp_collect(&c, &ssh_hooks, err, errlen);
 	s->pid = -1;
-	if (st.finished) {
-		rc = 0;
-		goto out;
-	}
-	vp_log_tail(s->log, 3, tail, sizeof(tail));
-	if (!reason[0])
-		snprintf(reason, sizeof(reason),
-			 "remote agent ended without finishing (%s %d)%s",
-			 WIFEXITED(status) ? "exit" : "signal",
-			 WIFEXITED(status) ? WEXITSTATUS(status)
-					   : WTERMSIG(status),
-			 WIFEXITED(status) && WEXITSTATUS(status) == 255
-			     ? ": lost ssh connection"
-			     : "");
-	snprintf(err, errlen, "%s; ssh output: %s%s", reason,
-		 tail[0] ? tail : "(empty)",
-		 strstr(tail, "ermission denied") && !strstr(tail, "publickey")
-		     ? " (is the remote temporary folder mounted noexec? set "
-		       "TMPDIR for the remote login to another folder)"
-		     : "");
-	rc = strstr(reason, "timeout") ? -ETIMEDOUT : -EIO;
 out:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
@@ -429,7 +435,6 @@ out:
 		close(pipefd[1]);
 	if (logfd >= 0)
 		close(logfd);
-	vp_line_reader_free(&lr);
 	vp_strlist_free(&a);
 	return rc;
 }

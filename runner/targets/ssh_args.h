@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "runner/guest/initramfs.h"
+#include "runner/guest/guest.h"
 
 struct vp_ssh_dest {
 	char user[64];	/* "" = ssh's default (config or local user) */

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TARGET_FORMS "host, vmN (N = 1 .. 64, e.g. vm2) or ssh:[user@]host[:port]"
+#define TARGET_FORMS                                                           \
+	"host, vmN (N = 1 .. 64, e.g. vm2) or ssh:[user@]host[:port]"
 
 static int parse_vm(const char *name, unsigned *n)
 {

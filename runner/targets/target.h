@@ -1,8 +1,22 @@
-/* Targets behind one small interface: deploy (prepare), run the agent,
- * collect its rows, tear down. The host target runs the agent in-process;
- * vmN boots a guest built around this very binary; ssh:[user@]host[:port]
- * copies the binary to an existing machine. A failing target yields failed
- * rows with the reason and the run continues with the next target. */
+/* The targets room: where an agent runs and how its rows come back, behind
+ * one small interface (prepare / run agent / teardown). Code outside
+ * runner/targets/ includes this header only.
+ *
+ * What the room offers:
+ *   host.c           the agent runs in this very process
+ *   vm.c, vm_boot.c, vm_collect.c (vm_internal.h)
+ *                    vmN: a QEMU guest with N vCPUs built around this
+ *                    binary (runner/guest/), collected from its serial
+ *                    channel with the shared collector loop
+ *   qemu.c           QEMU argv, version, KVM usability, QMP vCPU threads
+ *   host_load.c      busy threads beside the guests (--host-load)
+ *   ssh.c, ssh_args.c
+ *                    ssh:[user@]host[:port]: the binary copied to an
+ *                    existing machine, its stream on ssh's stdout
+ *   target.c         target names -> kinds (validated at plan time)
+ * A failing target yields failed rows with the reason and the run goes on
+ * with the next target. Data flows one way: plan -> run -> target -> agent
+ * -> rows (runner/agent/) -> report (reports/). */
 #ifndef VP_TARGET_H
 #define VP_TARGET_H
 

@@ -1,0 +1,271 @@
+/* The vm target's boot: the guest initramfs, the scratch disk mode, the
+ * QEMU command line and process, the vCPU placement, and the env facts that
+ * say what a boot was. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probes/pin.h"
+#include "runner/guest/guest.h"
+#include "runner/targets/qemu.h"
+#include "runner/targets/vm_internal.h"
+#include "runner/util/child.h"
+
+static const char *const vm_modules[] = {"virtio_pci", "virtio_blk"};
+
+/* The plan file text the guest agent loads. */
+static char *plan_text(const struct vp_plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (vp_plan_write(p, f) != 0) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* One initramfs per run folder: the plan is the same for every vmN. */
+int vm_ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
+			size_t errlen)
+{
+	struct vp_initramfs_spec spec = {0};
+	uint64_t bytes = 0;
+	char *plan;
+	int rc;
+
+	snprintf(s->initrd, sizeof(s->initrd), "%s/%s", t->run_dir,
+		 VM_INITRAMFS_NAME);
+	if (access(s->initrd, R_OK) == 0)
+		return 0;
+	plan = plan_text(t->plan);
+	if (!plan) {
+		snprintf(err, errlen, "cannot serialise the plan");
+		return -ENOMEM;
+	}
+	spec.exe = t->self_exe;
+	spec.moddir = s->k.modules[0] ? s->k.modules : NULL;
+	/* Without a scratch disk the guest needs no driver at all, and every
+	 * module load (signature check, relocation) costs boot time. */
+	spec.modules = vm_modules;
+	spec.nmodules =
+	    t->scratch_image ? sizeof(vm_modules) / sizeof(vm_modules[0]) : 0;
+	spec.plan_text = plan;
+	rc = vp_initramfs_build(&spec, s->initrd, &bytes, err, errlen);
+	free(plan);
+	return rc;
+}
+
+void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s)
+{
+	int fd;
+
+	/* cache=none makes QEMU open the image with O_DIRECT, like the host
+	 * target's io.*; some file systems (tmpfs) refuse it. */
+	s->disk_cache = "none";
+	s->disk_aio = "native";
+	fd = open(t->scratch_image, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0 && errno == EINVAL) {
+		s->disk_cache = "writeback";
+		s->disk_aio = "threads";
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	out->env(out, key, buf);
+}
+
+/* Pins vCPU i to allowed host CPU i mod n; describes the placement. */
+void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
+		  size_t len)
+{
+	int tids[VM_MAX_VCPUS] = {0};
+	int cpus[1024];
+	cpu_set_t set;
+	size_t ncpus = 0, o = 0;
+	char err[256];
+	int n;
+
+	snprintf(desc, len, "none");
+	if (!t->plan->vcpu_pin)
+		return;
+	n = vp_qmp_vcpu_threads(s->qmp, tids, VM_MAX_VCPUS, 10, err,
+				sizeof(err));
+	if (n < 0) {
+		snprintf(desc, len, "failed: %s", err);
+		return;
+	}
+	CPU_ZERO(&set);
+	sched_getaffinity(0, sizeof(set), &set);
+	for (int c = 0; c < CPU_SETSIZE && ncpus < 1024; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[ncpus++] = c;
+	if (!ncpus) {
+		snprintf(desc, len, "failed: empty affinity mask");
+		return;
+	}
+	for (int i = 0; i < n && o + 48 < len; i++) {
+		unsigned pu = (unsigned)cpus[(size_t)i % ncpus];
+		int rc = vp_pin_tid(tids[i], pu, err, sizeof(err));
+
+		o += (size_t)snprintf(desc + o, len - o, "%svcpu%d->cpu%u%s",
+				      i ? " " : "", i, pu,
+				      rc ? " (failed)" : "");
+	}
+}
+
+static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
+			 size_t len)
+{
+	int o = snprintf(buf, len,
+			 "console=ttyS0 quiet panic=-1 rdinit=/init "
+			 "vpbench.target=%s vpbench.accel=%s "
+			 "vpbench.host_cpus=%d vpbench.chan=/dev/ttyS1",
+			 t->name, t->ti.accel, t->ti.host_cpus);
+
+	if (t->scratch_image)
+		o += snprintf(buf + o, len - (size_t)o, " vpbench.disk=1");
+	if (s->fault[0])
+		o += snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
+			      s->fault);
+	/* Extra guest kernel parameters for diagnosis (e.g. loglevel=7). */
+	if (getenv("VPBENCH_GUEST_APPEND") && (size_t)o < len)
+		snprintf(buf + o, len - (size_t)o, " %s",
+			 getenv("VPBENCH_GUEST_APPEND"));
+}
+
+/* What this boot is: accelerator, QEMU, kernel, overcommit, disk, argv. */
+static void emit_env(struct vp_target *t, struct vm_state *s,
+		     struct vp_emitter *out, const char *cmdline)
+{
+	vm_env_fmt(out, "accel", "%s", t->ti.accel);
+	if (!s->kvm)
+		vm_env_fmt(out, "accel_note",
+			   "TCG emulation (%s): figures do not represent "
+			   "hardware virtualization overhead%s",
+			   s->kvm_why,
+			   t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no "
+					   "real atomics"
+					 : "");
+	vm_env_fmt(out, "qemu_version", "%s", s->qemu_version);
+	vm_env_fmt(out, "guest_kernel", "%s (%s, from %s)",
+		   s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
+		   s->k.source);
+	vm_env_fmt(out, "vcpus", "%u", t->vcpus);
+	vm_env_fmt(out, "overcommit_ratio", "%.2f",
+		   (double)t->vcpus /
+		       (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+	vm_env_fmt(out, "runnable_per_core", "%.2f",
+		   (double)(t->vcpus + t->plan->host_load) /
+		       (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+	vm_env_fmt(out, "host_load", "%u", t->plan->host_load);
+	if (t->scratch_image)
+		vm_env_fmt(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
+			   t->scratch_image, s->disk_cache, s->disk_aio);
+	vm_env_fmt(out, "qemu_cmdline", "%s", cmdline);
+}
+
+int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
+		  struct vp_emitter *out, char *err, size_t errlen)
+{
+	struct vp_strlist argv = {0};
+	struct vp_qemu_cfg c = {0};
+	char append[1024], cmdline[8192];
+	int pipefd[2] = {-1, -1}, infd[2] = {-1, -1}, logfd = -1, rc;
+	size_t o = 0;
+
+	if (s->sockdir[0]) {
+		/* A second boot reuses the folder of the first. */
+		unlink(s->qmp);
+	} else if (snprintf(s->sockdir, sizeof(s->sockdir),
+			    "/tmp/vpbench-qmp.XXXXXX") < 0 ||
+		   !mkdtemp(s->sockdir)) {
+		rc = -errno;
+		snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
+		s->sockdir[0] = '\0';
+		return rc;
+	}
+	snprintf(s->qmp, sizeof(s->qmp), "%s/qmp.sock", s->sockdir);
+	build_append(t, s, append, sizeof(append));
+	c.qemu = s->qemu;
+	c.kernel = s->k.kernel;
+	c.initrd = s->initrd;
+	c.append = append;
+	c.vcpus = t->vcpus;
+	c.mem_mb = VM_MEM_MB;
+	c.kvm = s->kvm;
+	c.console_log = s->console;
+	c.qmp_sock = s->qmp;
+	c.disk = t->scratch_image;
+	c.disk_cache = s->disk_cache;
+	c.disk_aio = s->disk_aio;
+	c.bios = getenv("VPBENCH_QEMU_BIOS");
+	if (c.bios && !*c.bios)
+		c.bios = NULL;
+	rc = vp_qemu_build_argv(&c, &argv);
+	if (rc || vp_strlist_terminate(&argv) != 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < argv.n && o + 2 < sizeof(cmdline); i++)
+		o += (size_t)snprintf(cmdline + o, sizeof(cmdline) - o, "%s%s",
+				      i ? " " : "", argv.v[i]);
+	logfd =
+	    open(s->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) != 0 ||
+	    pipe2(infd, O_CLOEXEC) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot create %s: %s%s", s->qemu_log,
+			 strerror(errno),
+			 errno == ENOSPC ? " (disk full)" : "");
+		goto out;
+	}
+	/* QEMU's stdin feeds the guest's ttyS1: the host's only way to ask
+	 * a silent guest what its agent is doing. */
+	s->pid = vp_child_spawn(argv.v, infd[0], pipefd[1], logfd, err, errlen);
+	if (s->pid < 0) {
+		rc = (int)s->pid;
+		s->pid = -1;
+		goto out;
+	}
+	*rfd = pipefd[0];
+	pipefd[0] = -1;
+	*wfd = infd[1];
+	infd[1] = -1;
+	if (out)
+		emit_env(t, s, out, cmdline);
+	rc = 0;
+out:
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	for (int i = 0; i < 2; i++)
+		if (infd[i] >= 0)
+			close(infd[i]);
+	if (logfd >= 0)
+		close(logfd);
+	vp_strlist_free(&argv);
+	return rc;
+}
