@@ -109,6 +109,12 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
 				 VP_STATUS_FAILED, "interrupted by signal");
 		failed = 1;
+	} else if (rc == -EOPNOTSUPP) {
+		/* The workload cannot run at this thread count (sched.wake at
+		 * an odd one): a reason, not a failure. */
+		emit_step_status(out, &a->ti, pw->wl, threads, rep,
+				 VP_STATUS_UNAVAILABLE,
+				 err[0] ? err : strerror(-rc));
 	} else if (rc) {
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
 				 VP_STATUS_FAILED,
