@@ -85,8 +85,8 @@ int vp_cli_list(int argc, char **argv)
 		if (ok && why[0])
 			printf("    available here: yes (%s)\n", why);
 		else
-			printf("    available here: %s%s\n", ok ? "yes" : "no: ",
-			       ok ? "" : why);
+			printf("    available here: %s%s\n",
+			       ok ? "yes" : "no: ", ok ? "" : why);
 		for (const struct vp_option *o = wl->options; o && o->name;
 		     o++) {
 			char def[VP_OPT_STRING_MAX], bounds[128];

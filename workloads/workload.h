@@ -33,7 +33,9 @@ struct vp_workload {
 	 * next to "yes" (mem.tlb: whether pages=2m would work here). */
 	int (*supported)(const struct vp_workload_ctx *ctx, char *why,
 			 size_t len);
-	/* Once per workload before its reps (scratch files...). May be NULL. */
+	/* Once per workload before its reps (scratch files...). May be NULL.
+	 * 0, or -errno with a message (rows failed); -EOPNOTSUPP when the
+	 * target cannot give what the options ask (rows unavailable). */
 	int (*setup)(const struct vp_workload_ctx *ctx, void **state, char *err,
 		     size_t errlen);
 	/* One measured repetition. Adds metrics (through vp_team_metrics and

@@ -153,6 +153,7 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 					      a->scratch_dir, a->scratch_dev};
 		char why[512] = "";
 		void *state = NULL;
+		int rc;
 		enum vp_status skip = VP_STATUS_OK;
 		if (a->interrupted && *a->interrupted)
 			break;
@@ -160,8 +161,11 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 		    pw->wl->supported(&ctx, why, sizeof(why)))
 			skip = VP_STATUS_UNAVAILABLE;
 		else if (pw->wl->setup &&
-			 pw->wl->setup(&ctx, &state, why, sizeof(why)))
-			skip = VP_STATUS_FAILED;
+			 (rc = pw->wl->setup(&ctx, &state, why, sizeof(why))))
+			/* -EOPNOTSUPP: the target cannot give what the
+			 * options ask (mem.tlb pages=2m, no huge page) */
+			skip = rc == -EOPNOTSUPP ? VP_STATUS_UNAVAILABLE
+						 : VP_STATUS_FAILED;
 		for (size_t t = 0; t < p->nthreads; t++) {
 			for (unsigned r = 1; r <= p->reps; r++) {
 				char label[256];
