@@ -88,9 +88,10 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		    const struct vp_plan_workload *pw,
 		    const struct vp_workload_ctx *ctx, void *state,
 		    struct vp_counter_set *counters, unsigned threads,
-		    unsigned rep, double *throughput)
+		    unsigned rep, double *throughput, bool *unavailable)
 {
 	*throughput = NAN;
+	*unavailable = false;
 	const struct vp_plan *p = a->plan;
 	char err[512] = "";
 	struct vp_team_params tp = {threads, p->warmup_s, p->duration_s,
@@ -113,6 +114,13 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
 				 VP_STATUS_FAILED, "interrupted by signal");
 		failed = 1;
+	} else if (rc == -EOPNOTSUPP) {
+		/* The workload cannot run at this thread count (sched.wake at
+		 * an odd one): a reason, not a failure. */
+		emit_step_status(out, &a->ti, pw->wl, threads, rep,
+				 VP_STATUS_UNAVAILABLE,
+				 err[0] ? err : strerror(-rc));
+		*unavailable = true;
 	} else if (rc) {
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
 				 VP_STATUS_FAILED,
@@ -148,15 +156,19 @@ struct slot {
 static void slot_prepare(struct slot *sl)
 {
 	const struct vp_workload *wl = sl->pw->wl;
+	int rc;
 
 	if (sl->set_up)
 		return;
 	sl->set_up = true;
 	if (wl->supported && wl->supported(&sl->ctx, sl->why, sizeof(sl->why)))
 		sl->skip = VP_STATUS_UNAVAILABLE;
-	else if (wl->setup &&
-		 wl->setup(&sl->ctx, &sl->state, sl->why, sizeof(sl->why)))
-		sl->skip = VP_STATUS_FAILED;
+	else if (wl->setup && (rc = wl->setup(&sl->ctx, &sl->state, sl->why,
+					      sizeof(sl->why))))
+		/* -EOPNOTSUPP: the target cannot give what the options ask
+		 * (mem.tlb pages=2m without a huge page). */
+		sl->skip = rc == -EOPNOTSUPP ? VP_STATUS_UNAVAILABLE
+					     : VP_STATUS_FAILED;
 }
 
 static void slot_teardown(struct slot *sl)
@@ -206,17 +218,19 @@ static void schedule_params(const struct vp_plan *p,
 /* Runs one scheduled step; returns 1 when it failed. */
 static int schedule_step(const struct vp_agent_args *a, struct vp_emitter *out,
 			 struct slot *sl, struct vp_counter_set *counters,
-			 unsigned threads, unsigned rep, double *throughput)
+			 unsigned threads, unsigned rep, double *throughput,
+			 bool *unavailable)
 {
 	*throughput = NAN;
 	slot_prepare(sl);
+	*unavailable = sl->skip == VP_STATUS_UNAVAILABLE;
 	if (sl->skip != VP_STATUS_OK) {
 		emit_step_status(out, &a->ti, sl->pw->wl, threads, rep,
 				 sl->skip, sl->why);
 		return sl->skip == VP_STATUS_FAILED;
 	}
 	return run_step(a, out, sl->pw, &sl->ctx, sl->state, counters, threads,
-			rep, throughput);
+			rep, throughput, unavailable);
 }
 
 static int run_schedule(const struct vp_agent_args *a, struct vp_emitter *out,
@@ -234,6 +248,7 @@ static int run_schedule(const struct vp_agent_args *a, struct vp_emitter *out,
 		struct slot *sl = &slots[w];
 		char label[256];
 		double tp;
+		bool na;
 
 		snprintf(label, sizeof(label), "%s %s threads=%u rep=%u/%u%s",
 			 a->ti.target, sl->pw->wl->name, p->threads[t], rep,
@@ -242,8 +257,8 @@ static int run_schedule(const struct vp_agent_args *a, struct vp_emitter *out,
 		if (out->progress)
 			out->progress(out, ++step, total, label);
 		any_failed |= schedule_step(a, out, sl, counters, p->threads[t],
-					    rep, &tp);
-		if (!vp_schedule_record(sched, !isnan(tp), tp))
+					    rep, &tp, &na);
+		if (!vp_schedule_record(sched, !isnan(tp), tp, na))
 			continue;
 		if (p->reps_auto)
 			emit_cell_end(a, out, sl, p->threads[t],

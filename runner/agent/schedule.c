@@ -121,7 +121,8 @@ double vp_cell_ci_pct(const struct vp_cell *c)
 	return 100.0 * vp_t_quantile(0.975, n - 1) * sqrt(var / n) / fabs(mean);
 }
 
-bool vp_schedule_record(struct vp_schedule *s, bool ok, double throughput)
+bool vp_schedule_record(struct vp_schedule *s, bool ok, double throughput,
+			bool unavailable)
 {
 	struct vp_cell *c;
 	double ci;
@@ -133,6 +134,12 @@ bool vp_schedule_record(struct vp_schedule *s, bool ok, double throughput)
 		c->n_ok++;
 		c->sum += throughput;
 		c->sumsq += throughput * throughput;
+	}
+	/* Under -r auto an unavailable cell stops at min_reps: what a run
+	 * owes every cell (runner/run.c), no more. */
+	if (unavailable && s->p.auto_reps && c->reps_run >= s->p.min_reps) {
+		c->done = true;
+		return true;
 	}
 	if (!s->p.auto_reps) {
 		c->done = c->reps_run >= s->p.reps;

@@ -61,9 +61,12 @@ void vp_schedule_free(struct vp_schedule *s);
  * (1-based, per cell). false when every cell is done. */
 bool vp_schedule_next(struct vp_schedule *s, size_t *w, size_t *t,
 		      unsigned *rep);
-/* The outcome of the step just handed out: its throughput when ok. Returns
- * true when this step ended its cell (then vp_schedule_cell tells how). */
-bool vp_schedule_record(struct vp_schedule *s, bool ok, double throughput);
+/* The outcome of the step just handed out: its throughput when ok;
+ * `unavailable` when the cell cannot run here at all (under -r auto it then
+ * ends at min_reps: its other reps would say the same). Returns true when this
+ * step ended its cell (then vp_schedule_cell tells how). */
+bool vp_schedule_record(struct vp_schedule *s, bool ok, double throughput,
+			bool unavailable);
 const struct vp_cell *vp_schedule_cell(const struct vp_schedule *s, size_t w,
 				       size_t t);
 /* The 95% CI half-width of a cell's throughput as % of its mean; < 0 when

@@ -32,7 +32,7 @@ Test(schedule, sequential_is_plan_order)
 		cr_assert_eq(w, k / 6);
 		cr_assert_eq(t, (k / 2) % 3);
 		cr_assert_eq(rep, k % 2 + 1);
-		vp_schedule_record(&s, true, 1.0);
+		vp_schedule_record(&s, true, 1.0, false);
 		k++;
 	}
 	cr_assert_eq(k, 12);
@@ -57,7 +57,7 @@ static size_t run_random(uint64_t seed, size_t *seq)
 		/* Rounds: rep r of any cell comes after rep r-1 of all. */
 		cr_assert_eq(rep, n / 9 + 1, "step %zu", n);
 		seq[n++] = w * 3 + t;
-		vp_schedule_record(&s, true, 1.0);
+		vp_schedule_record(&s, true, 1.0, false);
 	}
 	for (size_t c = 0; c < 9; c++)
 		for (unsigned r = 1; r <= 3; r++)
@@ -99,7 +99,7 @@ static unsigned run_auto(const double *v, size_t nv, unsigned min, unsigned max,
 	while (vp_schedule_next(&s, &w, &t, &rep)) {
 		cr_assert_lt(i, nv, "ran past the series");
 		used = rep;
-		vp_schedule_record(&s, !isnan(v[i]), v[i]);
+		vp_schedule_record(&s, !isnan(v[i]), v[i], false);
 		i++;
 	}
 	*converged = vp_schedule_cell(&s, 0, 0)->converged;
@@ -156,4 +156,26 @@ Test(schedule, bad_parameters)
 	p.min_reps = 3;
 	p.ci_target_pct = 0;
 	cr_assert_eq(vp_schedule_init(&s, &p), -EINVAL, "no target");
+}
+
+Test(schedule, auto_unavailable_cell_stops_at_min_reps)
+{
+	struct vp_schedule s;
+	struct vp_schedule_params p = {.nworkloads = 1,
+				       .nthreads = 1,
+				       .auto_reps = true,
+				       .min_reps = 3,
+				       .max_reps = 10,
+				       .ci_target_pct = 2};
+	size_t w, t, n = 0;
+	unsigned rep;
+
+	cr_assert_eq(vp_schedule_init(&s, &p), 0);
+	while (vp_schedule_next(&s, &w, &t, &rep)) {
+		n++;
+		vp_schedule_record(&s, false, NAN, true);
+	}
+	cr_assert_eq(n, 3);
+	cr_assert_not(vp_schedule_cell(&s, 0, 0)->converged);
+	vp_schedule_free(&s);
 }
