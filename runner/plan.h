@@ -2,11 +2,10 @@
  * (`vpbench run --plan FILE`), serialised to a plan file for agents inside
  * guests and on SSH targets, so every target runs exactly the same plan.
  *
+ * Every setting is one entry of the run-key table (plan_keys.h), which
+ * drives the CLI flags, --help, vp_plan_set and vp_plan_write alike.
  * Plan file format: one `key = value` per line, `#` comments, keys equal to
- * the long CLI options (targets, workloads, threads, reps, duration, warmup,
- * counters, pin, accel, kernel, modules, host-load, vcpu-pin, disk-size,
- * boot-timeout, run-timeout, output, run-id) plus repeatable `option = K=V`
- * for -O. */
+ * the long CLI options, `option = K=V` repeatable for -O. */
 #ifndef VP_PLAN_H
 #define VP_PLAN_H
 
