@@ -40,6 +40,17 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 			 vp_printable(key, shown, sizeof(shown)), valid);
 		return -EINVAL;
 	}
+	/* One line per value in plan files: a newline would smuggle in keys
+	 * of its own, and no value needs a control byte. */
+	long bad = vp_first_control(value);
+	if (bad >= 0) {
+		snprintf(err, errlen,
+			 "%s: '%s' holds a control byte (0x%02x); values are "
+			 "one line of text",
+			 key, vp_printable(value, shown, sizeof(shown)),
+			 (unsigned char)value[bad]);
+		return -EINVAL;
+	}
 	return vp_plan_key_set(p, k, value, err, errlen);
 }
 

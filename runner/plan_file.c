@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "runner/plan_keys.h"
+#include "runner/util/printable.h"
 
 static char *trim(char *s)
 {
@@ -18,6 +19,71 @@ static char *trim(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = 0;
 	return s;
+}
+
+/* A value written in double quotes: \" and \\ are the only escapes. The
+ * unquoted text is written over the quoted one, in place. */
+static int unquote(char *v, char *err, size_t errlen)
+{
+	char *o = v;
+	const char *p = v + 1;
+	for (; *p && *p != '"'; p++) {
+		if (*p == '\\') {
+			if (p[1] != '"' && p[1] != '\\') {
+				snprintf(err, errlen,
+					 "in a quoted value only \\\" and \\\\ "
+					 "are escapes");
+				return -EINVAL;
+			}
+			p++;
+		}
+		*o++ = *p;
+	}
+	if (*p != '"') {
+		snprintf(err, errlen, "quoted value without its closing quote");
+		return -EINVAL;
+	}
+	p++;
+	p += strspn(p, " \t");
+	if (*p && *p != '#') {
+		snprintf(err, errlen,
+			 "text after a quoted value (only a # comment may "
+			 "follow)");
+		return -EINVAL;
+	}
+	*o = 0;
+	return 0;
+}
+
+/* Splits one line into key and value; 1 for a blank or comment line. */
+static int parse_line(char *line, char **key, char **value, char *err,
+		      size_t errlen)
+{
+	char *s = trim(line), *eq = strchr(s, '='), *hash = strchr(s, '#');
+	if (hash && (!eq || hash < eq)) {
+		*hash = 0;
+		eq = NULL;
+		s = trim(s);
+	}
+	if (!*s)
+		return 1;
+	if (!eq) {
+		snprintf(err, errlen, "expected 'key = value', got '%s'", s);
+		return -EINVAL;
+	}
+	*eq = 0;
+	*key = trim(s);
+	char *v = eq + 1;
+	v += strspn(v, " \t");
+	if (*v == '"') {
+		*value = v;
+		return unquote(v, err, errlen);
+	}
+	hash = strchr(v, '#');
+	if (hash)
+		*hash = 0;
+	*value = trim(v);
+	return 0;
 }
 
 int vp_plan_load(struct vp_plan *p, const char *path, char *err, size_t errlen)
@@ -39,23 +105,14 @@ int vp_plan_load(struct vp_plan *p, const char *path, char *err, size_t errlen)
 			rc = -EINVAL;
 			break;
 		}
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = 0;
-		char *s = trim(line);
-		if (!*s)
+		char *key, *value;
+		rc = parse_line(line, &key, &value, e2, sizeof(e2));
+		if (rc == 1) {
+			rc = 0;
 			continue;
-		char *eq = strchr(s, '=');
-		if (!eq) {
-			snprintf(err, errlen,
-				 "%s:%d: expected 'key = value', got '%s'",
-				 path, lineno, s);
-			rc = -EINVAL;
-			break;
 		}
-		*eq = 0;
-		char *key = trim(s), *value = trim(eq + 1);
-		rc = vp_plan_set(p, key, value, e2, sizeof(e2));
+		if (!rc)
+			rc = vp_plan_set(p, key, value, e2, sizeof(e2));
 		if (rc) {
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);
 			break;
@@ -67,6 +124,29 @@ int vp_plan_load(struct vp_plan *p, const char *path, char *err, size_t errlen)
 	}
 	fclose(f);
 	return rc;
+}
+
+/* Writes v so that parse_line gives it back exactly: quoted when it holds
+ * a comment sign, a quote, a backslash or blanks at either end. Control
+ * bytes cannot be written faithfully on one line: refused. */
+static int write_value(FILE *m, const char *key, const char *v)
+{
+	size_t n = strlen(v);
+	if (vp_first_control(v) >= 0)
+		return -EINVAL;
+	if (!strpbrk(v, "#\"\\") && n && !isspace((unsigned char)v[0]) &&
+	    !isspace((unsigned char)v[n - 1]) && v[0] != '"') {
+		fprintf(m, "%s = %s\n", key, v);
+		return 0;
+	}
+	fprintf(m, "%s = \"", key);
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			fputc('\\', m);
+		fputc(*v, m);
+	}
+	fputs("\"\n", m);
+	return 0;
 }
 
 /* One `key = value` line per value of each plan key, in table order. */
@@ -83,7 +163,8 @@ static int plan_text(const struct vp_plan *p, FILE *m)
 				break;
 			if (strlen(val) >= sizeof(val) - 1)
 				return -E2BIG;
-			fprintf(m, "%s = %s\n", k->name, val);
+			if (write_value(m, k->name, val))
+				return -EINVAL;
 			if (!(k->flags & VP_KEY_REPEAT))
 				break;
 		}

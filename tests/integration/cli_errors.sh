@@ -29,6 +29,11 @@ expect2 "unknown option" run --frobnicate
 expect2 "needs a value" run -t
 expect2 "unexpected argument" run -t host stray
 expect2 "bad --counters value" run -t host --counters "cycles,,x" -o "$tmp/a"
+# issue 11 defect 6: a newline in a value would inject plan.conf keys
+expect2 "control byte" run -t host -w cpu.int --run-id $'x\nthreads = 9' -o "$tmp/a"
+expect2 '/k\nreps' run -t host -w cpu.int --kernel $'/k\nreps = 9' -o "$tmp/a"
+out=$("$VPBENCH" run -t host --run-id $'\e[2Jx' -o "$tmp/a" 2>&1)
+check "no raw ESC echoed" test "$out" = "${out//$'\e'/}"
 check "refused runs create no folder" test ! -e "$tmp/a"
 printf 'reps = 2\nthreads = 1,x\n' >"$tmp/plan.conf"
 expect2 "$tmp/plan.conf:2: threads" run --plan "$tmp/plan.conf"

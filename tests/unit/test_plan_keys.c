@@ -2,6 +2,7 @@
  * non-default value, every flag appears in --help within 79 columns and maps
  * back to its key through getopt, and error lists name every plan key. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,4 +197,104 @@ Test(plan_keys, doubles_are_written_shortest_and_exact)
 	cr_expect_str_eq(buf, "60");
 	vp_format_double(86400, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "86400");
+}
+
+/* Defect 6 of issue 11: a newline in a value was written raw into
+ * plan.conf, so the re-run read injected keys. */
+Test(plan_keys, control_bytes_are_refused_and_shown_escaped)
+{
+	static struct vp_plan p;
+	static const char *const keys[] = {"run-id",  "output", "kernel",
+					   "modules", "option", "targets",
+					   "counters"};
+	char err[1024];
+	vp_plan_defaults(&p);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = strcmp(keys[i], "option") == 0
+				    ? "path=/x\nthreads = 9"
+				    : "x\nthreads = 9";
+		cr_expect_neq(vp_plan_set(&p, keys[i], v, err, sizeof(err)), 0,
+			      "%s accepted a newline", keys[i]);
+		cr_expect(strstr(err, "control byte"), "%s: %s", keys[i], err);
+		cr_expect(strstr(err, "x\\nthreads"), "%s: %s", keys[i], err);
+		cr_expect_null(strchr(err, '\n'), "raw newline in: %s", err);
+	}
+	cr_expect_neq(vp_plan_set(&p, "run-id", "a\033[2Jb", err, sizeof(err)),
+		      0);
+	cr_expect(strstr(err, "a\\x1b[2Jb"), "%s", err);
+	vp_plan_free(&p);
+}
+
+Test(plan_keys, awkward_values_round_trip_exactly)
+{
+	static struct vp_plan a, b;
+	static const char *const cases[][2] = {
+	    {"kernel", "/boot/vmlinuz#1"},     {"modules", " /lead/and/trail "},
+	    {"run-id", "say \"hi\" \\ there"}, {"output", "\"quoted\""},
+	    {"option", "path=/tmp/a # b"},
+	};
+	char err[1024], buf[512];
+	vp_plan_defaults(&a);
+	cr_assert_eq(
+	    vp_plan_set(&a, "workloads", "io.randread", err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_assert_eq(
+		    vp_plan_set(&a, cases[i][0], cases[i][1], err, sizeof(err)),
+		    0, "%s", err);
+	cr_assert_eq(vp_plan_finalize(&a, err, sizeof(err)), 0, "%s", err);
+	char *text = plan_to_text(&a);
+	text_to_plan(text, &b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct vp_plan_key *k = vp_plan_key_find(cases[i][0]);
+		int rc = vp_plan_key_format(&b, k, 0, buf, sizeof(buf));
+		if (rc == 1 && (k->flags & VP_KEY_RUN_LOCAL))
+			continue; /* not part of a written plan */
+		cr_assert_eq(rc, 0, "%s lost", k->name);
+		cr_expect_str_eq(buf, cases[i][1], "%s in:\n%s", k->name, text);
+	}
+	free(text);
+	vp_plan_free(&a);
+	vp_plan_free(&b);
+}
+
+Test(plan_keys, writer_refuses_what_would_not_read_back)
+{
+	static struct vp_plan p;
+	char *text = NULL;
+	size_t len = 0;
+	vp_plan_defaults(&p);
+	snprintf(p.kernel, sizeof(p.kernel), "/boot/x\nreps = 9");
+	FILE *m = open_memstream(&text, &len);
+	cr_expect_eq(vp_plan_write(&p, m), -EINVAL);
+	fclose(m);
+	cr_expect_eq(len, 0, "nothing written: %s", text);
+	free(text);
+	vp_plan_free(&p);
+}
+
+struct bad_file {
+	const char *text, *want;
+};
+
+Test(plan_keys, bad_quoting_names_file_and_line)
+{
+	static const struct bad_file cases[] = {
+	    {"reps = 2\nkernel = \"/boot/x\n", ":2: quoted value without"},
+	    {"kernel = \"/a\\n\"\n", ":1: in a quoted value"},
+	    {"reps = 2\n\nkernel = \"/a\" b\n", ":3: text after a quoted"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		static struct vp_plan p;
+		char path[] = "/tmp/vp-plankeys-XXXXXX", err[1024] = "";
+		int fd = mkstemp(path);
+		cr_assert_geq(fd, 0);
+		cr_assert_eq(write(fd, cases[i].text, strlen(cases[i].text)),
+			     (ssize_t)strlen(cases[i].text));
+		close(fd);
+		vp_plan_defaults(&p);
+		cr_expect_neq(vp_plan_load(&p, path, err, sizeof(err)), 0);
+		cr_expect(strstr(err, cases[i].want), "%s", err);
+		unlink(path);
+		vp_plan_free(&p);
+	}
 }
