@@ -5,8 +5,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "runner/plan_keys.h"
 #include "runner/util/printable.h"
@@ -86,43 +89,115 @@ static int parse_line(char *line, char **key, char **value, char *err,
 	return 0;
 }
 
+/* Plans are a few hundred bytes; the bound keeps a wrong --plan argument
+ * (a log, an image) from being read whole. */
+#define PLAN_MAX_BYTES (1 << 20)
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m)    ? "a directory"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISSOCK(m) ? "a socket"
+			     : "not a regular file";
+}
+
+/* The whole file, NUL-terminated, if it is a regular file of at most
+ * PLAN_MAX_BYTES. O_NONBLOCK: opening a FIFO must not wait for a writer. */
+static int read_text(const char *path, const char *shown, char **text,
+		     size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), rc;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "plan file %s: %s", shown,
+			 strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen,
+			 "plan file %s is %s: a plan is a regular text file",
+			 shown, file_kind(st.st_mode));
+		rc = -EINVAL;
+		goto out;
+	}
+	*text = malloc(PLAN_MAX_BYTES + 2);
+	*len = 0;
+	rc = *text ? 0 : -ENOMEM;
+	while (!rc && *len <= PLAN_MAX_BYTES) {
+		ssize_t n = read(fd, *text + *len, PLAN_MAX_BYTES + 1 - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+	}
+	if (rc)
+		snprintf(err, errlen, "plan file %s: %s", shown, strerror(-rc));
+	else if (*len > PLAN_MAX_BYTES) {
+		snprintf(err, errlen,
+			 "plan file %s is larger than %d KiB: not a plan",
+			 shown, PLAN_MAX_BYTES >> 10);
+		rc = -EFBIG;
+	} else
+		(*text)[*len] = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* A NUL would silently cut the line short and other control bytes have
+ * no place in a text file (a trailing \r of CRLF files aside). */
+static int check_line_bytes(const char *line, size_t n, char *err,
+			    size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if (c == '\t' || (c == '\r' && i + 1 == n))
+			continue;
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(err, errlen,
+				 "control byte 0x%02x at column %zu: a plan "
+				 "is a text file",
+				 c, i + 1);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int vp_plan_load(struct vp_plan *p, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "plan file %s: %s", path,
-			 strerror(errno));
-		return -errno;
-	}
-	char line[8192], e2[1024];
-	int lineno = 0, rc = 0;
-	while (fgets(line, sizeof(line), f)) {
+	char shown[256], e2[1024], *text = NULL, *key, *value;
+	size_t len = 0;
+	vp_printable(path, shown, sizeof(shown));
+	int rc = read_text(path, shown, &text, &len, err, errlen);
+	int lineno = 0;
+	for (size_t at = 0; !rc && at < len;) {
+		char *line = text + at;
+		char *nl = memchr(line, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - line) : len - at;
+		at += n + 1;
 		lineno++;
-		size_t len = strlen(line);
-		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			snprintf(err, errlen, "%s:%d: line too long", path,
-				 lineno);
-			rc = -EINVAL;
-			break;
-		}
-		char *key, *value;
-		rc = parse_line(line, &key, &value, e2, sizeof(e2));
+		rc = check_line_bytes(line, n, e2, sizeof(e2));
+		line[n] = 0;
+		if (!rc)
+			rc = parse_line(line, &key, &value, e2, sizeof(e2));
 		if (rc == 1) {
 			rc = 0;
 			continue;
 		}
 		if (!rc)
 			rc = vp_plan_set(p, key, value, e2, sizeof(e2));
-		if (rc) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);
-			break;
-		}
+		if (rc)
+			snprintf(err, errlen, "%s:%d: %s", shown, lineno, e2);
 	}
-	if (!rc && ferror(f)) {
-		snprintf(err, errlen, "plan file %s: read error", path);
-		rc = -EIO;
-	}
-	fclose(f);
+	free(text);
 	return rc;
 }
 

@@ -9,7 +9,8 @@ trap 'rm -rf "$tmp"' EXIT
 expect2() { # expect2 NEEDLE ARGS...
 	local needle=$1; shift
 	local out rc
-	out=$("$VPBENCH" "$@" 2>&1 >/dev/null); rc=$?
+	# timeout: a hang (e.g. reading --plan /dev/zero) is a failure too
+	out=$(timeout 60 "$VPBENCH" "$@" 2>&1 >/dev/null); rc=$?
 	if [[ $rc -ne 2 ]]; then fail "vpbench $* exited $rc, want 2 ($out)"; return; fi
 	if [[ "$out" != *"$needle"* ]]; then fail "vpbench $*: message lacks '$needle': $out"; return; fi
 	pass
@@ -38,6 +39,13 @@ check "refused runs create no folder" test ! -e "$tmp/a"
 printf 'reps = 2\nthreads = 1,x\n' >"$tmp/plan.conf"
 expect2 "$tmp/plan.conf:2: threads" run --plan "$tmp/plan.conf"
 expect2 "No such file" run --plan "$tmp/missing.conf"
+# issue 11 defect 7: plans are bounded regular text files
+start=$SECONDS
+expect2 "is a character device" run --plan /dev/zero
+check "--plan /dev/zero refused at once" test $((SECONDS - start)) -lt 5
+expect2 "is a directory" run --plan "$tmp"
+printf 'reps = 2\nthreads = 1\0,2\n' >"$tmp/nul.conf"
+expect2 "$tmp/nul.conf:2: control byte 0x00 at column 12" run --plan "$tmp/nul.conf"
 # an unwritable run folder
 mkdir -p "$tmp/ro" && chmod 0555 "$tmp/ro"
 if [[ $(id -u) -ne 0 ]]; then

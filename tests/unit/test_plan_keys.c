@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "runner/cli.h"
@@ -297,4 +298,68 @@ Test(plan_keys, bad_quoting_names_file_and_line)
 		unlink(path);
 		vp_plan_free(&p);
 	}
+}
+
+/* Defect 7 of issue 11: `--plan /dev/zero` read forever and a NUL byte cut
+ * a line short without a word. */
+static int load_bytes(const char *bytes, size_t n, char *err, size_t errlen)
+{
+	static struct vp_plan p;
+	char path[] = "/tmp/vp-plankeys-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, bytes, n), (ssize_t)n);
+	close(fd);
+	vp_plan_defaults(&p);
+	int rc = vp_plan_load(&p, path, err, errlen);
+	unlink(path);
+	vp_plan_free(&p);
+	return rc;
+}
+
+Test(plan_keys, plans_are_regular_files, .timeout = 10)
+{
+	static struct vp_plan p;
+	char err[1024], dir[] = "/tmp/vp-plankeys-XXXXXX", fifo[64];
+	vp_plan_defaults(&p);
+	cr_expect_neq(vp_plan_load(&p, "/dev/zero", err, sizeof(err)), 0);
+	cr_expect(strstr(err, "character device"), "%s", err);
+	cr_assert_not_null(mkdtemp(dir));
+	cr_expect_neq(vp_plan_load(&p, dir, err, sizeof(err)), 0);
+	cr_expect(strstr(err, "a directory"), "%s", err);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_expect_neq(vp_plan_load(&p, fifo, err, sizeof(err)), 0,
+		      "a FIFO without a writer neither blocks nor passes");
+	cr_expect(strstr(err, "FIFO"), "%s", err);
+	unlink(fifo);
+	rmdir(dir);
+	vp_plan_free(&p);
+}
+
+Test(plan_keys, control_bytes_in_a_plan_name_file_and_line)
+{
+	static const char nul[] = "reps = 2\nthreads = 1\0,2\n";
+	char err[1024];
+	cr_expect_neq(load_bytes(nul, sizeof(nul) - 1, err, sizeof(err)), 0);
+	cr_expect(strstr(err, ":2: control byte 0x00 at column 12"), "%s", err);
+	static const char esc[] = "# x\n\nrun-id = a\033]0;pwn\007\n";
+	cr_expect_neq(load_bytes(esc, sizeof(esc) - 1, err, sizeof(err)), 0);
+	cr_expect(strstr(err, ":3: control byte 0x1b"), "%s", err);
+	cr_expect_null(strchr(err, '\033'), "raw ESC in: %s", err);
+	static const char crlf[] = "reps = 2\r\nthreads = 1,2\r\n";
+	cr_expect_eq(load_bytes(crlf, sizeof(crlf) - 1, err, sizeof(err)), 0,
+		     "CRLF plans are text: %s", err);
+}
+
+Test(plan_keys, plans_have_a_size_bound)
+{
+	size_t n = (1u << 20) + 10;
+	char *big = malloc(n), err[1024];
+	cr_assert_not_null(big);
+	memset(big, '#', n);
+	big[n - 1] = '\n';
+	cr_expect_neq(load_bytes(big, n, err, sizeof(err)), 0);
+	cr_expect(strstr(err, "larger than 1024 KiB"), "%s", err);
+	free(big);
 }
