@@ -95,7 +95,8 @@ int vp_cli_parse_run(int argc, char **argv, struct vp_plan *plan,
 			 vp_printable(argv[optind], shown, sizeof(shown)));
 		return -1;
 	}
-	if (vp_plan_finalize(plan, err, errlen))
+	if (vp_plan_finalize(plan, err, errlen) ||
+	    vp_run_check(plan, err, errlen))
 		return -1;
 	return 0;
 }

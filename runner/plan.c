@@ -40,6 +40,13 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 			 vp_printable(key, shown, sizeof(shown)), valid);
 		return -EINVAL;
 	}
+	/* An empty value would silently mean the default (-o ""). */
+	if (!*value) {
+		snprintf(err, errlen,
+			 "%s: empty value (leave the key out for its default)",
+			 key);
+		return -EINVAL;
+	}
 	/* One line per value in plan files: a newline would smuggle in keys
 	 * of its own, and no value needs a control byte. */
 	long bad = vp_first_control(value);
@@ -107,11 +114,25 @@ static int apply_option(struct vp_plan *p, const char *kv, char *err,
 	return 0;
 }
 
+/* The workload's own rules on its complete option set: a bad -O fails
+ * here, before a run folder exists, not in the run. */
+static int check_options(const struct vp_plan_workload *pw, char *err,
+			 size_t errlen)
+{
+	char e2[512];
+	if (!pw->wl->check || !pw->wl->check(pw->opts, e2, sizeof(e2)))
+		return 0;
+	snprintf(err, errlen, "-O: %s: %s", pw->wl->name, e2);
+	return -EINVAL;
+}
+
 int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen)
 {
 	int rc = apply_defaults(p, err, errlen);
 	for (size_t k = 0; !rc && k < p->noptions; k++)
 		rc = apply_option(p, p->options[k], err, errlen);
+	for (size_t i = 0; !rc && i < p->nworkloads; i++)
+		rc = check_options(&p->workloads[i], err, errlen);
 	if (rc)
 		return rc;
 	if (p->ntargets == 0 || p->nworkloads == 0 || p->nthreads == 0) {

@@ -26,16 +26,20 @@ static int for_each_item(const char *list, const char *what,
 	}
 	snprintf(buf, sizeof(buf), "%s", list);
 	int n = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: "1,,2" and "1," must show their empty item. */
+	char *rest = buf, *tok;
+	while ((tok = strsep(&rest, ",")) != NULL) {
 		while (isspace((unsigned char)*tok))
 			tok++;
 		char *end = tok + strlen(tok);
 		while (end > tok && isspace((unsigned char)end[-1]))
 			*--end = 0;
-		if (!*tok)
-			continue;
+		if (!*tok) {
+			snprintf(err, errlen,
+				 "%s: empty item in '%s' (a stray comma?)",
+				 k->name, list);
+			return -EINVAL;
+		}
 		int rc = fn(p, k, tok, err, errlen);
 		if (rc)
 			return rc;

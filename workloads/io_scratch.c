@@ -50,6 +50,19 @@ int vp_io_check_bs(uint64_t bs, char *err, size_t errlen)
 	return 0;
 }
 
+int vp_io_check_opts(const void *opts, char *err, size_t errlen)
+{
+	const struct vp_io_opts *o = opts;
+	int rc = vp_io_check_bs(o->bs, err, errlen);
+	if (!rc && o->size < o->bs) {
+		snprintf(err, errlen, "size=%llu is smaller than bs=%llu",
+			 (unsigned long long)o->size,
+			 (unsigned long long)o->bs);
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
 bool vp_io_has_signature(int fd)
 {
 	void *buf = NULL;

@@ -51,6 +51,10 @@ struct vp_io_target {
  * a message naming the option. */
 int vp_io_check_bs(uint64_t bs, char *err, size_t errlen);
 
+/* The workloads' `check`: bs as above and a working set of at least one
+ * block, so a bad -O fails before the run, not in it. */
+int vp_io_check_opts(const void *opts, char *err, size_t errlen);
+
 /* Opens (and creates/fills when needed) the scratch target for workload
  * `wl` ("io.randread", used in messages). scratch_dev wins over opts->path
  * when non-NULL; with neither, a new file goes into scratch_dir (NULL:

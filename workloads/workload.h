@@ -31,6 +31,10 @@ struct vp_workload {
 	 * "built without OpenMP". May be NULL (always supported). */
 	int (*supported)(const struct vp_workload_ctx *ctx, char *why,
 			 size_t len);
+	/* Rules on the options alone (multiples, one option against another),
+	 * checked when the plan is complete, before anything runs. 0 or
+	 * -EINVAL with a message naming the option. May be NULL. */
+	int (*check)(const void *opts, char *err, size_t errlen);
 	/* Once per workload before its reps (scratch files...). May be NULL. */
 	int (*setup)(const struct vp_workload_ctx *ctx, void **state, char *err,
 		     size_t errlen);

@@ -3,6 +3,7 @@
 # valid choices; nothing is created for a refused run.
 set -u
 . "$(dirname "$0")/lib.bash"
+VPBENCH=$(realpath "$VPBENCH")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -35,6 +36,20 @@ expect2 "control byte" run -t host -w cpu.int --run-id $'x\nthreads = 9' -o "$tm
 expect2 '/k\nreps' run -t host -w cpu.int --kernel $'/k\nreps = 9' -o "$tmp/a"
 out=$("$VPBENCH" run -t host --run-id $'\e[2Jx' -o "$tmp/a" 2>&1)
 check "no raw ESC echoed" test "$out" = "${out//$'\e'/}"
+# issue 11 defect 10: what can be checked before the run is (exit 2, no
+# folder): a workload's own option rules, empty list items, empty values
+expect2 "bs=1000: must be a multiple of 512" run -t host -w io.randread -O bs=1000 -j 1 -r 1 -d 0.05 -o "$tmp/a"
+expect2 "size=65536 is smaller than bs=1048576" run -t host -w io.randread -O size=64k -O bs=1M -j 1 -r 1 -d 0.05 -o "$tmp/a"
+expect2 "threads: empty item in '1,'" run -t host -w cpu.int -j 1, -r 1 -d 0.05 -o "$tmp/a"
+expect2 "empty item" run -t host,,vm1 -w cpu.int -j 1 -r 1 -d 0.05 -o "$tmp/a"
+mkdir -p "$tmp/cwd"
+pushd "$tmp/cwd" >/dev/null
+expect2 "output: empty value" run -t host -w cpu.int -j 1 -r 1 -d 0.05 --no-report -o ""
+check "-o '' made no default folder" test ! -e "$tmp/cwd/results"
+popd >/dev/null
+expect2 "--kernel $tmp/nokernel: No such file" run -t vm1 -w cpu.int --kernel "$tmp/nokernel" -o "$tmp/a"
+: >"$tmp/afile"
+expect2 "--modules $tmp/afile: not a directory" run -t vm1 -w cpu.int --modules "$tmp/afile" -o "$tmp/a"
 check "refused runs create no folder" test ! -e "$tmp/a"
 printf 'reps = 2\nthreads = 1,x\n' >"$tmp/plan.conf"
 expect2 "$tmp/plan.conf:2: threads" run --plan "$tmp/plan.conf"
@@ -45,7 +60,7 @@ expect2 "is a character device" run --plan /dev/zero
 check "--plan /dev/zero refused at once" test $((SECONDS - start)) -lt 5
 expect2 "is a directory" run --plan "$tmp"
 printf 'reps = 2\nthreads = 1\0,2\n' >"$tmp/nul.conf"
-expect2 "$tmp/nul.conf:2: control byte 0x00 at column 12" run --plan "$tmp/nul.conf"
+expect2 "$tmp/nul.conf:2: control byte 0x00 at column 12" run --plan "$tmp/nul.conf" -t host -w cpu.int -r 1 -d 0.05 --no-report -o "$tmp/nul"
 # an unwritable run folder
 mkdir -p "$tmp/ro" && chmod 0555 "$tmp/ro"
 if [[ $(id -u) -ne 0 ]]; then
