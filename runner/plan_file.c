@@ -228,9 +228,12 @@ static int write_value(FILE *m, const char *key, const char *v)
 static int plan_text(const struct vp_plan *p, FILE *m)
 {
 	char val[8192];
-	fputs("# vpbench plan\n", m);
+	fputs("# vpbench plan; re-run with: vpbench run --plan FILE (the run "
+	      "folder\n# and run id are not part of it: each run gets its "
+	      "own)\n",
+	      m);
 	for (const struct vp_plan_key *k = vp_plan_keys; k->name; k++) {
-		if (k->flags & VP_KEY_CLI)
+		if (k->flags & (VP_KEY_CLI | VP_KEY_RUN_LOCAL))
 			continue;
 		for (size_t i = 0;; i++) {
 			int rc = vp_plan_key_format(p, k, i, val, sizeof(val));
