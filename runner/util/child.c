@@ -59,16 +59,21 @@ pid_t vp_child_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none;
+	sigset_t none, dflt;
 	pid_t pid = -1;
 	int rc;
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
-	/* The runner may block or ignore signals; children start clean. */
+	/* The runner may block or ignore signals (SIGPIPE: main.c); an
+	 * ignored signal stays ignored across exec, so children start clean. */
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	sigemptyset(&dflt);
+	sigaddset(&dflt, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+					    POSIX_SPAWN_SETSIGDEF);
 	if (in_fd >= 0)
 		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
 	else
