@@ -18,21 +18,27 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-"usage: vpbench <command> [options]\n"
-"Measures what virtualization costs multiprocessor workloads: the same\n"
-"CPU-, lock- and I/O-bound workloads on the host, in 1/2/4-vCPU VMs and on\n"
-"existing guests over SSH, with counters and spin-time probes.\n"
-"\n"
-"commands:\n"
-"  run       run workloads on targets, write a run folder and its report\n"
-"  list      workloads, variants, options and availability here\n"
-"  env       this machine: hypervisor, topology, counters\n"
-"  report    RUN... -> summary.csv + report.html\n"
-"  compare   BASE NEW -> regression verdict (exit 1 on regression)\n"
-"\n"
-"`vpbench <command> --help` describes each. Exit codes: 0 ok, 1 failures\n"
-"or regression, 2 bad usage or input.\n");
+	fprintf(
+	    f,
+	    "usage: vpbench <command> [options]\n"
+	    "Measures what virtualization costs multiprocessor workloads: the "
+	    "same\n"
+	    "CPU-, lock- and I/O-bound workloads on the host, in 1/2/4-vCPU "
+	    "VMs and on\n"
+	    "existing guests over SSH, with counters and spin-time probes.\n"
+	    "\n"
+	    "commands:\n"
+	    "  run       run workloads on targets, write a run folder and its "
+	    "report\n"
+	    "  list      workloads, variants, options and availability here\n"
+	    "  env       this machine: hypervisor, topology, counters\n"
+	    "  report    RUN... -> summary.csv + report.html\n"
+	    "  compare   BASE NEW -> regression verdict (exit 1 on "
+	    "regression)\n"
+	    "\n"
+	    "`vpbench <command> --help` describes each. Exit codes: 0 ok, 1 "
+	    "failures\n"
+	    "or regression, 2 bad usage or input.\n");
 }
 
 /* A closed stdout/stderr must never cost results (issue 11 defect 2).
@@ -52,8 +58,12 @@ static void guard_std_streams(const char *cmd)
 					       "compare"};
 	for (size_t i = 0; cmd && i < sizeof(printing) / sizeof(printing[0]);
 	     i++)
-		if (strcmp(cmd, printing[i]) == 0)
+		if (strcmp(cmd, printing[i]) == 0) {
 			signal(SIGPIPE, SIG_IGN);
+			/* A file-size limit is a full disk: EFBIG on the
+			 * write, reported with the path, not a core dump. */
+			signal(SIGXFSZ, SIG_IGN);
+		}
 }
 
 int main(int argc, char **argv)

@@ -65,12 +65,13 @@ pid_t vp_child_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&attr);
-	/* The runner may block or ignore signals (SIGPIPE: main.c); an
+	/* The runner may block or ignore signals (SIGPIPE, SIGXFSZ: main.c); an
 	 * ignored signal stays ignored across exec, so children start clean. */
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none);
 	sigemptyset(&dflt);
 	sigaddset(&dflt, SIGPIPE);
+	sigaddset(&dflt, SIGXFSZ);
 	posix_spawnattr_setsigdefault(&attr, &dflt);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
 					    POSIX_SPAWN_SETSIGDEF);
