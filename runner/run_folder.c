@@ -1,7 +1,9 @@
 /* The run folder and the files that open it (run_folder.h). */
 #include "runner/run_folder.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "reports/results_csv.h"
+#include "runner/util/printable.h"
 
 void vp_run_folder_default(struct vp_plan *plan)
 {
@@ -46,6 +49,58 @@ fail:
 		 "cannot create run folder %s: %s (choose another with -o DIR)",
 		 buf, strerror(errno));
 	return -errno;
+}
+
+/* A run folder is new or empty: an earlier run in it would be mixed with
+ * this one, and the user's own files (a report.html, a plan.conf...) would
+ * be overwritten. Names what is there. */
+static int check_folder(const char *dir, char *err, size_t errlen)
+{
+	char shown[256], list[512] = "";
+	struct stat st;
+	vp_printable(dir, shown, sizeof(shown));
+	if (stat(dir, &st) != 0)
+		return 0; /* made below; errors named there */
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen,
+			 "run folder %s exists and is not a folder; choose a "
+			 "new one with -o DIR",
+			 shown);
+		return -ENOTDIR;
+	}
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0; /* unreadable: creating the files says why */
+	size_t n = 0, o = 0;
+	bool run = false;
+	for (struct dirent *e; (e = readdir(d));) {
+		char name[96];
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		run |= strcmp(e->d_name, "results.csv") == 0;
+		if (n++ < 5 && o < sizeof(list))
+			o += (size_t)snprintf(
+			    list + o, sizeof(list) - o, "%s%s",
+			    n > 1 ? ", " : "",
+			    vp_printable(e->d_name, name, sizeof(name)));
+	}
+	closedir(d);
+	if (n > 5 && o < sizeof(list))
+		snprintf(list + o, sizeof(list) - o, " and %zu more", n - 5);
+	if (n == 0)
+		return 0;
+	if (run)
+		snprintf(err, errlen,
+			 "run folder %s holds an earlier run (%s); choose a "
+			 "new one with -o DIR",
+			 shown, list);
+	else
+		snprintf(err, errlen,
+			 "run folder %s is not empty and not a vpbench run "
+			 "(it holds %s): refusing to write into it; choose a "
+			 "new or empty folder with -o DIR",
+			 shown, list);
+	return -EEXIST;
 }
 
 static int create(struct vp_out_file *f, const char *dir, const char *name,
@@ -113,7 +168,7 @@ int vp_run_folder_open(const struct vp_plan *plan, struct vp_run_files *f,
 {
 	const char *dir = plan->output;
 	f->results.fd = f->env.fd = -1;
-	if (make_dirs(dir, err, errlen) ||
+	if (check_folder(dir, err, errlen) || make_dirs(dir, err, errlen) ||
 	    create(&f->results, dir, "results.csv", err, errlen) ||
 	    create(&f->env, dir, "env.csv", err, errlen))
 		return 2;

@@ -17,9 +17,10 @@ struct vp_run_files {
  * <stamp>-<pid>). */
 void vp_run_folder_default(struct vp_plan *plan);
 
-/* Creates plan->output and its files. Returns 0; 2 when the folder cannot
- * be used (cannot be created, already holds a run) with a message naming
- * the fix; 1 when writing failed (full disk...) with the path and errno
+/* Creates plan->output and its files. The folder must be new or empty.
+ * Returns 0; 2 when the folder cannot be used (cannot be created, not
+ * empty: an earlier run or other files, named) with a message naming the
+ * fix; 1 when writing failed (full disk...) with the path and errno
  * text. Files opened before a failure stay open: vp_run_folder_close. */
 int vp_run_folder_open(const struct vp_plan *plan, struct vp_run_files *f,
 		       char *err, size_t errlen);

@@ -70,6 +70,18 @@ expect2 "cannot create run folder" run -t host -w cpu.int -j 1 -r 1 -d 0.05 -o /
 # a folder that already holds a run is not overwritten
 "$VPBENCH" run -q -t host -w cpu.int -j 1 -r 1 -d 0.05 --counters none --no-report -o "$tmp/run" >/dev/null 2>&1
 expect2 "holds an earlier run" run -t host -w cpu.int -j 1 -r 1 -d 0.05 -o "$tmp/run"
+# issue 11 defect 4: a folder with the user's own files is not a run folder
+mkdir -p "$tmp/own"
+echo mine >"$tmp/own/report.html"; echo mine >"$tmp/own/summary.csv"
+echo "reps = 9" >"$tmp/own/plan.conf"
+sum_own=$(cat "$tmp/own"/* | sha256sum)
+expect2 "not empty and not a vpbench run (it holds " run -t host -w cpu.int -j 1 -r 1 -d 0.05 --counters none -o "$tmp/own"
+expect2 "report.html" run -t host -w cpu.int -j 1 -r 1 -d 0.05 --counters none -o "$tmp/own"
+check "the user's files are untouched" test "$(cat "$tmp/own"/* | sha256sum)" = "$sum_own"
+check "nothing added to the user's folder" test ! -e "$tmp/own/results.csv"
+expect2 "is not a folder" run -t host -w cpu.int -j 1 -r 1 -d 0.05 -o "$tmp/own/plan.conf"
+mkdir -p "$tmp/empty"
+check "an empty folder is a fine run folder" "$VPBENCH" run -q -t host -w cpu.int -j 1 -r 1 -d 0.05 --counters none --no-report -o "$tmp/empty"
 # a step that fails says why on stderr, not only in results.csv; the
 # foreign file is left untouched
 echo "precious" >"$tmp/foreign"
