@@ -5,7 +5,9 @@
  *     it); an existing `path` is used only when it carries that signature,
  *     anything else (plain files, devices, symlinks) is refused;
  *   - a scratch device given by the target (a guest's /dev/vdX, the raw
- *     image on the host) is used from offset 0, never created or extended;
+ *     image on the host) must carry the same signature (the runner writes
+ *     it into the image it creates) and is used after it, never created
+ *     or extended;
  *   - files created here are removed again by vp_io_target_close() unless
  *     the caller asks to keep them.
  * Data is written for real (no sparse holes) so reads reach the device. */
@@ -68,6 +70,10 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 /* Closes the target; removes the file when this process created it and
  * keep is false. Safe after a failed open and when already closed. */
 void vp_io_target_close(struct vp_io_target *t, bool keep);
+
+/* Writes the signature block at offset 0 of fd (a new scratch file or the
+ * runner's scratch image). 0 or -errno. */
+int vp_io_write_signature(int fd);
 
 /* True when the open file `fd` starts with the vpbench signature block. */
 bool vp_io_has_signature(int fd);

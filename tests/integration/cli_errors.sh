@@ -92,6 +92,14 @@ check "failed step exits 1 (got $rc)" test "$rc" -eq 1
 check "failure reason on stderr" grep -q "io.randread threads=1 rep=1 failed: .*refusing to overwrite" "$tmp/fail.err"
 check "reason told once" test "$(grep -c 'refusing to overwrite' "$tmp/fail.err")" -eq 1
 check "foreign file untouched" test "$(cat "$tmp/foreign")" = precious
+# issue 11 defect 5: the internal agent's --scratch-dev obeys the same
+# signature rule as every other scratch target
+head -c 1048576 /dev/urandom >"$tmp/dev"
+sum_dev=$(sha256sum <"$tmp/dev")
+printf 'targets = host\nworkloads = io.randread,io.randwrite\nthreads = 1\nreps = 1\nduration = 0.05\ncounters = none\noption = size=512k\n' >"$tmp/agent.conf"
+timeout 60 "$VPBENCH" agent --plan "$tmp/agent.conf" --scratch-dev "$tmp/dev" >"$tmp/agent.out" 2>&1
+check "agent --scratch-dev: a foreign file stays byte-identical" test "$(sha256sum <"$tmp/dev")" = "$sum_dev"
+check "agent --scratch-dev: the rows say why" grep -q "no vpbench signature" "$tmp/agent.out"
 for sub in run list env report compare; do
 	check "vpbench $sub --help exits 0" "$VPBENCH" "$sub" --help >/dev/null
 done
