@@ -212,7 +212,9 @@ static int copy_files(struct ssh_state *s, struct vp_strlist *files, char *err,
 	char target[600], *out = NULL, line[512];
 	int rc = vp_ssh_base_argv("scp", &s->d, s->opts, &a);
 
-	snprintf(target, sizeof(target), "%s:%s/", s->dest, s->remote_dir);
+	char rdir[300];
+	snprintf(rdir, sizeof(rdir), "%s/", s->remote_dir);
+	vp_scp_dest_string(&s->d, rdir, target, sizeof(target));
 	rc |= vp_strlist_add(&a, "--");
 	for (size_t i = 0; i < files->n; i++)
 		rc |= vp_strlist_add(&a, files->v[i]);
