@@ -20,6 +20,7 @@
 #include "runner/stop_signal.h"
 #include "runner/targets/host_load.h"
 #include "runner/targets/target.h"
+#include "runner/util/leftovers.h"
 
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
 static volatile int *stop_flag;
@@ -297,6 +298,12 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		return rc;
 	}
 	s.seen = calloc(steps ? steps : 1, 1);
+	/* What runs killed earlier left (their children died with them). */
+	char swept[1024];
+	if (vp_leftovers_sweep(swept, sizeof(swept)) > 0 && !o->quiet)
+		vp_progress_note(
+		    &s.progress,
+		    "vpbench: removed leftovers of killed runs: %s", swept);
 	if (!o->quiet)
 		vp_progress_note(&s.progress,
 				 "vpbench: run %s -> %s (%zu targets x "
@@ -307,6 +314,8 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		snprintf(image, sizeof(image), "%s/scratch.img", dir);
 		rc_image = vp_scratch_image_create(image, plan->disk_size, err,
 						   sizeof(err));
+		if (!rc_image)
+			vp_leftovers_add(image, NULL);
 		if (rc_image) {
 			vp_progress_note(&s.progress, "vpbench: %s", err);
 			image[0] = 0;
@@ -323,5 +332,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		unlink(image);
 	free(s.seen);
 	vp_kvlist_free(&s.env_seen);
+	/* Everything the ledger names was removed by its owner. */
+	vp_leftovers_done();
 	return finish(&s, o, rc_image);
 }

@@ -24,6 +24,7 @@
 #include "runner/agent/line_reader.h"
 #include "runner/targets/ssh_args.h"
 #include "runner/targets/target.h"
+#include "runner/util/leftovers.h"
 
 #define SSH_SETUP_TIMEOUT 60.0
 
@@ -153,6 +154,8 @@ static int stage(struct vp_target *t, struct ssh_state *s,
 		s->local_dir[0] = '\0';
 		return rc;
 	}
+	vp_leftovers_add(s->local_dir,
+			 (const char *const[]){"plan.conf", "vpbench", NULL});
 	snprintf(path, sizeof(path), "%s/plan.conf", s->local_dir);
 	f = fopen(path, "we");
 	if (!f || vp_plan_write(t->plan, f) != 0) {

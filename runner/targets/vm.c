@@ -27,6 +27,7 @@
 #include "runner/agent/line_reader.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/target.h"
+#include "runner/util/leftovers.h"
 
 #define VM_MEM_MB	  512
 #define VM_MAX_VCPUS	  64
@@ -95,6 +96,8 @@ static int ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
 	    t->scratch_image ? sizeof(vm_modules) / sizeof(vm_modules[0]) : 0;
 	spec.plan_text = plan;
 	rc = vp_initramfs_build(&spec, s->initrd, &bytes, err, errlen);
+	if (!rc)
+		vp_leftovers_add(s->initrd, NULL);
 	free(plan);
 	return rc;
 }
@@ -288,6 +291,7 @@ static int spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd,
 		return rc;
 	}
 	snprintf(s->qmp, sizeof(s->qmp), "%s/qmp.sock", s->sockdir);
+	vp_leftovers_add(s->sockdir, (const char *const[]){"qmp.sock", NULL});
 	build_append(t, s, append, sizeof(append));
 	c.qemu = s->qemu;
 	c.kernel = s->k.kernel;
