@@ -15,6 +15,7 @@
 #include "runner/agent/agent.h"
 #include "runner/cli.h"
 #include "runner/guest/guest_init.h"
+#include "runner/util/printable.h"
 
 static void usage(FILE *f)
 {
@@ -111,9 +112,10 @@ int main(int argc, char **argv)
 		return vp_agent_main(sargc, sargv);
 	if (!strcmp(cmd, "guest-init"))
 		return vp_guest_init_main(sargc, sargv);
+	char shown[160];
 	fprintf(stderr,
 		"vpbench: unknown command '%s'; valid: run, list, env, report, "
 		"compare (see vpbench --help)\n",
-		cmd);
+		vp_printable(cmd, shown, sizeof(shown)));
 	return 2;
 }
