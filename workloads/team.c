@@ -137,6 +137,9 @@ void vp_worker_measure_begin(struct vp_worker *w)
 	w->long_waits = 0;
 	memset(w->aux, 0, sizeof(w->aux));
 	memset(&w->sched_end, 0, sizeof(w->sched_end));
+	/* The run-queue delay's own window brackets both reads, so a wait
+	 * between a read and the stamp cannot push it over 100%. */
+	w->sched_t0 = vp_now_s();
 	w->sched_err = vp_schedstat_read_self(&w->sched_begin);
 	w->t_begin = vp_now_s();
 	vp_counters_thread_start(w->counters);
@@ -149,6 +152,7 @@ void vp_worker_measure_end(struct vp_worker *w, uint64_t ops)
 	w->ops = ops;
 	if (!w->sched_err)
 		w->sched_err = vp_schedstat_read_self(&w->sched_end);
+	w->sched_t1 = vp_now_s();
 }
 
 int vp_worker_spread(struct vp_worker *w)
@@ -266,8 +270,9 @@ void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into)
 
 /* Run-queue delay of the benchmark threads seen from inside the target:
  * on bare metal the physical analogue of a preempted vCPU, in a guest the
- * guest scheduler's view (next to steal_pct). Each worker's own window is
- * the denominator, so threads x wall when the windows agree. */
+ * guest scheduler's view (next to steal_pct). Each worker's own window
+ * around its two schedstat reads is the denominator (threads x wall when
+ * the windows agree), so the share cannot exceed 100%. */
 static void runq_metrics(const struct vp_team *t, struct vp_metrics *out)
 {
 	double wait_ns = 0, window_ns = 0;
@@ -281,7 +286,7 @@ static void runq_metrics(const struct vp_team *t, struct vp_metrics *out)
 		else if (w->sched_end.wait_ns > w->sched_begin.wait_ns)
 			wait_ns += (double)(w->sched_end.wait_ns -
 					    w->sched_begin.wait_ns);
-		window_ns += (w->t_end - w->t_begin) * 1e9;
+		window_ns += (w->sched_t1 - w->sched_t0) * 1e9;
 	}
 	if (err)
 		vp_metrics_unavailable(out, "runq_delay_pct", "%", "%s",

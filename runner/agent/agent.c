@@ -211,7 +211,8 @@ static void schedule_params(const struct vp_plan *p,
 	sp->min_reps = p->min_reps;
 	sp->max_reps = p->max_reps;
 	sp->ci_target_pct = p->ci_target_pct;
-	sp->order = p->order_random ? VP_ORDER_RANDOM : VP_ORDER_SEQUENTIAL;
+	sp->order = strcmp(p->order, "random") == 0 ? VP_ORDER_RANDOM
+						    : VP_ORDER_SEQUENTIAL;
 	sp->seed = p->seed;
 }
 

@@ -15,6 +15,7 @@
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
+#include "runner/util/leftovers.h"
 
 static const char *const vm_modules[] = {"virtio_pci", "virtio_blk"};
 
@@ -63,6 +64,8 @@ int vm_ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
 	    t->scratch_image ? sizeof(vm_modules) / sizeof(vm_modules[0]) : 0;
 	spec.plan_text = plan;
 	rc = vp_initramfs_build(&spec, s->initrd, &bytes, err, errlen);
+	if (!rc)
+		vp_leftovers_add(s->initrd, NULL);
 	free(plan);
 	return rc;
 }
@@ -206,6 +209,7 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 		return rc;
 	}
 	snprintf(s->qmp, sizeof(s->qmp), "%s/qmp.sock", s->sockdir);
+	vp_leftovers_add(s->sockdir, (const char *const[]){"qmp.sock", NULL});
 	build_append(t, s, append, sizeof(append));
 	c.qemu = s->qemu;
 	c.kernel = s->k.kernel;
