@@ -76,6 +76,19 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 	for (size_t i = 0; i < kv.n; i++)
 		out->env(out, kv.v[i].key, kv.v[i].value);
 	vp_kvlist_free(&kv);
+	if (strcmp(p->order, "random") == 0)
+		snprintf(buf, sizeof(buf), "random (seed %u)", p->seed);
+	else
+		snprintf(buf, sizeof(buf), "sequential");
+	out->env(out, "step_order", buf);
+	if (p->reps_auto)
+		snprintf(buf, sizeof(buf),
+			 "auto: 95%% CI half-width <= %g%% of the mean, %u .. "
+			 "%u reps",
+			 p->ci_target_pct, p->min_reps, p->max_reps);
+	else
+		snprintf(buf, sizeof(buf), "%u", p->reps);
+	out->env(out, "reps_rule", buf);
 	snprintf(buf, sizeof(buf), "%.3f", p->duration_s);
 	out->env(out, "duration_s", buf);
 	snprintf(buf, sizeof(buf), "%.3f", p->warmup_s);
