@@ -81,11 +81,21 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 		out->env(out, "io_scratch", a->scratch_dev);
 }
 
+/* A step mark (emitter.h): outside the measured window, one record before
+ * the run and one after it. */
+static void emit_mark(struct vp_emitter *out, int step, enum vp_mark_phase ph,
+		      const char *workload, unsigned threads, unsigned rep)
+{
+	struct vp_step_mark m = {step, ph, workload, (int)threads, (int)rep};
+	if (out->mark)
+		out->mark(out, &m);
+}
+
 static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		    const struct vp_plan_workload *pw,
 		    const struct vp_workload_ctx *ctx, void *state,
 		    struct vp_counter_set *counters, unsigned threads,
-		    unsigned rep)
+		    unsigned rep, int step)
 {
 	const struct vp_plan *p = a->plan;
 	char err[512] = "";
@@ -101,7 +111,9 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 	vp_metrics_init(&m);
 	struct vp_sysstat_snapshot before, after;
 	vp_sysstat_take(&before);
+	emit_mark(out, step, VP_MARK_BEGIN, pw->wl->name, threads, rep);
 	int rc = pw->wl->run(ctx, state, team, &m, err, sizeof(err));
+	emit_mark(out, step, VP_MARK_END, pw->wl->name, threads, rep);
 	vp_sysstat_take(&after);
 	int failed = 0;
 	if (a->interrupted && *a->interrupted) {
@@ -177,7 +189,7 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 				}
 				any_failed |=
 				    run_step(a, out, pw, &ctx, state, counters,
-					     p->threads[t], r);
+					     p->threads[t], r, step);
 			}
 		}
 		if (skip == VP_STATUS_OK && pw->wl->teardown)

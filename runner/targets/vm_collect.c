@@ -17,6 +17,7 @@
 
 #include "runner/agent/collector.h"
 #include "runner/guest/guest.h"
+#include "runner/targets/vm_attrib.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
 
@@ -45,6 +46,7 @@ struct vm_watch {
 	off_t console_size, console_scanned;
 	char wedge_line[256];
 	bool first_seen;
+	struct vm_attrib attrib; /* host-side view of every step */
 };
 
 static double run_timeout(const struct vp_plan *p, bool kvm)
@@ -235,33 +237,53 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 		bool *booted, char *err, size_t errlen)
 {
 	struct vm_state *s = t->priv;
-	struct vm_watch w = {.t = t, .s = s, .wfd = -1};
+	struct vm_watch *w = calloc(1, sizeof(*w));
 	struct vp_collector c = {0};
-	char pinning[1024];
+	char pinning[1024], stats[512];
 	int rfd = -1, rc;
 
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	w->t = t;
+	w->s = s;
+	w->wfd = -1;
+
 	*booted = false;
-	w.tmo_run = run_timeout(t->plan, s->kvm);
-	w.tmo_boot = t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
-	rc = vm_spawn_qemu(t, s, &rfd, &w.wfd, attempt == 0 ? out : NULL, err,
+	w->tmo_run = run_timeout(t->plan, s->kvm);
+	w->tmo_boot =
+	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
+	rc = vm_spawn_qemu(t, s, &rfd, &w->wfd, attempt == 0 ? out : NULL, err,
 			   errlen);
-	if (rc)
+	if (rc) {
+		free(w);
 		return rc;
-	vm_pin_vcpus(t, s, pinning, sizeof(pinning));
-	if (attempt == 0)
+	}
+	/* One QMP connection per boot: thread ids for pinning and for the
+	 * per-step vCPU samples, KVM statistics. */
+	vm_attrib_open(&w->attrib, out, &t->ti, s->pid, s->qmp, s->kvm);
+	vm_pin_vcpus(t, w->attrib.tids, w->attrib.ntids, w->attrib.tid_why,
+		     pinning, sizeof(pinning));
+	vm_attrib_describe(&w->attrib, stats, sizeof(stats));
+	if (attempt == 0) {
 		out->env(out, "vcpu_pinning", pinning);
+		out->env(out, "vcpu_stats", stats);
+	}
 	c.fd = rfd;
 	c.poll_ms = 100;
 	c.ti = &t->ti;
-	c.out = out;
+	c.out = vm_attrib_emitter(&w->attrib);
 	c.interrupted = t->interrupted;
 	c.pid = s->pid;
 	c.eof_grace_s = 5;
-	c.priv = &w;
+	c.priv = w;
 	rc = vp_collect(&c, &vm_hooks, err, errlen);
+	vm_attrib_close(&w->attrib);
 	s->pid = -1;
 	close(rfd);
-	close(w.wfd);
+	close(w->wfd);
 	*booted = c.first > 0;
+	free(w);
 	return rc;
 }
