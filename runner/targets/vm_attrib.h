@@ -55,6 +55,9 @@ struct vm_attrib {
 	struct vp_kvm_sample kb;
 	int kb_err;
 	char kb_why[256];
+	/* What sampling costs the host: time in take() per mark. */
+	size_t nsamples;
+	double sample_s, sample_max_s;
 	/* The closed step's rows, waiting for the guest's rows. */
 	bool pending, pending_seen;
 	struct vm_step_id done;
@@ -71,7 +74,8 @@ void vm_attrib_open(struct vm_attrib *a, struct vp_emitter *out,
 struct vp_emitter *vm_attrib_emitter(struct vm_attrib *a);
 /* One env fact describing the sampling (vcpu_stats). */
 void vm_attrib_describe(const struct vm_attrib *a, char *buf, size_t len);
-/* Writes what is still held (when the guest's rows came), closes QMP. */
+/* Writes what is still held (when the guest's rows came) and the
+ * sampling cost as env fact vcpu_stats_cost, closes QMP. */
 void vm_attrib_close(struct vm_attrib *a);
 
 #endif
