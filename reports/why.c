@@ -119,16 +119,19 @@ static void sched_part(struct vp_why_cell *c, size_t *o)
 static const char *lock_cause(const struct vp_why_cell *c, bool longs,
 			      bool host_pre, bool in_pre, bool steal_pre)
 {
+	/* Without the scheduler's view (no runq_delay_pct from an agent
+	 * that predates it, no host view) preemption cannot be ruled out. */
+	bool blind = isnan(c->runq_delay) && !(c->vm && !isnan(c->vcpu_delay));
+
 	if (!longs && c->threads == 1)
 		return "a single thread has no one to wait for";
 	if (!longs)
 		return host_pre || in_pre
-			   ? "no long waits despite the run-queue delay "
-			     "(preemptions did not hit a lock holder or waiter)"
+			   ? "no long waits despite the run-queue delay, so "
+			     "preemptions did not hit a lock holder or waiter"
 			   : "no sign of lock-holder preemption";
 	if (host_pre)
-		return "preempted lock holders/waiters (the host descheduled "
-		       "the vCPUs they ran on)";
+		return "preempted lock holders/waiters";
 	if (in_pre && c->thread_overcommit)
 		return "more threads than CPUs, so the scheduler preempts lock "
 		       "holders/waiters";
@@ -137,8 +140,14 @@ static const char *lock_cause(const struct vp_why_cell *c, bool longs,
 		       "lock";
 	if (steal_pre)
 		return "the hypervisor took CPU time away (steal)";
-	return "no preemption measured (contention itself, or a cause not "
-	       "measured here)";
+	if (blind && c->thread_overcommit)
+		return "more threads than CPUs, so the scheduler must preempt "
+		       "lock holders/waiters (run-queue delay not measured)";
+	if (blind)
+		return "run-queue delay not measured, so preemption cannot be "
+		       "told from contention";
+	return "no preemption measured: contention itself, or a cause not "
+	       "measured here";
 }
 
 static const char *wake_cause(bool slow, bool host_pre, bool in_pre)
@@ -146,12 +155,12 @@ static const char *wake_cause(bool slow, bool host_pre, bool in_pre)
 	if (!slow)
 		return "wake-ups within 1 ms at p99";
 	if (host_pre)
-		return "slow wake-ups (the woken vCPU waited in the host run "
-		       "queue)";
+		return "slow wake-ups: the woken vCPU waited in the host run "
+		       "queue";
 	if (in_pre)
-		return "slow wake-ups (the woken thread waited for a CPU)";
-	return "slow wake-ups without measured run-queue delay (wake-up "
-	       "IPIs, halt exits or emulation cost)";
+		return "slow wake-ups: the woken thread waited for a CPU";
+	return "slow wake-ups without measured run-queue delay: wake-up "
+	       "IPIs, halt exits or emulation cost";
 }
 
 void vp_why_read(struct vp_why_cell *c, const char *label)
@@ -162,8 +171,19 @@ void vp_why_read(struct vp_why_cell *c, const char *label)
 	const char *cause;
 	size_t o = 0;
 
-	say(c, &o, "%s, %d thread%s: ", label, c->threads,
+	say(c, &o, "%s, %d thread%s", label, c->threads,
 	    c->threads == 1 ? "" : "s");
+	/* Overcommit first: it frames everything after it. */
+	if (c->thread_overcommit && c->vcpu_overcommit)
+		say(c, &o, " (overcommitted: on %d vCPUs on %d host CPUs)",
+		    c->cpus, c->host_cpus);
+	else if (c->thread_overcommit)
+		say(c, &o, " (overcommitted: on %d %sCPUs)", c->cpus,
+		    c->vm ? "v" : "");
+	else if (c->vcpu_overcommit)
+		say(c, &o, " (overcommitted: %d vCPUs on %d host CPUs)",
+		    c->cpus, c->host_cpus);
+	say(c, &o, ": ");
 	guest_part(c, &o);
 	sched_part(c, &o);
 	if (isnan(c->guest))
@@ -178,16 +198,6 @@ void vp_why_read(struct vp_why_cell *c, const char *label)
 		cause =
 		    lock_cause(c, c->guest > 0, host_pre, in_pre, steal_pre);
 	say(c, &o, ": %s", cause);
-	if (c->vcpu_overcommit || c->thread_overcommit) {
-		say(c, &o, " (");
-		if (c->vcpu_overcommit)
-			say(c, &o, "%d vCPUs on %d host CPUs%s", c->cpus,
-			    c->host_cpus, c->thread_overcommit ? "; " : "");
-		if (c->thread_overcommit)
-			say(c, &o, "%d threads on %d CPUs", c->threads,
-			    c->cpus);
-		say(c, &o, ")");
-	}
 }
 
 static void fill(const struct vp_summary *s, struct vp_why_cell *c)

@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runner/util/child.h"
@@ -105,8 +107,20 @@ static int send_all(struct vp_qmp *q, const char *s, size_t n, double end)
 	return 0;
 }
 
+/* True when child pid has exited; WNOWAIT leaves it to be reaped by its
+ * owner (the collector). */
+static bool child_exited(pid_t pid)
+{
+	siginfo_t si = {0};
+
+	return pid > 0 &&
+	       waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+		   0 &&
+	       si.si_pid == pid;
+}
+
 static int connect_retry(struct vp_qmp *q, const char *sock, double end,
-			 char *err, size_t errlen)
+			 pid_t pid, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int rc;
@@ -128,6 +142,13 @@ static int connect_retry(struct vp_qmp *q, const char *sock, double end,
 		rc = -errno;
 		close(q->fd);
 		q->fd = -1;
+		if (child_exited(pid)) {
+			snprintf(err, errlen,
+				 "QMP connect %s: QEMU (pid %d) exited before "
+				 "serving it",
+				 sock, (int)pid);
+			return -ESRCH;
+		}
 		if (vp_child_now() >= end) {
 			snprintf(err, errlen, "QMP connect %s: %s", sock,
 				 strerror(-rc));
@@ -137,8 +158,8 @@ static int connect_retry(struct vp_qmp *q, const char *sock, double end,
 	}
 }
 
-int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, char *err,
-		size_t errlen)
+int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, pid_t pid,
+		char *err, size_t errlen)
 {
 	double end = vp_child_now() + timeout_s;
 	struct vp_json *reply = NULL;
@@ -146,7 +167,7 @@ int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, char *err,
 	int rc;
 
 	vp_qmp_close(q);
-	rc = connect_retry(q, sock, end, err, errlen);
+	rc = connect_retry(q, sock, end, pid, err, errlen);
 	if (rc)
 		return rc;
 	rc = read_line(q, end, &line);

@@ -13,6 +13,7 @@
 #define VP_QMP_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "runner/util/json.h"
 
@@ -25,10 +26,12 @@ struct vp_qmp {
 
 void vp_qmp_init(struct vp_qmp *q);
 /* Connects to the socket (retrying until timeout_s: QEMU creates it while
- * it starts), reads the greeting and negotiates capabilities. 0 or -errno
- * with a message naming the socket and the step that failed. */
-int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, char *err,
-		size_t errlen);
+ * it starts; pid > 0: stop retrying as soon as that child, QEMU, has
+ * exited, without reaping it), reads the greeting and negotiates
+ * capabilities. 0 or -errno with a message naming the socket and the step
+ * that failed. */
+int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, pid_t pid,
+		char *err, size_t errlen);
 /* Runs `execute` with arguments args_json (an object's text, or NULL) and
  * waits up to timeout_s for its reply. 0 with the parsed reply in *reply
  * (the caller frees it; its "return" member is the result); -EREMOTEIO

@@ -225,7 +225,8 @@ void vm_attrib_open(struct vm_attrib *a, struct vp_emitter *out,
 				     .finish = tee_finish,
 				     .ctx = a,
 				     .mark = tee_mark};
-	rc = vp_qmp_open(&a->qmp, sock, QMP_OPEN_TIMEOUT_S, err, sizeof(err));
+	rc = vp_qmp_open(&a->qmp, sock, QMP_OPEN_TIMEOUT_S, pid, err,
+			 sizeof(err));
 	if (!rc)
 		rc = vp_qmp_query_vcpu_threads(&a->qmp, a->tids, VP_VCPU_MAX,
 					       QMP_OPEN_TIMEOUT_S, err,

@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runner/targets/qmp.h"
 #include "runner/targets/qmp_stats.h"
+#include "runner/util/child.h"
 #include "runner/util/json.h"
 
 static char *slurp(const char *name)
@@ -417,7 +419,7 @@ Test(qmp_client, ids_events_errors_on_one_connection)
 
 	fake_start(&f, &th);
 	vp_qmp_init(&q);
-	cr_assert_eq(vp_qmp_open(&q, f.path, 5, err, sizeof(err)), 0, "%s",
+	cr_assert_eq(vp_qmp_open(&q, f.path, 5, 0, err, sizeof(err)), 0, "%s",
 		     err);
 	cr_expect_eq(
 	    vp_qmp_query_vcpu_threads(&q, tids, 4, 5, err, sizeof(err)), 2,
@@ -450,7 +452,7 @@ Test(qmp_client, timeout_and_closed_connection)
 
 	fake_start(&f, &th);
 	vp_qmp_init(&q);
-	cr_assert_eq(vp_qmp_open(&q, f.path, 5, err, sizeof(err)), 0, "%s",
+	cr_assert_eq(vp_qmp_open(&q, f.path, 5, 0, err, sizeof(err)), 0, "%s",
 		     err);
 	cr_expect_eq(
 	    vp_qmp_call(&q, "query-stats", NULL, 0.2, &r, err, sizeof(err)),
@@ -476,7 +478,30 @@ Test(qmp_client, no_socket_is_named)
 
 	vp_qmp_init(&q);
 	cr_expect_eq(
-	    vp_qmp_open(&q, "/nonexistent/vp/q.sock", 0.1, err, sizeof(err)),
+	    vp_qmp_open(&q, "/nonexistent/vp/q.sock", 0.1, 0, err, sizeof(err)),
 	    -ENOENT);
 	cr_expect(strstr(err, "/nonexistent/vp/q.sock"), "%s", err);
+}
+
+/* A QEMU that died at start ends the wait at once, and stays reapable. */
+Test(qmp_client, dead_child_ends_the_wait)
+{
+	struct vp_qmp q;
+	char err[256] = "";
+	int status = 0;
+	pid_t pid = fork();
+	double t0;
+
+	cr_assert(pid >= 0);
+	if (pid == 0)
+		_exit(3);
+	vp_qmp_init(&q);
+	t0 = vp_child_now();
+	cr_expect_eq(vp_qmp_open(&q, "/nonexistent/vp/q.sock", 10, pid, err,
+				 sizeof(err)),
+		     -ESRCH);
+	cr_expect_lt(vp_child_now() - t0, 5.0, "waited for the timeout");
+	cr_expect(strstr(err, "exited before serving it"), "%s", err);
+	cr_expect_eq(waitpid(pid, &status, 0), pid, "not reaped by the check");
+	cr_expect_eq(WEXITSTATUS(status), 3);
 }
