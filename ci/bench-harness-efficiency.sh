@@ -2,7 +2,7 @@
 # Harness efficiency of a vpbench run: seconds spent measuring (the sum of
 # the ok wall_s rows, one per workload x threads x rep step) divided by the
 # wall seconds of the whole `vpbench run`, overall and per target. Without
-# arguments it runs the default matrix (host,vm1,vm2,vm4 x cpu,lock,io x
+# arguments it runs the default matrix (host,vm1,vm2,vm4 x cpu,lock,io,sched x
 # threads 1,2,4); extra arguments go to `vpbench run` (e.g. -r 1 -d 0.5 for a
 # quick look). Target: >= 0.75 under TCG here. Also prints where the rest
 # went: guest boot (env.csv boot_s) and everything else.

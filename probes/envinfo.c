@@ -14,6 +14,7 @@
 
 #include "probes/counters.h"
 #include "probes/counters_internal.h"
+#include "probes/env_tuning.h"
 #include "probes/pin.h"
 #include "probes/topo.h"
 #include "probes/tsc.h"
@@ -42,8 +43,7 @@ static char *read_text(const char *path, size_t cap)
 	return buf;
 }
 
-/* First line of a small file, trimmed; 0 or -errno. */
-static int read_line(const char *path, char *buf, size_t len)
+int vp_read_first_line(const char *path, char *buf, size_t len)
 {
 	char *t = read_text(path, 4096);
 	if (!t)
@@ -227,9 +227,10 @@ static void env_kernel(struct vp_kvlist *out)
 			      strerror(errno));
 	}
 	char buf[256];
-	int r = read_line("/sys/devices/system/clocksource/clocksource0/"
-			  "current_clocksource",
-			  buf, sizeof(buf));
+	int r =
+	    vp_read_first_line("/sys/devices/system/clocksource/clocksource0/"
+			       "current_clocksource",
+			       buf, sizeof(buf));
 	if (r)
 		vp_kvlist_set(out, "clocksource", "unavailable: %s",
 			      strerror(-r));
@@ -258,8 +259,8 @@ static void env_counters(struct vp_kvlist *out)
 	vp_kvlist_set(out, "papi", "%s", buf);
 	vp_cnt_pfm_describe(buf, sizeof(buf));
 	vp_kvlist_set(out, "libpfm4", "%s", buf);
-	int r =
-	    read_line("/proc/sys/kernel/perf_event_paranoid", buf, sizeof(buf));
+	int r = vp_read_first_line("/proc/sys/kernel/perf_event_paranoid", buf,
+				   sizeof(buf));
 	if (r)
 		vp_kvlist_set(out, "perf_event_paranoid", "unavailable: %s",
 			      strerror(-r));
@@ -288,9 +289,11 @@ void vp_env_collect(struct vp_kvlist *out)
 	vp_kvlist_set(out, "hypervisor", "%s", name);
 	vp_kvlist_set(out, "hypervisor_cpuid", "%s", cpuid);
 	vp_kvlist_set(out, "hypervisor_sysfs", "%s", sysfs);
-	if (read_line("/sys/class/dmi/id/sys_vendor", buf, sizeof(buf)) == 0) {
+	if (vp_read_first_line("/sys/class/dmi/id/sys_vendor", buf,
+			       sizeof(buf)) == 0) {
 		char prod[128] = "";
-		read_line("/sys/class/dmi/id/product_name", prod, sizeof(prod));
+		vp_read_first_line("/sys/class/dmi/id/product_name", prod,
+				   sizeof(prod));
 		vp_kvlist_set(out, "dmi_system", "%s %s", buf, prod);
 	} else {
 		vp_kvlist_set(out, "dmi_system", "unavailable: no DMI tables");
@@ -299,4 +302,5 @@ void vp_env_collect(struct vp_kvlist *out)
 	env_topology(out);
 	env_kernel(out);
 	env_counters(out);
+	vp_env_tuning_collect(out);
 }

@@ -29,6 +29,10 @@ void vp_kvlist_set(struct vp_kvlist *l, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *vp_kvlist_get(const struct vp_kvlist *l, const char *key);
 
+/* First line of a small (proc/sys) file, without its newline; 0 or
+ * -errno. */
+int vp_read_first_line(const char *path, char *buf, size_t len);
+
 /* Maps a CPUID 0x40000000 vendor signature (12 bytes, e.g. "KVMKVMKVM\0\0\0",
  * "Microsoft Hv", "VMwareVMware", "TCGTCGTCGTCG") to a display name;
  * returns NULL when unknown. Exposed for tests. */

@@ -109,8 +109,13 @@ void vp_sysstat_take(struct vp_sysstat_snapshot *s)
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		s->nvcsw = ru.ru_nvcsw;
 		s->nivcsw = ru.ru_nivcsw;
+		s->own_cpu_s = (double)ru.ru_utime.tv_sec +
+			       (double)ru.ru_utime.tv_usec * 1e-6 +
+			       (double)ru.ru_stime.tv_sec +
+			       (double)ru.ru_stime.tv_usec * 1e-6;
 	} else {
 		s->nvcsw = s->nivcsw = -1;
+		s->own_cpu_s = -1;
 	}
 }
 
@@ -174,11 +179,61 @@ static void cpu_metrics(const struct vp_procstat *a,
 	vp_metrics_ok(out, "idle_pct", 100.0 * (double)idle / t, "%");
 }
 
+double vp_other_load_pct(const struct vp_procstat *a,
+			 const struct vp_procstat *b, double own_cpu_s,
+			 long clk_tck)
+{
+	unsigned long long busy =
+	    delta(a->user, b->user) + delta(a->nice, b->nice) +
+	    delta(a->system, b->system) + delta(a->irq, b->irq) +
+	    delta(a->softirq, b->softirq);
+	unsigned long long total = busy + delta(a->idle, b->idle) +
+				   delta(a->iowait, b->iowait) +
+				   delta(a->steal, b->steal);
+	double other;
+
+	if (total == 0 || clk_tck <= 0)
+		return -1;
+	other = (double)busy / (double)clk_tck - own_cpu_s;
+	if (other < 0)
+		other = 0;
+	return 100.0 * other * (double)clk_tck / (double)total;
+}
+
+static void other_load_metric(const struct vp_sysstat_snapshot *before,
+			      const struct vp_sysstat_snapshot *after,
+			      struct vp_metrics *out)
+{
+	double pct;
+
+	if (!before->cpu.valid || !after->cpu.valid) {
+		vp_metrics_unavailable(out, "other_load_pct", "%", "%s",
+				       !before->cpu.valid ? before->cpu.why
+							  : after->cpu.why);
+		return;
+	}
+	if (before->own_cpu_s < 0 || after->own_cpu_s < 0) {
+		vp_metrics_unavailable(out, "other_load_pct", "%",
+				       "getrusage failed");
+		return;
+	}
+	pct = vp_other_load_pct(&before->cpu, &after->cpu,
+				after->own_cpu_s - before->own_cpu_s,
+				sysconf(_SC_CLK_TCK));
+	if (pct < 0)
+		vp_metrics_unavailable(out, "other_load_pct", "%",
+				       "no CPU time elapsed in /proc/stat "
+				       "between snapshots");
+	else
+		vp_metrics_ok(out, "other_load_pct", pct, "%");
+}
+
 void vp_sysstat_metrics(const struct vp_sysstat_snapshot *before,
 			const struct vp_sysstat_snapshot *after,
 			struct vp_metrics *out)
 {
 	cpu_metrics(&before->cpu, &after->cpu, out);
+	other_load_metric(before, after, out);
 	if (before->nvcsw < 0 || after->nvcsw < 0) {
 		const char *n[] = {"ctx_switches", "ctx_switches_vol",
 				   "ctx_switches_invol"};

@@ -18,13 +18,13 @@ static bool ends(const char *s, const char *suffix)
 
 bool vp_metric_is_bucket(const char *metric, double *bound)
 {
-	const char *p = NULL;
-	if (starts(metric, "spin_wait_bucket_le_"))
-		p = metric + strlen("spin_wait_bucket_le_");
-	else if (starts(metric, "lat_bucket_le_"))
-		p = metric + strlen("lat_bucket_le_");
-	if (!p)
+	/* <distribution>_bucket_le_<upper bound>: spin_wait_, lat_, call_,
+	 * wake_ (one convention for every log2 histogram) */
+	static const char tag[] = "_bucket_le_";
+	const char *p = strstr(metric, tag);
+	if (!p || p == metric)
 		return false;
+	p += strlen(tag);
 	if (bound) {
 		char *end;
 		double v = strtod(p, &end);
@@ -47,7 +47,10 @@ enum vp_direction vp_metric_direction(const char *metric)
 		return VP_DIR_HIGHER;
 	if (!strcmp(metric, "wall_s") || starts(metric, "lat_") ||
 	    starts(metric, "spin_wait_") || !strcmp(metric, "spin_fraction") ||
-	    !strcmp(metric, "long_waits") || !strcmp(metric, "steal_pct"))
+	    !strcmp(metric, "long_waits") || !strcmp(metric, "steal_pct") ||
+	    starts(metric, "call_") || starts(metric, "wake_") ||
+	    !strcmp(metric, "long_calls") || !strcmp(metric, "ns_per_access") ||
+	    !strcmp(metric, "runq_delay_pct"))
 		return VP_DIR_LOWER;
 	return VP_DIR_NONE;
 }

@@ -8,11 +8,12 @@
 enum vp_direction {
 	VP_DIR_NONE,   /* no better direction (counters, context switches) */
 	VP_DIR_HIGHER, /* ops_per_s, iops, mib_per_s, *_per_s */
-	VP_DIR_LOWER,  /* wall_s, lat_*, spin_wait_*, spin_fraction, ... */
+	VP_DIR_LOWER,  /* wall_s, lat_*, spin_wait_*, call_*, wake_*, ... */
 };
 
 enum vp_direction vp_metric_direction(const char *metric);
-/* spin_wait_bucket_le_<ns> / lat_bucket_le_<us>; *bound receives <ns|us>. */
+/* <name>_bucket_le_<bound> (spin_wait_, lat_, call_, wake_); *bound
+ * receives the bound (ns, or us for lat_). */
 bool vp_metric_is_bucket(const char *metric, double *bound);
 /* ops_per_s, iops, mib_per_s: figures whose scaling with threads matters. */
 bool vp_metric_is_throughput(const char *metric);

@@ -82,8 +82,11 @@ int vp_cli_list(int argc, char **argv)
 			 wl->supported(&ctx, why, sizeof(why)) == 0;
 		printf("%-16s %s%s\n", wl->name, wl->summary,
 		       wl->in_default_set ? " [default]" : "");
-		printf("    available here: %s%s\n",
-		       ok ? "yes" : "no: ", ok ? "" : why);
+		if (ok && why[0])
+			printf("    available here: yes (%s)\n", why);
+		else
+			printf("    available here: %s%s\n",
+			       ok ? "yes" : "no: ", ok ? "" : why);
 		for (const struct vp_option *o = wl->options; o && o->name;
 		     o++) {
 			char def[VP_OPT_STRING_MAX], bounds[128];

@@ -12,6 +12,7 @@
 #include "runner/agent/agent.h"
 #include "runner/cli.h"
 #include "runner/guest/guest.h"
+#include "runner/provenance.h"
 
 static void usage(FILE *f)
 {
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	vp_provenance_set_argv(argc, argv);
 	const char *cmd = argv[1];
 	int sargc = argc - 1;
 	char **sargv = argv + 1;

@@ -16,9 +16,14 @@ void vp_plan_defaults(struct vp_plan *p)
 	memset(p, 0, sizeof(*p));
 	char err[256];
 	vp_plan_set(p, "targets", "host,vm1,vm2,vm4", err, sizeof(err));
-	vp_plan_set(p, "workloads", "cpu,lock,io", err, sizeof(err));
+	/* lock.kernel and sched fit the default matrix's 5-minute budget
+	 * under TCG; mem does not (README, Workloads). */
+	vp_plan_set(p, "workloads", "cpu,lock,io,sched", err, sizeof(err));
 	vp_plan_set(p, "threads", "1,2,4", err, sizeof(err));
 	p->reps = 3;
+	p->min_reps = 3;
+	p->max_reps = 10;
+	p->ci_target_pct = 2.0;
 	p->duration_s = 0.5;
 	/* Short: the measured window excludes it, and the harness-efficiency
 	 * target (measuring / wall >= 0.75) leaves little room. */
@@ -537,9 +542,19 @@ int vp_plan_write(const struct vp_plan *p, FILE *f)
 	return fflush(f) == EOF || ferror(f) ? -EIO : 0;
 }
 
+unsigned vp_plan_max_reps(const struct vp_plan *p)
+{
+	return p->reps_auto ? p->max_reps : p->reps;
+}
+
+unsigned vp_plan_required_reps(const struct vp_plan *p)
+{
+	return p->reps_auto ? p->min_reps : p->reps;
+}
+
 size_t vp_plan_steps(const struct vp_plan *p)
 {
-	return p->nworkloads * p->nthreads * p->reps;
+	return p->nworkloads * p->nthreads * vp_plan_max_reps(p);
 }
 
 double vp_plan_measure_seconds(const struct vp_plan *p)

@@ -37,6 +37,14 @@ struct vp_plan {
 	unsigned threads[VP_PLAN_MAX_THREADS];
 	size_t nthreads;
 	unsigned reps;
+	/* -r auto: repeat each (workload, threads) cell until its 95% CI
+	 * half-width is within ci_target_pct of the mean, between min_reps
+	 * and max_reps (runner/agent/schedule.h). */
+	bool reps_auto;
+	unsigned min_reps, max_reps;
+	double ci_target_pct;
+	bool order_random; /* --order random: seeded rounds of shuffled cells */
+	uint64_t seed;
 	double duration_s;
 	double warmup_s;
 	char counters[512]; /* auto | none | list */
@@ -75,7 +83,11 @@ int vp_plan_write(const struct vp_plan *p, FILE *f);
 
 /* Estimated seconds of measurement per target (for ETA and timeouts). */
 double vp_plan_measure_seconds(const struct vp_plan *p);
-/* Number of (workload x threads x rep) steps per target. */
+/* Repetitions per (workload, threads) cell: at most (reps, or max_reps
+ * under -r auto) and at least (reps, or min_reps). */
+unsigned vp_plan_max_reps(const struct vp_plan *p);
+unsigned vp_plan_required_reps(const struct vp_plan *p);
+/* Number of (workload x threads x rep) steps per target, at most. */
 size_t vp_plan_steps(const struct vp_plan *p);
 
 #endif

@@ -14,10 +14,11 @@
 #include "probes/tsc.h"
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
-#include "runner/targets/host_load.h"
 #include "runner/progress.h"
+#include "runner/provenance.h"
 #include "runner/scratch_image.h"
 #include "runner/stop_signal.h"
+#include "runner/targets/host_load.h"
 #include "runner/targets/target.h"
 
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
@@ -46,9 +47,10 @@ static long step_index(const struct vp_plan *p, const char *workload,
 		if ((int)p->threads[t] == threads)
 			break;
 	if (w == p->nworkloads || t == p->nthreads || rep < 1 ||
-	    rep > (int)p->reps)
+	    rep > (int)vp_plan_max_reps(p))
 		return -1;
-	return (long)((w * p->nthreads + t) * p->reps + (size_t)(rep - 1));
+	return (long)((w * p->nthreads + t) * vp_plan_max_reps(p) +
+		      (size_t)(rep - 1));
 }
 
 static int run_row(struct vp_emitter *e, const struct vp_row *row)
@@ -107,11 +109,14 @@ static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
 			       const struct vp_target_info *ti, const char *why)
 {
 	const struct vp_plan *p = s->plan;
-	/* The caller already told the user why the target failed. */
+	/* The caller already told the user why the target failed. Under -r
+	 * auto only the reps every cell needs are owed; a cell may have
+	 * converged before max_reps. */
 	snprintf(s->last_failure, sizeof(s->last_failure), "%s", why);
 	for (size_t w = 0; w < p->nworkloads; w++)
 		for (size_t t = 0; t < p->nthreads; t++)
-			for (unsigned r = 1; r <= p->reps; r++) {
+			for (unsigned r = 1; r <= vp_plan_required_reps(p);
+			     r++) {
 				long i = step_index(p, p->workloads[w].wl->name,
 						    (int)p->threads[t], (int)r);
 				if (s->seen[i])
@@ -208,6 +213,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 		vp_progress_note(&s->progress, "vpbench: %s", err);
 		return;
 	}
+	vp_provenance_emit_start(e, plan);
 	t.plan = plan;
 	t.run_dir = run_dir;
 	t.self_exe = o->self_exe;
@@ -226,6 +232,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 		char why[512];
 		snprintf(why, sizeof(why), "deploy failed: %s", err);
 		fail_missing_steps(s, e, &t.ti, why);
+		vp_provenance_emit_end(e);
 		t.ops->teardown(&t);
 		return;
 	}
@@ -245,6 +252,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 					 err);
 		fail_missing_steps(s, e, &t.ti, why);
 	}
+	vp_provenance_emit_end(e);
 	t.ops->teardown(&t);
 }
 

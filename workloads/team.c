@@ -128,12 +128,16 @@ void vp_team_finish(struct vp_team *t)
 	}
 }
 
+/* The schedstat reads (a few microseconds each: open, read, close) sit
+ * outside the stamped window so they cost the measurement nothing. */
 void vp_worker_measure_begin(struct vp_worker *w)
 {
 	vp_log2_hist_reset(&w->hist);
 	w->wait_ns = 0;
 	w->long_waits = 0;
 	memset(w->aux, 0, sizeof(w->aux));
+	memset(&w->sched_end, 0, sizeof(w->sched_end));
+	w->sched_err = vp_schedstat_read_self(&w->sched_begin);
 	w->t_begin = vp_now_s();
 	vp_counters_thread_start(w->counters);
 }
@@ -143,6 +147,42 @@ void vp_worker_measure_end(struct vp_worker *w, uint64_t ops)
 	vp_counters_thread_stop(w->counters);
 	w->t_end = vp_now_s();
 	w->ops = ops;
+	if (!w->sched_err)
+		w->sched_err = vp_schedstat_read_self(&w->sched_end);
+}
+
+int vp_worker_spread(struct vp_worker *w)
+{
+	if (w->team->p.pin != VP_PIN_NONE)
+		return w->pinned_pu >= 0 ? 0 : -EINVAL;
+	int rc = vp_pin_current_thread(VP_PIN_SCATTER, w->id,
+				       w->team->p.threads, &w->pinned_pu,
+				       w->pin_error, sizeof(w->pin_error));
+	if (rc)
+		w->pinned_pu = -1;
+	return rc;
+}
+
+void vp_team_placement_note(const struct vp_team *t, char *buf, size_t len)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < t->p.threads; i++) {
+		const struct vp_worker *w = &t->workers[i];
+		if (w->pinned_pu < 0) {
+			snprintf(buf, len, "not pinned: %s",
+				 w->pin_error[0] ? w->pin_error
+						 : "placement left to the OS");
+			return;
+		}
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%d",
+						i ? "," : "PUs ", w->pinned_pu);
+	}
+	if (off < len)
+		snprintf(buf + off, len - off, " (%s)",
+			 t->p.pin == VP_PIN_NONE ? "spread by the workload"
+						 : vp_pin_mode_name(t->p.pin));
 }
 
 struct worker_arg {
@@ -224,46 +264,87 @@ void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into)
 		vp_log2_hist_merge(into, &t->workers[i].hist);
 }
 
-void vp_team_metrics(struct vp_team *t, const char *ops_name,
-		     const char *ops_unit, struct vp_metrics *out)
+/* Run-queue delay of the benchmark threads seen from inside the target:
+ * on bare metal the physical analogue of a preempted vCPU, in a guest the
+ * guest scheduler's view (next to steal_pct). Each worker's own window is
+ * the denominator, so threads x wall when the windows agree. */
+static void runq_metrics(const struct vp_team *t, struct vp_metrics *out)
 {
-	unsigned n = t->p.threads;
+	double wait_ns = 0, window_ns = 0;
+	int err = 0;
+	for (unsigned i = 0; i < t->p.threads && !err; i++) {
+		const struct vp_worker *w = &t->workers[i];
+		if (w->sched_err)
+			err = w->sched_err;
+		else if (vp_schedstat_is_off(&w->sched_end))
+			err = -ENODATA;
+		else if (w->sched_end.wait_ns > w->sched_begin.wait_ns)
+			wait_ns += (double)(w->sched_end.wait_ns -
+					    w->sched_begin.wait_ns);
+		window_ns += (w->t_end - w->t_begin) * 1e9;
+	}
+	if (err)
+		vp_metrics_unavailable(out, "runq_delay_pct", "%", "%s",
+				       vp_schedstat_why(err));
+	else if (window_ns <= 0)
+		vp_metrics_unavailable(out, "runq_delay_pct", "%",
+				       "no measured time");
+	else
+		vp_metrics_ok(out, "runq_delay_pct",
+			      100.0 * wait_ns / window_ns, "%");
+}
+
+/* Throughput rows over the workers that do the workload's operations
+ * (helpers, such as mem.shootdown's touchers, are left out). */
+static void ops_metrics(const struct vp_team *t, const char *ops_name,
+			const char *ops_unit, struct vp_metrics *out)
+{
 	double total = 0, tmin = 0, tmax = 0;
 	uint64_t ops_total = 0, omin = UINT64_MAX, omax = 0;
-	for (unsigned i = 0; i < n; i++) {
+	unsigned counted = 0;
+	for (unsigned i = 0; i < t->p.threads; i++) {
 		const struct vp_worker *w = &t->workers[i];
+		if (w->helper)
+			continue;
 		double win = w->t_end - w->t_begin;
 		double rate = win > 0 ? (double)w->ops / win : 0;
 		total += rate;
-		if (i == 0 || rate < tmin)
+		if (counted == 0 || rate < tmin)
 			tmin = rate;
-		if (i == 0 || rate > tmax)
+		if (counted == 0 || rate > tmax)
 			tmax = rate;
 		ops_total += w->ops;
 		if (w->ops < omin)
 			omin = w->ops;
 		if (w->ops > omax)
 			omax = w->ops;
+		counted++;
 	}
-	double wall = vp_team_measured_s(t);
 	vp_metrics_ok(out, ops_name, total, ops_unit);
-	vp_metrics_ok(out, "wall_s", wall, "s");
+	vp_metrics_ok(out, "wall_s", vp_team_measured_s(t), "s");
 	vp_metrics_ok(out, "ops", (double)ops_total, "count");
-	if (n > 1) {
-		char name[VP_METRIC_NAME_MAX];
-		snprintf(name, sizeof(name), "%s_thread_min", ops_name);
-		vp_metrics_ok(out, name, tmin, ops_unit);
-		snprintf(name, sizeof(name), "%s_thread_max", ops_name);
-		vp_metrics_ok(out, name, tmax, ops_unit);
-		/* Share of the slowest thread relative to the fastest: 1 is
-		 * perfectly fair, near 0 means some threads starved. */
-		if (omax > 0)
-			vp_metrics_ok(out, "fairness",
-				      (double)omin / (double)omax, "ratio");
-		else
-			vp_metrics_unavailable(out, "fairness", "ratio",
-					       "no operation completed");
-	}
+	if (counted < 2)
+		return;
+	char name[VP_METRIC_NAME_MAX];
+	snprintf(name, sizeof(name), "%s_thread_min", ops_name);
+	vp_metrics_ok(out, name, tmin, ops_unit);
+	snprintf(name, sizeof(name), "%s_thread_max", ops_name);
+	vp_metrics_ok(out, name, tmax, ops_unit);
+	/* Share of the slowest thread relative to the fastest: 1 is
+	 * perfectly fair, near 0 means some threads starved. */
+	if (omax > 0)
+		vp_metrics_ok(out, "fairness", (double)omin / (double)omax,
+			      "ratio");
+	else
+		vp_metrics_unavailable(out, "fairness", "ratio",
+				       "no operation completed");
+}
+
+void vp_team_metrics(struct vp_team *t, const char *ops_name,
+		     const char *ops_unit, struct vp_metrics *out)
+{
+	unsigned n = t->p.threads;
+	ops_metrics(t, ops_name, ops_unit, out);
 	const char *pin_err = NULL;
 	for (unsigned i = 0; i < n; i++)
 		if (t->workers[i].pinned_pu < 0 && t->workers[i].pin_error[0])
@@ -272,6 +353,7 @@ void vp_team_metrics(struct vp_team *t, const char *ops_name,
 		vp_metrics_failed(out, "pinned_threads", "count",
 				  "pinning (%s) failed: %s",
 				  vp_pin_mode_name(t->p.pin), pin_err);
+	runq_metrics(t, out);
 	struct vp_thread_counters **tcs = calloc(n, sizeof(*tcs));
 	if (tcs) {
 		for (unsigned i = 0; i < n; i++) {

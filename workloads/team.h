@@ -3,7 +3,9 @@
  * by a timer thread: WARMUP (excluded), MEASURE (counted), STOP. Workers poll
  * the phase with a relaxed atomic load (no syscall on the hot path); each
  * worker brackets its measured part with vp_worker_measure_begin/end, which
- * also start/stop its per-thread counters and stamp its own start/end time.
+ * also start/stop its per-thread counters, stamp its own start/end time and
+ * read the thread's scheduler accounting (/proc/thread-self/schedstat, once
+ * each side, outside the stamped window) for runq_delay_pct.
  *
  * Two ways to run a team:
  *   - vp_team_run(): the team creates pthreads that call fn(worker, arg);
@@ -15,13 +17,15 @@
 #define VP_TEAM_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "probes/counters.h"
 #include "probes/log2_hist.h"
-#include "probes/pin.h"
 #include "probes/metrics.h"
+#include "probes/pin.h"
+#include "probes/schedstat.h"
 
 enum vp_phase {
 	VP_PHASE_INIT = 0,
@@ -37,7 +41,11 @@ struct vp_worker {
 	struct vp_team *team;
 	_Atomic int *phase; /* the team's phase word, polled relaxed */
 	unsigned id;
-	int pinned_pu;	       /* OS PU index, -1 when not pinned */
+	int pinned_pu; /* OS PU index, -1 when not pinned */
+	/* Set by the workload for a thread that serves the others instead of
+	 * doing operations (mem.shootdown's touchers): vp_team_metrics leaves
+	 * it out of ops_per_s, the per-thread min/max and fairness. */
+	bool helper;
 	uint64_t ops;	       /* operations completed while measuring */
 	double t_begin, t_end; /* monotonic seconds of this worker's window */
 	struct vp_thread_counters *counters;
@@ -47,6 +55,10 @@ struct vp_worker {
 	uint64_t wait_ns;    /* total time spent waiting (spin or block) */
 	uint64_t long_waits; /* waits over 1 ms (exact) */
 	uint64_t aux[4];     /* workload-defined per-thread counts */
+	/* This thread's schedstat just before t_begin and just after t_end;
+	 * sched_err is 0 or the -errno of the failed read. */
+	struct vp_schedstat sched_begin, sched_end;
+	int sched_err;
 	char pin_error[128]; /* set when pinning was requested and failed */
 } __attribute__((aligned(64)));
 
@@ -80,9 +92,24 @@ static inline enum vp_phase vp_worker_phase(const struct vp_worker *w);
 void vp_worker_measure_begin(struct vp_worker *w);
 void vp_worker_measure_end(struct vp_worker *w, uint64_t ops);
 
+/* For workloads whose meaning needs threads on different CPUs (sched.wake's
+ * partners, mem.shootdown's changer and touchers): when the plan did not pin
+ * the team (--pin none), pins the calling worker to PU `scatter` order slot
+ * w->id (wrapping when threads outnumber PUs) and records it in
+ * w->pinned_pu; a team the plan pinned keeps its placement. Call it from
+ * the worker, before its measured window. Returns 0, or -errno with the
+ * reason in w->pin_error (the worker then runs where the OS puts it). */
+int vp_worker_spread(struct vp_worker *w);
+/* After a run: where the workers ran, for a note ("PUs 0,1,0,1 (spread)",
+ * "PUs 1,0 (--pin scatter)", "not pinned: <reason>"). */
+void vp_team_placement_note(const struct vp_team *t, char *buf, size_t len);
+
 /* Standard metrics after a run: ops_per_s (total), ops_per_s_thread_min /
- * _max, fairness (min/max share), wall_s (measured window), pinning, then
- * the counters (cnt.<event>). Workload-specific metrics are the workload's. */
+ * _max, fairness (min/max share; helpers excluded), wall_s (measured window),
+ * pinning, runq_delay_pct (the workers' time runnable but waiting on a run
+ * queue as % of their summed measured windows; unavailable with the reason when
+ * schedstat cannot be read), then the counters (cnt.<event>).
+ * Workload-specific metrics are the workload's. */
 void vp_team_metrics(struct vp_team *t, const char *ops_name,
 		     const char *ops_unit, struct vp_metrics *out);
 /* Length of the measured window in seconds (union of worker windows). */

@@ -28,15 +28,21 @@ struct vp_workload {
 	const struct vp_option *options; /* VP_OPT_END-terminated */
 	size_t opts_size;
 	/* 0 when runnable here; otherwise -errno and a reason such as
-	 * "built without OpenMP". May be NULL (always supported). */
+	 * "built without OpenMP". May be NULL (always supported). It may
+	 * also fill `why` when it returns 0: a remark `vpbench list` shows
+	 * next to "yes" (mem.tlb: whether pages=2m would work here). */
 	int (*supported)(const struct vp_workload_ctx *ctx, char *why,
 			 size_t len);
-	/* Once per workload before its reps (scratch files...). May be NULL. */
+	/* Once per workload before its reps (scratch files...). May be NULL.
+	 * 0, or -errno with a message (rows failed); -EOPNOTSUPP when the
+	 * target cannot give what the options ask (rows unavailable). */
 	int (*setup)(const struct vp_workload_ctx *ctx, void **state, char *err,
 		     size_t errlen);
 	/* One measured repetition. Adds metrics (through vp_team_metrics and
-	 * its own). Returns 0, or -errno with a message (rows become failed).
-	 */
+	 * its own). Returns 0, or -errno with a message (rows become failed);
+	 * -EOPNOTSUPP with a reason when the workload cannot run at this
+	 * team's thread count (sched.wake at an odd count): the step's row
+	 * is then `unavailable`, not failed. */
 	int (*run)(const struct vp_workload_ctx *ctx, void *state,
 		   struct vp_team *team, struct vp_metrics *out, char *err,
 		   size_t errlen);

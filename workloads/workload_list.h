@@ -14,11 +14,15 @@
 	X(vp_wl_lock_mcs)                                                      \
 	X(vp_wl_lock_mutex)                                                    \
 	X(vp_wl_lock_hybrid)                                                   \
+	X(vp_wl_lock_kernel)                                                   \
 	X(vp_wl_io_randread)                                                   \
 	X(vp_wl_io_randwrite)                                                  \
 	X(vp_wl_io_seqread)                                                    \
 	X(vp_wl_io_seqwrite)                                                   \
-	X(vp_wl_io_fsync)
+	X(vp_wl_io_fsync)                                                      \
+	X(vp_wl_sched_wake)                                                    \
+	X(vp_wl_mem_tlb)                                                       \
+	X(vp_wl_mem_shootdown)
 
 #define VP_DECLARE_WORKLOAD(sym) extern const struct vp_workload sym;
 VP_WORKLOADS(VP_DECLARE_WORKLOAD)

@@ -3,6 +3,8 @@
 #include "runner/agent/agent.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "probes/sysstat.h"
 #include "runner/agent/agent_cmdline.h"
 #include "runner/agent/agent_stream.h"
+#include "runner/agent/schedule.h"
 #include "runner/stop_signal.h"
 
 static void emit_metrics(struct vp_emitter *out,
@@ -95,8 +98,11 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		    const struct vp_plan_workload *pw,
 		    const struct vp_workload_ctx *ctx, void *state,
 		    struct vp_counter_set *counters, unsigned threads,
-		    unsigned rep, int step)
+		    unsigned rep, int step, double *throughput,
+		    bool *unavailable)
 {
+	*throughput = NAN;
+	*unavailable = false;
 	const struct vp_plan *p = a->plan;
 	char err[512] = "";
 	struct vp_team_params tp = {threads, p->warmup_s, p->duration_s,
@@ -121,12 +127,24 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
 				 VP_STATUS_FAILED, "interrupted by signal");
 		failed = 1;
+	} else if (rc == -EOPNOTSUPP) {
+		/* The workload cannot run at this thread count (sched.wake at
+		 * an odd one): a reason, not a failure. */
+		emit_step_status(out, &a->ti, pw->wl, threads, rep,
+				 VP_STATUS_UNAVAILABLE,
+				 err[0] ? err : strerror(-rc));
+		*unavailable = true;
 	} else if (rc) {
 		emit_step_status(out, &a->ti, pw->wl, threads, rep,
 				 VP_STATUS_FAILED,
 				 err[0] ? err : strerror(-rc));
 		failed = 1;
 	} else {
+		const struct vp_metric *tm =
+		    vp_metrics_find(&m, pw->wl->throughput_metric);
+
+		if (tm && tm->status == VP_STATUS_OK)
+			*throughput = tm->value;
 		vp_sysstat_metrics(&before, &after, &m);
 		emit_metrics(out, &a->ti, pw->wl->name, threads, rep, &m);
 	}
@@ -135,66 +153,177 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 	return failed;
 }
 
+/* One workload of the plan as the step loop sees it: set up at its first
+ * step, torn down after its last cell (at once in sequential order, at the
+ * end in random order). */
+struct slot {
+	const struct vp_plan_workload *pw;
+	struct vp_workload_ctx ctx;
+	void *state;
+	enum vp_status skip; /* why it cannot run, from supported/setup */
+	char why[512];
+	bool set_up, torn_down;
+	size_t cells_left;
+};
+
+static void slot_prepare(struct slot *sl)
+{
+	const struct vp_workload *wl = sl->pw->wl;
+	int rc;
+
+	if (sl->set_up)
+		return;
+	sl->set_up = true;
+	if (wl->supported && wl->supported(&sl->ctx, sl->why, sizeof(sl->why)))
+		sl->skip = VP_STATUS_UNAVAILABLE;
+	else if (wl->setup && (rc = wl->setup(&sl->ctx, &sl->state, sl->why,
+					      sizeof(sl->why))))
+		/* -EOPNOTSUPP: the target cannot give what the options ask
+		 * (mem.tlb pages=2m without a huge page). */
+		sl->skip = rc == -EOPNOTSUPP ? VP_STATUS_UNAVAILABLE
+					     : VP_STATUS_FAILED;
+}
+
+static void slot_teardown(struct slot *sl)
+{
+	if (sl->set_up && !sl->torn_down && sl->skip == VP_STATUS_OK &&
+	    sl->pw->wl->teardown)
+		sl->pw->wl->teardown(sl->state);
+	sl->torn_down = true;
+}
+
+/* Under -r auto, the end of a cell says how many reps it took and whether
+ * its confidence interval reached the target. */
+static void emit_cell_end(const struct vp_agent_args *a, struct vp_emitter *out,
+			  const struct slot *sl, unsigned threads,
+			  const struct vp_cell *c)
+{
+	struct vp_metrics m;
+	double ci = vp_cell_ci_pct(c);
+
+	vp_metrics_init(&m);
+	vp_metrics_ok(&m, "reps_used", c->reps_run, "count");
+	vp_metrics_ok(&m, "ci_converged", c->converged ? 1 : 0, "bool");
+	if (ci >= 0)
+		vp_metrics_ok(&m, "ci_half_width_pct", ci, "%");
+	else
+		vp_metrics_unavailable(&m, "ci_half_width_pct", "%",
+				       "fewer than 2 successful repetitions");
+	emit_metrics(out, &a->ti, sl->pw->wl->name, threads, c->reps_run, &m);
+	vp_metrics_free(&m);
+}
+
+static void schedule_params(const struct vp_plan *p,
+			    struct vp_schedule_params *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->nworkloads = p->nworkloads;
+	sp->nthreads = p->nthreads;
+	sp->auto_reps = p->reps_auto;
+	sp->reps = p->reps;
+	sp->min_reps = p->min_reps;
+	sp->max_reps = p->max_reps;
+	sp->ci_target_pct = p->ci_target_pct;
+	sp->order = p->order_random ? VP_ORDER_RANDOM : VP_ORDER_SEQUENTIAL;
+	sp->seed = p->seed;
+}
+
+/* Runs one scheduled step; returns 1 when it failed. */
+static int schedule_step(const struct vp_agent_args *a, struct vp_emitter *out,
+			 struct slot *sl, struct vp_counter_set *counters,
+			 unsigned threads, unsigned rep, int step,
+			 double *throughput, bool *unavailable)
+{
+	*throughput = NAN;
+	slot_prepare(sl);
+	*unavailable = sl->skip == VP_STATUS_UNAVAILABLE;
+	if (sl->skip != VP_STATUS_OK) {
+		emit_step_status(out, &a->ti, sl->pw->wl, threads, rep,
+				 sl->skip, sl->why);
+		return sl->skip == VP_STATUS_FAILED;
+	}
+	return run_step(a, out, sl->pw, &sl->ctx, sl->state, counters, threads,
+			rep, step, throughput, unavailable);
+}
+
+static int run_schedule(const struct vp_agent_args *a, struct vp_emitter *out,
+			struct slot *slots, struct vp_schedule *sched,
+			struct vp_counter_set *counters)
+{
+	const struct vp_plan *p = a->plan;
+	int step = a->step_offset, any_failed = 0;
+	int total = a->total_steps ? a->total_steps : (int)vp_plan_steps(p);
+	size_t w, t;
+	unsigned rep;
+
+	while (!(a->interrupted && *a->interrupted) &&
+	       vp_schedule_next(sched, &w, &t, &rep)) {
+		struct slot *sl = &slots[w];
+		char label[256];
+		double tp;
+		bool na;
+
+		snprintf(label, sizeof(label), "%s %s threads=%u rep=%u/%u%s",
+			 a->ti.target, sl->pw->wl->name, p->threads[t], rep,
+			 p->reps_auto ? p->max_reps : p->reps,
+			 p->reps_auto ? " (at most)" : "");
+		if (out->progress)
+			out->progress(out, ++step, total, label);
+		any_failed |= schedule_step(a, out, sl, counters, p->threads[t],
+					    rep, step, &tp, &na);
+		if (!vp_schedule_record(sched, !isnan(tp), tp, na))
+			continue;
+		if (p->reps_auto)
+			emit_cell_end(a, out, sl, p->threads[t],
+				      vp_schedule_cell(sched, w, t));
+		if (--sl->cells_left == 0)
+			slot_teardown(sl);
+	}
+	return any_failed;
+}
+
 int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 {
 	const struct vp_plan *p = a->plan;
 	char err[512];
 	struct vp_counter_set *counters = NULL;
+	struct vp_schedule_params sp;
+	struct vp_schedule sched;
+	struct slot *slots;
+	unsigned max_threads = 1;
+	int any_failed;
+
 	if (vp_counters_resolve(p->counters, &counters, err, sizeof(err))) {
 		if (out->finish)
 			out->finish(out, 2, err);
 		return -EINVAL;
 	}
+	schedule_params(p, &sp);
+	slots = calloc(p->nworkloads ? p->nworkloads : 1, sizeof(*slots));
+	if (!slots || vp_schedule_init(&sched, &sp) != 0) {
+		free(slots);
+		vp_counters_free(counters);
+		if (out->finish)
+			out->finish(out, 2,
+				    "bad repetition settings or no memory");
+		return -EINVAL;
+	}
 	emit_env(a, out, counters);
-	unsigned max_threads = 1;
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i] > max_threads)
 			max_threads = p->threads[i];
-	int step = a->step_offset;
-	int total = a->total_steps ? a->total_steps : (int)vp_plan_steps(p);
-	int any_failed = 0;
 	for (size_t w = 0; w < p->nworkloads; w++) {
-		const struct vp_plan_workload *pw = &p->workloads[w];
-		struct vp_workload_ctx ctx = {pw->opts, max_threads,
-					      a->scratch_dir, a->scratch_dev};
-		char why[512] = "";
-		void *state = NULL;
-		enum vp_status skip = VP_STATUS_OK;
-		if (a->interrupted && *a->interrupted)
-			break;
-		if (pw->wl->supported &&
-		    pw->wl->supported(&ctx, why, sizeof(why)))
-			skip = VP_STATUS_UNAVAILABLE;
-		else if (pw->wl->setup &&
-			 pw->wl->setup(&ctx, &state, why, sizeof(why)))
-			skip = VP_STATUS_FAILED;
-		for (size_t t = 0; t < p->nthreads; t++) {
-			for (unsigned r = 1; r <= p->reps; r++) {
-				char label[256];
-				if (a->interrupted && *a->interrupted)
-					break;
-				snprintf(label, sizeof(label),
-					 "%s %s threads=%u rep=%u/%u",
-					 a->ti.target, pw->wl->name,
-					 p->threads[t], r, p->reps);
-				if (out->progress)
-					out->progress(out, ++step, total,
-						      label);
-				if (skip != VP_STATUS_OK) {
-					emit_step_status(out, &a->ti, pw->wl,
-							 p->threads[t], r, skip,
-							 why);
-					any_failed |= skip == VP_STATUS_FAILED;
-					continue;
-				}
-				any_failed |=
-				    run_step(a, out, pw, &ctx, state, counters,
-					     p->threads[t], r, step);
-			}
-		}
-		if (skip == VP_STATUS_OK && pw->wl->teardown)
-			pw->wl->teardown(state);
+		slots[w].pw = &p->workloads[w];
+		slots[w].ctx =
+		    (struct vp_workload_ctx){p->workloads[w].opts, max_threads,
+					     a->scratch_dir, a->scratch_dev};
+		slots[w].cells_left = p->nthreads;
 	}
+	any_failed = run_schedule(a, out, slots, &sched, counters);
+	for (size_t w = 0; w < p->nworkloads; w++)
+		slot_teardown(&slots[w]);
+	free(slots);
+	vp_schedule_free(&sched);
 	vp_counters_free(counters);
 	int interrupted = a->interrupted && *a->interrupted;
 	if (out->finish)

@@ -129,6 +129,32 @@ static void mount_basics(void)
 	}
 }
 
+/* The kernel switches THP off on machines under 512 MiB (hugepage_init),
+ * and the guest has 512 MiB less what the kernel keeps: without this,
+ * mem.tlb -O pages=2m could never run in it. `madvise` changes nothing
+ * for memory that does not ask for huge pages. */
+static void enable_thp_madvise(void)
+{
+	static const char path[] =
+	    "/sys/kernel/mm/transparent_hugepage/enabled";
+	char cur[128] = "";
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return; /* a kernel without THP */
+	if (!fgets(cur, sizeof(cur), f))
+		cur[0] = '\0';
+	fclose(f);
+	if (!strstr(cur, "[never]"))
+		return;
+	f = fopen(path, "we");
+	int ok = f && fputs("madvise", f) >= 0;
+	if (f && fclose(f) != 0) /* sysfs reports a refused write here */
+		ok = 0;
+	if (!ok)
+		say("cannot enable THP (madvise) in %s: %s", path,
+		    strerror(errno));
+}
+
 /* Loads the modules in order; times[] receives "name ms" pairs for the
  * boot breakdown. */
 static void load_modules(FILE *chan, char *times, size_t tlen)
@@ -425,6 +451,7 @@ int vp_guest_init_main(int argc, char **argv)
 		return 2;
 	}
 	mount_basics();
+	enable_thp_madvise();
 	f = fopen("/proc/cmdline", "re");
 	if (f) {
 		if (!fgets(cmdline, sizeof(cmdline), f))

@@ -1,6 +1,8 @@
 /* PID 1 of the embedded guest: vpbench itself, started by the kernel as
  * /init from the initramfs the vm target builds. It mounts /proc, /sys and
- * /dev, loads the kernel modules shipped in the initramfs, runs the agent
+ * /dev, switches transparent huge pages from `never` (the kernel's choice
+ * below 512 MiB of RAM) to `madvise` so that mem.tlb -O pages=2m can run,
+ * loads the kernel modules shipped in the initramfs, runs the agent
  * with the plan file and the parameters from the kernel command line
  * (vpbench.*), sends the agent stream over a serial port of its own
  * (/dev/ttyS1, the kernel console stays on ttyS0) and powers the guest off.

@@ -70,15 +70,59 @@ static int add_module(struct vp_cpio *c, const char *moddir, const char *rel,
 	return rc;
 }
 
+/* Everything the archive holds: the skeleton, /init (this binary), its
+ * ELF interpreter and libraries, the modules with their list, the plan. */
+static int write_entries(struct vp_cpio *c,
+			 const struct vp_initramfs_spec *spec,
+			 const char *interp, const struct vp_strlist *libs,
+			 const struct vp_strlist *mods, char *err,
+			 size_t errlen)
+{
+	static const char *const top[] = {"dev", "proc", "sys",	   "tmp",
+					  "run", "root", "vpbench"};
+	char *modlist = NULL;
+	size_t modlist_len = 0;
+	FILE *ml = open_memstream(&modlist, &modlist_len);
+	int rc;
+
+	if (!ml) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+		vp_cpio_add_dir(c, top[i]);
+	vp_cpio_add_chr(c, "dev/console", 5, 1);
+	vp_cpio_add_chr(c, "dev/null", 1, 3);
+	rc = vp_cpio_add_host_file(c, "init", 0755, spec->exe, err, errlen);
+	if (!rc && interp[0])
+		rc =
+		    vp_cpio_add_host_file(c, interp, 0755, interp, err, errlen);
+	for (size_t i = 0; i < libs->n && !rc; i++)
+		rc = vp_cpio_add_host_file(c, libs->v[i], 0755, libs->v[i], err,
+					   errlen);
+	for (size_t i = 0; i < mods->n && !rc; i++)
+		rc = add_module(c, spec->moddir, mods->v[i], ml, err, errlen);
+	fclose(ml);
+	if (!rc)
+		rc = vp_cpio_add(c, VP_INITRAMFS_MODLIST, S_IFREG | 0644,
+				 modlist, modlist_len);
+	free(modlist);
+	if (!rc && spec->plan_text)
+		rc = vp_cpio_add(c, VP_INITRAMFS_PLAN, S_IFREG | 0644,
+				 spec->plan_text, strlen(spec->plan_text));
+	if (!rc && spec->extra_name && spec->extra_text)
+		rc = vp_cpio_add(c, spec->extra_name, S_IFREG | 0644,
+				 spec->extra_text, strlen(spec->extra_text));
+	return rc;
+}
+
 int vp_initramfs_build(const struct vp_initramfs_spec *spec, const char *path,
 		       uint64_t *bytes, char *err, size_t errlen)
 {
 	struct vp_strlist dirs = {0}, libs = {0}, mods = {0};
 	struct vp_cpio c;
 	char tmp[PATH_MAX], interp[256];
-	char *modlist = NULL;
-	size_t modlist_len = 0;
-	FILE *f = NULL, *ml = NULL;
+	FILE *f = NULL;
 	int fd = -1, rc;
 
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
@@ -107,39 +151,8 @@ int vp_initramfs_build(const struct vp_initramfs_spec *spec, const char *path,
 		snprintf(err, errlen, "fdopen: %s", strerror(errno));
 		goto out;
 	}
-	ml = open_memstream(&modlist, &modlist_len);
-	if (!ml) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
 	vp_cpio_init(&c, f);
-	static const char *const top[] = {"dev", "proc", "sys",	   "tmp",
-					  "run", "root", "vpbench"};
-	for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
-		vp_cpio_add_dir(&c, top[i]);
-	vp_cpio_add_chr(&c, "dev/console", 5, 1);
-	vp_cpio_add_chr(&c, "dev/null", 1, 3);
-	rc = vp_cpio_add_host_file(&c, "init", 0755, spec->exe, err, errlen);
-	if (!rc && interp[0])
-		rc = vp_cpio_add_host_file(&c, interp, 0755, interp, err,
-					   errlen);
-	for (size_t i = 0; i < libs.n && !rc; i++)
-		rc = vp_cpio_add_host_file(&c, libs.v[i], 0755, libs.v[i], err,
-					   errlen);
-	for (size_t i = 0; i < mods.n && !rc; i++)
-		rc = add_module(&c, spec->moddir, mods.v[i], ml, err, errlen);
-	fclose(ml);
-	ml = NULL;
-	if (!rc)
-		rc = vp_cpio_add(&c, VP_INITRAMFS_MODLIST, S_IFREG | 0644,
-				 modlist, modlist_len);
-	if (!rc && spec->plan_text)
-		rc = vp_cpio_add(&c, VP_INITRAMFS_PLAN, S_IFREG | 0644,
-				 spec->plan_text, strlen(spec->plan_text));
-	if (!rc && spec->extra_name && spec->extra_text)
-		rc = vp_cpio_add(&c, spec->extra_name, S_IFREG | 0644,
-				 spec->extra_text, strlen(spec->extra_text));
+	rc = write_entries(&c, spec, interp, &libs, &mods, err, errlen);
 	{
 		int frc = vp_cpio_finish(&c);
 
@@ -166,13 +179,10 @@ int vp_initramfs_build(const struct vp_initramfs_spec *spec, const char *path,
 	if (rc)
 		unlink(tmp);
 out:
-	if (ml)
-		fclose(ml);
 	if (f) {
 		fclose(f);
 		unlink(tmp);
 	}
-	free(modlist);
 	vp_strlist_free(&dirs);
 	vp_strlist_free(&libs);
 	vp_strlist_free(&mods);

@@ -57,8 +57,19 @@ Test(compare, directions)
 	cr_assert_eq(vp_metric_direction("spin_wait_bucket_le_64"),
 		     VP_DIR_NONE);
 	cr_assert_eq(vp_metric_direction("cnt.cycles"), VP_DIR_NONE);
+	cr_assert_eq(vp_metric_direction("call_p99_ns"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("wake_p50_ns"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("long_calls"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("ns_per_access"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("runq_delay_pct"), VP_DIR_LOWER);
+	cr_assert_eq(vp_metric_direction("wakeups"), VP_DIR_NONE);
+	cr_assert_eq(vp_metric_direction("call_bucket_le_512"), VP_DIR_NONE);
 	double b;
 	cr_assert(vp_metric_is_bucket("lat_bucket_le_128", &b) && b == 128);
+	cr_assert(vp_metric_is_bucket("wake_bucket_le_8192", &b) && b == 8192);
+	cr_assert(vp_metric_is_bucket("call_bucket_le_1024", &b) && b == 1024);
+	cr_assert_not(vp_metric_is_bucket("bucket_le_8", NULL));
+	cr_assert_not(vp_metric_is_bucket("call_p50_ns", NULL));
 }
 
 Test(compare, run_against_itself, .fini = unload)

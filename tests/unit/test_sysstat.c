@@ -3,10 +3,13 @@
  * hand-computed shares; rusage context switches of a real sleep. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "probes/sysstat.h"
 
@@ -194,5 +197,54 @@ Test(sysstat, live_snapshots_count_real_switches)
 		sum += e->value;
 	}
 	cr_expect_float_eq(sum, 100, 1e-6);
+	vp_metrics_free(&m);
+}
+
+/* other_load_pct by hand: 2 CPUs, 100 ticks/s, 1 s between samples = 200
+ * ticks. Busy (user+nice+system+irq+softirq) 150 ticks = 1.5 CPU-s; this
+ * process used 1.0 s -> 0.5 s of others over 2 CPU-s = 25%. */
+Test(sysstat, other_load_by_hand)
+{
+	struct vp_procstat a, b;
+	cr_assert_eq(
+	    vp_procstat_parse("cpu  1000 0 500 8000 0 0 0 0 0 0\n", &a), 0);
+	cr_assert_eq(
+	    vp_procstat_parse("cpu  1100 10 530 8040 5 5 5 5 0 0\n", &b), 0);
+	/* busy = 100 + 10 + 30 + 5 + 5 = 150; total = 150 + 40 + 5 + 5 = 200 */
+	cr_assert_float_eq(vp_other_load_pct(&a, &b, 1.0, 100), 25.0, 1e-9);
+	/* Own time above the busy time (tick rounding) clamps to 0. */
+	cr_assert_float_eq(vp_other_load_pct(&a, &b, 1.6, 100), 0.0, 1e-9);
+	/* Nothing elapsed: no figure. */
+	cr_assert_lt(vp_other_load_pct(&a, &a, 0, 100), 0);
+}
+
+/* A busy neighbour process shows up as other load; this process's own
+ * spinning does not. */
+Test(sysstat, other_load_sees_a_neighbour)
+{
+	struct vp_sysstat_snapshot a, b;
+	struct vp_metrics m;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		for (;;)
+			; /* burn until killed */
+	}
+	vp_sysstat_take(&a);
+	struct timespec d = {0, 300 * 1000 * 1000};
+	nanosleep(&d, NULL);
+	vp_sysstat_take(&b);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	vp_metrics_init(&m);
+	vp_sysstat_metrics(&a, &b, &m);
+	const struct vp_metric *o = vp_metrics_find(&m, "other_load_pct");
+	cr_assert_not_null(o);
+	cr_assert_eq(o->status, VP_STATUS_OK, "%s", o->note);
+	/* One busy CPU of however many: at least a share of 1/ncpu, less
+	 * what the tick and other tests take; generous bounds. */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cr_expect_geq(o->value, 100.0 / (double)ncpu * 0.5, "%.1f%%", o->value);
 	vp_metrics_free(&m);
 }
