@@ -114,6 +114,26 @@ for r in $(seq 1 "$ROUNDS"); do
 	awk -F, -v t="$TARGET" '$1 == t && $2 == "vcpu_stats_cost" { sub(/^[^,]*,[^,]*,/, ""); print "   host time per mark, round " r ": " $0 }' \
 		r="$r" "$work/on-$r/env.csv"
 done
+# The CPU time sampling can take from the guest at most: the host's time
+# per mark x marks, against vCPUs x the measured windows (it runs outside
+# them, so this bounds the effect from above).
+python3 - "$work" "$ROUNDS" "$TARGET" <<'PY'
+import csv, re, sys
+work, rounds, target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+vcpus = int(target[2:])
+spent = window = 0.0
+for r in range(1, rounds + 1):
+    d = "%s/on-%d" % (work, r)
+    for e in csv.DictReader(open(d + "/env.csv", newline="")):
+        m = re.match(r"(\d+) step marks sampled: mean (\d+) us", e["value"])
+        if e["target"] == target and e["key"] == "vcpu_stats_cost" and m:
+            spent += int(m.group(1)) * int(m.group(2)) * 1e-6
+    window += sum(float(x["value"]) for x in csv.DictReader(open(d + "/results.csv", newline=""))
+                  if x["metric"] == "wall_s" and x["status"] == "ok")
+if window > 0:
+    print("   host sampling time / (vCPUs x measured windows) = %.4f%% (an upper bound of the CPU taken from the guest; derived, not measured throughput)"
+          % (100.0 * spent / (vcpus * window)))
+PY
 python3 - "$b0" "$(busy_snapshot)" "$(nproc)" <<'PY'
 import sys
 b0, t0 = map(int, sys.argv[1].split()); b1, t1 = map(int, sys.argv[2].split())

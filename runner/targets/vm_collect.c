@@ -46,6 +46,9 @@ struct vm_watch {
 	off_t console_size, console_scanned;
 	char wedge_line[256];
 	bool first_seen;
+	/* QEMU's start: milestones and the boot timeout count from here,
+	 * not from the collector's start after the QMP setup. */
+	double t_spawn;
 	struct vm_attrib attrib; /* host-side view of every step */
 };
 
@@ -71,11 +74,11 @@ static bool vm_line(struct vp_collector *c, const char *line)
 	rest = line + strlen(VP_GUEST_TAG);
 	if (strncmp(rest, "init,", 5) == 0) {
 		w->ms.init_uptime = atof(rest + 5);
-		w->ms.init = vp_child_now() - c->t0;
+		w->ms.init = vp_child_now() - w->t_spawn;
 	} else if (strncmp(rest, "ready,", 6) == 0) {
 		const char *comma = strchr(rest + 6, ',');
 
-		w->ms.ready = vp_child_now() - c->t0;
+		w->ms.ready = vp_child_now() - w->t_spawn;
 		snprintf(w->ms.modules, sizeof(w->ms.modules), "%s",
 			 comma ? comma + 1 : "");
 	} else if (strncmp(rest, "agent-exit,", 11) == 0) {
@@ -97,7 +100,7 @@ static void vm_record(struct vp_collector *c)
 	if (w->first_seen)
 		return;
 	w->first_seen = true;
-	w->ms.first = c->first - c->t0;
+	w->ms.first = c->first - w->t_spawn;
 	vm_env_fmt(c->out, "boot_s", "%.3f", ms->first);
 	if (ms->init > 0)
 		vm_env_fmt(c->out, "boot_breakdown",
@@ -170,7 +173,7 @@ static enum vp_collect_end vm_check(struct vp_collector *c, double now)
 
 	if (end != VP_COLLECT_FINISHED)
 		return end;
-	if (!c->first && now - c->t0 > w->tmo_boot) {
+	if (!c->first && now - w->t_spawn > w->tmo_boot) {
 		snprintf(c->reason, sizeof(c->reason),
 			 "boot timeout: no record from the guest agent within "
 			 "%.0f s (--boot-timeout)",
@@ -260,6 +263,7 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 		free(w);
 		return rc;
 	}
+	w->t_spawn = vp_child_now();
 	/* One QMP connection per boot: thread ids for pinning and for the
 	 * per-step vCPU samples, KVM statistics. */
 	vm_attrib_open(&w->attrib, out, &t->ti, s->pid, s->qmp, s->kvm);
