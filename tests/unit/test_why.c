@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "reports/html_why.h"
+#include "reports/metric_info.h"
 #include "reports/summary.h"
 #include "reports/why.h"
 
@@ -153,6 +154,8 @@ Test(why, cells_kept_and_left_out)
 	cr_expect_eq(vp_why_kind_of("sched.wake"), VP_WHY_WAKE);
 	cr_expect_eq(vp_why_kind_of("mem.tlb"), -1);
 	cr_expect_eq(vp_why_kind_of("locks"), -1);
+	cr_expect_eq(vp_metric_direction("vcpu_delay_pct"), VP_DIR_LOWER,
+		     "compare flags a rise in vCPU run-queue delay");
 }
 
 Test(why, preempted_holders_on_an_overcommitted_vm)
