@@ -329,7 +329,10 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 			image[0] = 0;
 		}
 	}
-	struct vp_emitter e = {run_row, run_env, run_progress, NULL, &s};
+	struct vp_emitter e = {.row = run_row,
+			       .env = run_env,
+			       .progress = run_progress,
+			       .ctx = &s};
 	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
 		s.step_offset = (int)(i * steps);
 		run_target(&s, &e, plan, plan->targets[i], dir, o,

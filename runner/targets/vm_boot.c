@@ -99,23 +99,19 @@ void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
 }
 
 /* Pins vCPU i to allowed host CPU i mod n; describes the placement. */
-void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
-		  size_t len)
+void vm_pin_vcpus(struct vp_target *t, const int *tids, size_t n,
+		  const char *why, char *desc, size_t len)
 {
-	int tids[VM_MAX_VCPUS] = {0};
 	int cpus[1024];
 	cpu_set_t set;
 	size_t ncpus = 0, o = 0;
 	char err[256];
-	int n;
 
 	snprintf(desc, len, "none");
 	if (!t->plan->vcpu_pin)
 		return;
-	n = vp_qmp_vcpu_threads(s->qmp, tids, VM_MAX_VCPUS, 10, err,
-				sizeof(err));
-	if (n < 0) {
-		snprintf(desc, len, "failed: %s", err);
+	if (!n) {
+		snprintf(desc, len, "failed: %s", why);
 		return;
 	}
 	CPU_ZERO(&set);
@@ -127,11 +123,11 @@ void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
 		snprintf(desc, len, "failed: empty affinity mask");
 		return;
 	}
-	for (int i = 0; i < n && o + 48 < len; i++) {
-		unsigned pu = (unsigned)cpus[(size_t)i % ncpus];
+	for (size_t i = 0; i < n && o + 48 < len; i++) {
+		unsigned pu = (unsigned)cpus[i % ncpus];
 		int rc = vp_pin_tid(tids[i], pu, err, sizeof(err));
 
-		o += (size_t)snprintf(desc + o, len - o, "%svcpu%d->cpu%u%s",
+		o += (size_t)snprintf(desc + o, len - o, "%svcpu%zu->cpu%u%s",
 				      i ? " " : "", i, pu,
 				      rc ? " (failed)" : "");
 	}
