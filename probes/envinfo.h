@@ -55,6 +55,10 @@ int vp_cpuid_dump_find(const char *text, uint32_t leaf,
 int vp_cpuinfo_model(const char *text, char *buf, size_t len);
 int vp_cpuinfo_has_flag(const char *text, const char *flag);
 
+/* A small (proc/sys) file's text, up to cap-1 bytes, NUL-terminated and
+ * malloc'd; NULL with errno set when it cannot be read. */
+char *vp_read_text(const char *path, size_t cap);
+
 /* Hypervisor name of this machine ("KVM", "TCG", "Microsoft Hv", ...,
  * or "bare metal"). */
 void vp_env_hypervisor(char *buf, size_t len);

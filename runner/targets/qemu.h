@@ -29,9 +29,20 @@ struct vp_qemu_cfg {
 /* The full argv (agent channel = ttyS1 on QEMU's stdout). Pure. */
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *argv);
 
-/* Is /dev/kvm usable (open O_RDWR and KVM_GET_API_VERSION == 12)? When not,
- * why says so. */
+/* Is /dev/kvm usable (open O_RDWR, KVM_GET_API_VERSION == 12, KVM_CREATE_VM
+ * and a vmx/svm CPU flag)? When not, why says so with the fix. */
 bool vp_kvm_usable(char *why, size_t len);
+
+/* The reason and fix for a /dev/kvm step `op` ("open", "KVM_CREATE_VM")
+ * failing with errno err: ENOENT (no module), EACCES/EPERM (group: the
+ * usermod line when in_group is 0; in_group 1 yes, -1 unknown), EBUSY
+ * (another hypervisor holds VT-x/AMD-V), ENXIO/ENODEV. Pure. */
+void vp_kvm_why(const char *op, int err, const char *group, int in_group,
+		char *buf, size_t len);
+
+/* Whether /proc/cpuinfo text lists the vmx or svm flag (whole flags, so
+ * svm_lock alone does not count). Pure. */
+bool vp_cpuinfo_hw_virt(const char *cpuinfo);
 
 /* want = auto|kvm|tcg. Sets *kvm; a forced kvm without a usable /dev/kvm
  * is -ENODEV with the reason. Pure. */

@@ -3,6 +3,8 @@
  * query-cpus-fast parsing, and the guest's kernel command line parsing. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runner/guest/guest_init.h"
@@ -148,4 +150,83 @@ Test(guest_init, cmdline_params)
 	vp_guest_params_parse("", &p);
 	cr_expect_str_eq(p.fault, "");
 	cr_expect_eq(p.disk, 0);
+}
+
+static char *slurp(const char *name)
+{
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/cpuid/%s", VP_TEST_DATA, name);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* Recorded and synthesized /proc/cpuinfo texts: whole flags only. */
+Test(qemu, hw_virt_flag_on_recorded_cpuinfo)
+{
+	static const struct {
+		const char *file;
+		bool virt;
+	} cases[] = {
+	    {"cpuinfo_kvm_this_machine.txt", false}, /* nested: no svm */
+	    {"cpuinfo_old_intel.txt", true},	     /* vmx */
+	    {"cpuinfo_amd_host_svm.txt", true},	     /* svm and svm_lock */
+	    {"cpuinfo_svm_lock_only.txt", false},    /* " svm" substring */
+	    {"cpuinfo_arm64.txt", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = slurp(cases[i].file);
+
+		cr_expect_eq(vp_cpuinfo_hw_virt(t), cases[i].virt, "%s",
+			     cases[i].file);
+		free(t);
+	}
+}
+
+/* /dev/kvm failures: each errno gets its reason and fix. */
+Test(qemu, kvm_errno_messages)
+{
+	static const struct {
+		const char *op;
+		int err, in_group;
+		const char *want;
+	} cases[] = {
+	    {"open", EACCES, 0, "sudo usermod -aG kvm $USER"},
+	    {"open", EACCES, 0, "not in group 'kvm'"},
+	    {"open", EACCES, 1, "already in group 'kvm'"},
+	    {"open", EACCES, -1, "ls -l /dev/kvm"},
+	    {"open", EPERM, 0, "usermod -aG kvm"},
+	    {"open", ENOENT, -1, "modprobe kvm_intel or kvm_amd"},
+	    {"open", ENOENT, -1, "open (ENOENT)"},
+	    {"KVM_CREATE_VM", EBUSY, 1, "another hypervisor"},
+	    {"KVM_CREATE_VM", EBUSY, 1, "KVM_CREATE_VM (EBUSY)"},
+	    {"open", ENXIO, -1, "no KVM module serves it"},
+	    {"KVM_CREATE_VM", ENOMEM, 1, "Cannot allocate memory"},
+	};
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vp_kvm_why(cases[i].op, cases[i].err, "kvm", cases[i].in_group,
+			   buf, sizeof(buf));
+		cr_expect(strstr(buf, cases[i].want), "case %zu: %s", i, buf);
+	}
+	/* The usermod line only where it is the fix. */
+	vp_kvm_why("open", EACCES, "kvm", 1, buf, sizeof(buf));
+	cr_expect_null(strstr(buf, "usermod"), "%s", buf);
+	vp_kvm_why("open", ENOENT, "kvm", 0, buf, sizeof(buf));
+	cr_expect_null(strstr(buf, "usermod"), "%s", buf);
+	/* Another group name (some distributions use a different one). */
+	vp_kvm_why("open", EACCES, "libvirt-qemu", 0, buf, sizeof(buf));
+	cr_expect(strstr(buf, "usermod -aG libvirt-qemu $USER"), "%s", buf);
 }
