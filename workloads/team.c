@@ -133,6 +133,7 @@ void vp_worker_measure_begin(struct vp_worker *w)
 	vp_log2_hist_reset(&w->hist);
 	w->wait_ns = 0;
 	w->long_waits = 0;
+	w->tsc_backwards = 0;
 	memset(w->aux, 0, sizeof(w->aux));
 	w->t_begin = vp_now_s();
 	vp_counters_thread_start(w->counters);

@@ -20,8 +20,8 @@
 
 #include "probes/counters.h"
 #include "probes/log2_hist.h"
-#include "probes/pin.h"
 #include "probes/metrics.h"
+#include "probes/pin.h"
 
 enum vp_phase {
 	VP_PHASE_INIT = 0,
@@ -44,10 +44,11 @@ struct vp_worker {
 	/* Distribution of this worker's spin waits (ns) or I/O latency (us);
 	 * workloads decide what goes here. Reset by measure_begin. */
 	struct vp_log2_hist hist;
-	uint64_t wait_ns;    /* total time spent waiting (spin or block) */
-	uint64_t long_waits; /* waits over 1 ms (exact) */
-	uint64_t aux[4];     /* workload-defined per-thread counts */
-	char pin_error[128]; /* set when pinning was requested and failed */
+	uint64_t wait_ns;	/* total time spent waiting (spin or block) */
+	uint64_t long_waits;	/* waits over 1 ms (exact) */
+	uint64_t tsc_backwards; /* waits clamped: end TSC below start */
+	uint64_t aux[4];	/* workload-defined per-thread counts */
+	char pin_error[128];	/* set when pinning was requested and failed */
 } __attribute__((aligned(64)));
 
 struct vp_team_params {
