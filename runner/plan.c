@@ -10,6 +10,7 @@
 
 #include "probes/counters.h"
 #include "runner/targets/target.h"
+#include "runner/targets/vm_cond.h"
 
 void vp_plan_defaults(struct vp_plan *p)
 {
@@ -139,9 +140,9 @@ static int for_each_item(const char *list, const char *what,
 	return 0;
 }
 
-static int add_target(struct vp_plan *p, const char *name, char *err,
-		      size_t errlen)
+static int add_target(void *ctx, const char *name, char *err, size_t errlen)
 {
+	struct vp_plan *p = ctx;
 	int rc = vp_target_name_valid(name, err, errlen);
 	if (rc)
 		return rc;
@@ -233,8 +234,8 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 	unsigned long u;
 	if (strcmp(key, "targets") == 0) {
 		p->ntargets = 0;
-		return for_each_item(value, "target", add_target, p, err,
-				     errlen);
+		/* vmN:conditions may hold commas (runner/targets/vm_cond.h) */
+		return vp_target_list_each(value, add_target, p, err, errlen);
 	}
 	if (strcmp(key, "workloads") == 0) {
 		vp_plan_free(p);
@@ -427,6 +428,10 @@ int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
+	for (size_t i = 0; i < p->ntargets; i++)
+		if (vp_vm_cond_accel_check(p->targets[i], p->accel, err,
+					   errlen))
+			return -EINVAL;
 	if (p->ntargets == 0 || p->nworkloads == 0 || p->nthreads == 0) {
 		snprintf(err, errlen,
 			 "the plan needs at least one target, "
