@@ -1,6 +1,6 @@
 /* QEMU control for the vm target: accelerator choice (KVM when /dev/kvm is
  * usable, else multi-threaded TCG), the command line (built as an argv
- * array), version, and QMP queries for vCPU thread ids. */
+ * array, qemu_argv.c), version, and QMP queries for vCPU thread ids. */
 #ifndef VP_QEMU_H
 #define VP_QEMU_H
 
@@ -24,9 +24,16 @@ struct vp_qemu_cfg {
 	const char *disk_cache;	 /* "none" or "writeback" */
 	const char *disk_aio;	 /* "native" or "threads" */
 	const char *bios;	 /* NULL = QEMU's default firmware */
+	/* Target conditions (runner/targets/vm_cond.h), KVM only unless
+	 * said otherwise: */
+	int pv_unhalt;	      /* 0 as -cpu host has it, 1 on, -1 off */
+	bool cpu_pm;	      /* -overcommit cpu-pm=on */
+	bool invtsc;	      /* -cpu host,migratable=no,+invtsc */
+	const char *mem_path; /* hugetlbfs dir for guest RAM (TCG too) */
 };
 
-/* The full argv (agent channel = ttyS1 on QEMU's stdout). Pure. */
+/* The full argv (agent channel = ttyS1 on QEMU's stdout), in
+ * qemu_argv.c. Pure. */
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *argv);
 
 /* Is /dev/kvm usable (open O_RDWR, KVM_GET_API_VERSION == 12, KVM_CREATE_VM

@@ -11,9 +11,40 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
+
+/* The target's conditions against what this host and accelerator give:
+ * KVM-only ones under TCG (auto fell back) and hugepages without enough
+ * huge pages are refused with the reason. */
+static int vm_check_conditions(struct vp_target *t, struct vm_state *s,
+			       char *err, size_t errlen)
+{
+	char why[512];
+	int rc = vp_vm_cond_of_target(t->name, &s->cond, why, sizeof(why));
+
+	if (rc) {
+		snprintf(err, errlen, "%s", why);
+		return rc;
+	}
+	if (!s->kvm && vp_vm_cond_tcg_refusal(&s->cond, why, sizeof(why))) {
+		snprintf(err, errlen, "%s; this run uses TCG (%s)", why,
+			 s->kvm_why);
+		return -ENOTSUP;
+	}
+	if (s->cond.v[VP_COND_HUGEPAGES] == 1) {
+		rc = vp_hugepages_check("", VM_HUGEPAGES_DIR, VM_MEM_MB, why,
+					sizeof(why));
+		if (rc) {
+			snprintf(err, errlen, "condition hugepages=on: %s",
+				 why);
+			return rc;
+		}
+	}
+	return 0;
+}
 
 static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 {
@@ -50,6 +81,9 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 		return rc;
 	snprintf(t->ti.accel, sizeof(t->ti.accel), "%s",
 		 s->kvm ? "kvm" : "tcg");
+	rc = vm_check_conditions(t, s, err, errlen);
+	if (rc)
+		return rc;
 	rc = vp_guest_kernel_find(t->plan->kernel, t->plan->modules, &s->k, err,
 				  errlen);
 	if (rc)

@@ -145,6 +145,10 @@ static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 
 	if (t->scratch_image)
 		o += snprintf(buf + o, len - (size_t)o, " vpbench.disk=1");
+	/* pvspin=off: the guest kernel's own switch too, so the guest says
+	 * "PV spinlocks disabled, forced by nopvspin" whatever the CPUID. */
+	if (s->cond.v[VP_COND_PVSPIN] == 0)
+		o += snprintf(buf + o, len - (size_t)o, " nopvspin");
 	if (s->fault[0])
 		o += snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
 			      s->fault);
@@ -219,6 +223,13 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	c.disk = t->scratch_image;
 	c.disk_cache = s->disk_cache;
 	c.disk_aio = s->disk_aio;
+	c.pv_unhalt = s->cond.v[VP_COND_PVSPIN] < 0 ? 0
+		      : s->cond.v[VP_COND_PVSPIN]   ? 1
+						    : -1;
+	c.cpu_pm = s->cond.v[VP_COND_CPU_PM] == 1;
+	c.invtsc = s->cond.v[VP_COND_INVTSC] == 1;
+	c.mem_path =
+	    s->cond.v[VP_COND_HUGEPAGES] == 1 ? VM_HUGEPAGES_DIR : NULL;
 	c.bios = getenv("VPBENCH_QEMU_BIOS");
 	if (c.bios && !*c.bios)
 		c.bios = NULL;

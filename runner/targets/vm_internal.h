@@ -10,17 +10,20 @@
 
 #include "runner/guest/guest.h"
 #include "runner/targets/target.h"
+#include "runner/targets/vm_cond.h"
 
 #define VM_MEM_MB	  512
 #define VM_MAX_VCPUS	  64
 #define VM_INITRAMFS_NAME "guest-initramfs.cpio"
+#define VM_HUGEPAGES_DIR  "/dev/hugepages"
 
 struct vm_state {
 	char qemu[PATH_MAX];
 	char qemu_version[128];
 	struct vp_guest_kernel k;
 	bool kvm;
-	char kvm_why[256];
+	char kvm_why[384];
+	struct vp_vm_cond cond; /* from the target name */
 	char initrd[PATH_MAX];
 	char console[PATH_MAX];
 	char qemu_log[PATH_MAX];

@@ -39,7 +39,10 @@ Test(qemu, argv_tcg_with_disk)
 	cr_expect_str_eq(a.v[0], "qemu-system-x86_64");
 	cr_expect_str_eq(after(&a, "-accel"), "tcg,thread=multi");
 	cr_expect_str_eq(after(&a, "-cpu"), "max");
-	cr_expect_str_eq(after(&a, "-smp"), "2");
+	cr_expect_str_eq(after(&a, "-smp"), "2,sockets=1,cores=2,threads=1");
+	cr_expect_str_eq(after(&a, "-machine"), "pc");
+	cr_expect_null(after(&a, "-overcommit"));
+	cr_expect_null(after(&a, "-object"));
 	cr_expect_str_eq(after(&a, "-m"), "512M");
 	cr_expect_str_eq(after(&a, "-append"), c.append);
 	/* -initrd is a plain path argument, not a sub-option list. */
@@ -82,6 +85,7 @@ Test(qemu, argv_kvm_without_disk)
 	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
 	cr_expect_str_eq(after(&a, "-accel"), "kvm");
 	cr_expect_str_eq(after(&a, "-cpu"), "host");
+	cr_expect_str_eq(after(&a, "-smp"), "4,sockets=1,cores=4,threads=1");
 	cr_expect_null(after(&a, "-drive"));
 	cr_expect_null(after(&a, "-qmp"));
 	vp_strlist_free(&a);
@@ -229,4 +233,91 @@ Test(qemu, kvm_errno_messages)
 	/* Another group name (some distributions use a different one). */
 	vp_kvm_why("open", EACCES, "libvirt-qemu", 0, buf, sizeof(buf));
 	cr_expect(strstr(buf, "usermod -aG libvirt-qemu $USER"), "%s", buf);
+}
+
+static const struct vp_qemu_cfg base = {.qemu = "q",
+					.kernel = "k",
+					.initrd = "i",
+					.append = "a",
+					.vcpus = 4,
+					.mem_mb = 512,
+					.kvm = true,
+					.console_log = "c"};
+
+/* Each target condition's argv, under KVM. */
+Test(qemu, argv_conditions)
+{
+	static const struct {
+		const char *name;
+		int pv_unhalt;
+		bool cpu_pm, invtsc;
+		const char *mem_path;
+		const char *cpu, *overcommit, *machine, *object;
+	} cases[] = {
+	    {"none", 0, false, false, NULL, "host", NULL, "pc", NULL},
+	    {"pvspin=off", -1, false, false, NULL, "host,kvm-pv-unhalt=off",
+	     NULL, "pc", NULL},
+	    {"pvspin=on", 1, false, false, NULL, "host,kvm-pv-unhalt=on", NULL,
+	     "pc", NULL},
+	    {"cpu-pm=on", 0, true, false, NULL, "host", "cpu-pm=on", "pc",
+	     NULL},
+	    {"invtsc=on", 0, false, true, NULL, "host,migratable=no,+invtsc",
+	     NULL, "pc", NULL},
+	    {"hugepages=on", 0, false, false, "/dev/hugepages", "host", NULL,
+	     "pc,memory-backend=ram0",
+	     "memory-backend-file,id=ram0,size=512M,mem-path=/dev/hugepages,"
+	     "share=off,prealloc=on"},
+	    {"all", -1, true, true, "/mnt/huge,1G",
+	     "host,migratable=no,+invtsc,kvm-pv-unhalt=off", "cpu-pm=on",
+	     "pc,memory-backend=ram0",
+	     "memory-backend-file,id=ram0,size=512M,mem-path=/mnt/huge,,1G,"
+	     "share=off,prealloc=on"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vp_qemu_cfg c = base;
+		struct vp_strlist a = {0};
+		const char *o;
+
+		c.pv_unhalt = cases[i].pv_unhalt;
+		c.cpu_pm = cases[i].cpu_pm;
+		c.invtsc = cases[i].invtsc;
+		c.mem_path = cases[i].mem_path;
+		cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+		cr_expect_str_eq(after(&a, "-cpu"), cases[i].cpu, "%s",
+				 cases[i].name);
+		o = after(&a, "-overcommit");
+		if (cases[i].overcommit)
+			cr_expect(o && !strcmp(o, cases[i].overcommit), "%s",
+				  cases[i].name);
+		else
+			cr_expect_null(o, "%s", cases[i].name);
+		cr_expect_str_eq(after(&a, "-machine"), cases[i].machine, "%s",
+				 cases[i].name);
+		o = after(&a, "-object");
+		if (cases[i].object)
+			cr_expect(o && !strcmp(o, cases[i].object), "%s: %s",
+				  cases[i].name, o ? o : "(none)");
+		else
+			cr_expect_null(o, "%s", cases[i].name);
+		cr_expect_str_eq(after(&a, "-m"), "512M");
+		vp_strlist_free(&a);
+	}
+}
+
+/* Under TCG the KVM-only switches never reach the argv (the target refuses
+ * them before; this is the second line of defence). */
+Test(qemu, argv_tcg_ignores_kvm_switches)
+{
+	struct vp_qemu_cfg c = base;
+	struct vp_strlist a = {0};
+
+	c.kvm = false;
+	c.pv_unhalt = -1;
+	c.cpu_pm = true;
+	c.invtsc = true;
+	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+	cr_expect_str_eq(after(&a, "-cpu"), "max");
+	cr_expect_null(after(&a, "-overcommit"));
+	vp_strlist_free(&a);
 }
