@@ -298,5 +298,6 @@ void vp_env_collect(struct vp_kvlist *out)
 	env_cpu(out);
 	env_topology(out);
 	env_kernel(out);
+	vp_env_paravirt(out);
 	env_counters(out);
 }

@@ -84,6 +84,8 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 	rc = vm_check_conditions(t, s, err, errlen);
 	if (rc)
 		return rc;
+	if (!vp_vpmu_absent_here(s->kvm, s->vpmu_why, sizeof(s->vpmu_why)))
+		s->vpmu_why[0] = '\0';
 	rc = vp_guest_kernel_find(t->plan->kernel, t->plan->modules, &s->k, err,
 				  errlen);
 	if (rc)

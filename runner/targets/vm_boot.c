@@ -12,6 +12,7 @@
 
 #include "probes/pin.h"
 #include "runner/guest/guest.h"
+#include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
@@ -158,6 +159,29 @@ static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 			 getenv("VPBENCH_GUEST_APPEND"));
 }
 
+/* What the host gives a KVM guest: the target's conditions, the KVM
+ * module parameters, THP, and whether the guest can have a vPMU. The
+ * guest's own view (kvm_features, pv_spinlocks) comes from its agent. */
+static void emit_host_facts(struct vm_state *s, struct vp_emitter *out)
+{
+	struct vp_kvlist kv;
+	char buf[512];
+
+	vp_vm_cond_format(&s->cond, buf, sizeof(buf));
+	vm_env_fmt(out, "conditions", "%s", buf[0] ? buf : "none");
+	vp_kvlist_init(&kv);
+	vp_kvm_params_collect("", &kv);
+	for (size_t i = 0; i < kv.n; i++)
+		out->env(out, kv.v[i].key, kv.v[i].value);
+	vp_kvlist_free(&kv);
+	vp_thp_describe("", buf, sizeof(buf));
+	vm_env_fmt(out, "host_thp", "%s", buf);
+	vm_env_fmt(out, "guest_vpmu", "%s",
+		   s->vpmu_why[0] ? s->vpmu_why
+				  : "expected (-cpu host on a host with a "
+				    "PMU and kvm.enable_pmu on)");
+}
+
 /* What this boot is: accelerator, QEMU, kernel, overcommit, disk, argv. */
 static void emit_env(struct vp_target *t, struct vm_state *s,
 		     struct vp_emitter *out, const char *cmdline)
@@ -186,6 +210,7 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 	if (t->scratch_image)
 		vm_env_fmt(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
 			   t->scratch_image, s->disk_cache, s->disk_aio);
+	emit_host_facts(s, out);
 	vm_env_fmt(out, "qemu_cmdline", "%s", cmdline);
 }
 

@@ -24,6 +24,7 @@ struct vm_state {
 	bool kvm;
 	char kvm_why[384];
 	struct vp_vm_cond cond; /* from the target name */
+	char vpmu_why[256];	/* why the guest has no vPMU, "" if it has */
 	char initrd[PATH_MAX];
 	char console[PATH_MAX];
 	char qemu_log[PATH_MAX];
