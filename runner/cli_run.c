@@ -37,6 +37,9 @@ void vp_run_usage(FILE *f)
 "      --modules DIR      guest kernel's module tree (lib/modules/<ver>)\n"
 "      --host-load N      N busy host threads during every target's run\n"
 "      --vcpu-pin         pin each vCPU thread to its own host core\n"
+"                         (hwloc order within the allowed CPUs)\n"
+"      --vm-cpus LIST     host CPUs for all QEMU threads and --host-load\n"
+"                         threads, e.g. 0-1 (default: all)\n"
 "      --disk-size SIZE   guest scratch disk size (default 128M)\n"
 "      --boot-timeout SEC guest boot timeout (default 60)\n"
 "      --run-timeout SEC  guest run timeout (default: derived from plan)\n"
@@ -54,6 +57,7 @@ enum {
 	OPT_WARMUP = 256, OPT_COUNTERS, OPT_PIN, OPT_ACCEL, OPT_KERNEL,
 	OPT_MODULES, OPT_HOST_LOAD, OPT_VCPU_PIN, OPT_DISK_SIZE,
 	OPT_BOOT_TIMEOUT, OPT_RUN_TIMEOUT, OPT_PLAN, OPT_RUN_ID, OPT_NO_REPORT,
+	OPT_VM_CPUS,
 };
 
 static const struct option run_longopts[] = {
@@ -72,6 +76,7 @@ static const struct option run_longopts[] = {
 	{"modules", required_argument, 0, OPT_MODULES},
 	{"host-load", required_argument, 0, OPT_HOST_LOAD},
 	{"vcpu-pin", no_argument, 0, OPT_VCPU_PIN},
+	{"vm-cpus", required_argument, 0, OPT_VM_CPUS},
 	{"disk-size", required_argument, 0, OPT_DISK_SIZE},
 	{"boot-timeout", required_argument, 0, OPT_BOOT_TIMEOUT},
 	{"run-timeout", required_argument, 0, OPT_RUN_TIMEOUT},
@@ -103,6 +108,7 @@ static const char *plan_key(int c)
 	case OPT_BOOT_TIMEOUT: return "boot-timeout";
 	case OPT_RUN_TIMEOUT: return "run-timeout";
 	case OPT_RUN_ID: return "run-id";
+	case OPT_VM_CPUS: return "vm-cpus";
 	}
 	return NULL;
 }
@@ -164,6 +170,18 @@ int vp_cli_parse_run(int argc, char **argv, struct vp_plan *plan,
 	}
 	if (vp_plan_finalize(plan, err, errlen))
 		return -1;
+	if (plan->vm_cpus[0]) {
+		/* The set must be ours to give (checked here, not in the plan:
+		 * guests load the same plan on fewer CPUs). */
+		cpu_set_t set;
+		int order[1];
+		vp_cpulist_parse(plan->vm_cpus, &set, e2, sizeof(e2));
+		if (vp_pin_order_of(&set, order, 1, e2, sizeof(e2)) < 0) {
+			snprintf(err, errlen, "--vm-cpus %s: %s",
+				 plan->vm_cpus, e2);
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -340,6 +340,15 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 		}
 		return 0;
 	}
+	if (strcmp(key, "vm-cpus") == 0) {
+		/* Syntax only: the guest loads this plan on fewer CPUs; the
+		 * runner checks the set against its own mask. */
+		cpu_set_t set;
+		if (vp_cpulist_parse(value, &set, err, errlen))
+			return -EINVAL;
+		return set_string(p->vm_cpus, sizeof(p->vm_cpus), key, value,
+				  err, errlen);
+	}
 	if (strcmp(key, "disk-size") == 0) {
 		uint64_t v;
 		if (vp_parse_size(value, &v) || v < (16ull << 20) ||
@@ -374,7 +383,8 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 	snprintf(err, errlen,
 		 "unknown plan key '%s'; valid: targets, workloads, threads, "
 		 "reps, duration, warmup, counters, pin, accel, kernel, "
-		 "modules, host-load, vcpu-pin, disk-size, boot-timeout, "
+		 "modules, host-load, vcpu-pin, vm-cpus, disk-size, "
+		 "boot-timeout, "
 		 "run-timeout, output, run-id, option",
 		 key);
 	return -EINVAL;
@@ -531,6 +541,8 @@ int vp_plan_write(const struct vp_plan *p, FILE *f)
 	vp_format_size(p->disk_size, size, sizeof(size));
 	fprintf(f, "host-load = %u\nvcpu-pin = %s\ndisk-size = %s\n",
 		p->host_load, p->vcpu_pin ? "yes" : "no", size);
+	if (p->vm_cpus[0])
+		fprintf(f, "vm-cpus = %s\n", p->vm_cpus);
 	fprintf(f, "boot-timeout = %.17g\nrun-timeout = %.17g\n",
 		p->boot_timeout_s, p->run_timeout_s);
 	if (p->output[0])

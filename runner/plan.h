@@ -4,9 +4,9 @@
  *
  * Plan file format: one `key = value` per line, `#` comments, keys equal to
  * the long CLI options (targets, workloads, threads, reps, duration, warmup,
- * counters, pin, accel, kernel, modules, host-load, vcpu-pin, disk-size,
- * boot-timeout, run-timeout, output, run-id) plus repeatable `option = K=V`
- * for -O. */
+ * counters, pin, accel, kernel, modules, host-load, vcpu-pin, vm-cpus,
+ * disk-size, boot-timeout, run-timeout, output, run-id) plus repeatable
+ * `option = K=V` for -O. */
 #ifndef VP_PLAN_H
 #define VP_PLAN_H
 
@@ -46,6 +46,7 @@ struct vp_plan {
 	char modules[PATH_MAX];
 	unsigned host_load;
 	bool vcpu_pin;
+	char vm_cpus[256]; /* host cpulist for QEMU and load threads; "" all */
 	uint64_t disk_size;
 	double boot_timeout_s;
 	double run_timeout_s;  /* 0 = derived from the plan */

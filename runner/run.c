@@ -25,6 +25,8 @@ static volatile int *stop_flag;
 
 struct run_state {
 	const struct vp_plan *plan;
+	int vm_cpu_order[CPU_SETSIZE]; /* --vm-cpus in hwloc order */
+	unsigned vm_cpu_n;
 	FILE *results, *env;
 	struct vp_progress progress;
 	const char *target; /* current target name */
@@ -213,6 +215,8 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	t.self_exe = o->self_exe;
 	t.interrupted = stop_flag;
 	t.scratch_image = image;
+	t.vm_cpu_order = s->vm_cpu_order;
+	t.vm_cpu_n = s->vm_cpu_n;
 	t.step_offset = s->step_offset;
 	t.total_steps = s->progress.total;
 	snprintf(t.ti.run_id, sizeof(t.ti.run_id), "%s", plan->run_id);
@@ -231,7 +235,8 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	}
 	struct vp_host_load *load = NULL;
 	if (plan->host_load) {
-		load = vp_host_load_start(plan->host_load, err, sizeof(err));
+		load = vp_host_load_start(plan->host_load, s->vm_cpu_order,
+					  s->vm_cpu_n, err, sizeof(err));
 		if (!load)
 			vp_progress_note(&s->progress, "vpbench: %s", err);
 	}
@@ -275,6 +280,21 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		if (s.results)
 			fclose(s.results);
 		return 2;
+	}
+	if (plan->vm_cpus[0]) {
+		cpu_set_t set;
+		int n = vp_cpulist_parse(plan->vm_cpus, &set, err, sizeof(err));
+		if (!n)
+			n = vp_pin_order_of(&set, s.vm_cpu_order, CPU_SETSIZE,
+					    err, sizeof(err));
+		if (n < 0) {
+			fprintf(stderr, "vpbench run: --vm-cpus %s: %s\n",
+				plan->vm_cpus, err);
+			fclose(s.results);
+			fclose(s.env);
+			return 2;
+		}
+		s.vm_cpu_n = (unsigned)n;
 	}
 	vp_results_write_header(s.results);
 	vp_env_write_header(s.env);

@@ -61,6 +61,7 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 	vp_kvlist_set(&kv, "target_kind", "%s", a->ti.target_kind);
 	vp_kvlist_set(&kv, "thread_pinning", "%s", vp_pin_mode_name(p->pin));
 	vp_kvlist_set(&kv, "host_load", "%u", p->host_load);
+	vp_kvlist_set(&kv, "vm_cpus", "%s", p->vm_cpus[0] ? p->vm_cpus : "all");
 	vp_kvlist_set(&kv, "counters_requested", "%s", p->counters);
 	/* The requested set replaces the env probe's view of the auto set. */
 	for (size_t i = 0; counters && i < vp_counters_count(counters); i++) {

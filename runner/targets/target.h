@@ -42,6 +42,10 @@ struct vp_target {
 	 * workloads and VM targets: guests get it as virtio-blk, the host
 	 * target runs io.* on the same file. NULL otherwise. */
 	const char *scratch_image;
+	/* --vm-cpus: the host PUs for every QEMU thread (and the load
+	 * threads), in hwloc scatter order; n == 0: no confinement. */
+	const int *vm_cpu_order;
+	unsigned vm_cpu_n;
 	void *priv;
 };
 

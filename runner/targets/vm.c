@@ -62,6 +62,8 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 	t->priv = s;
 	s->pid = -1;
 	snprintf(t->ti.target_kind, sizeof(t->ti.target_kind), "vm");
+	if (t->vm_cpu_n) /* --vm-cpus: the host CPUs this guest may use */
+		t->ti.host_cpus = (int)t->vm_cpu_n;
 	if (t->vcpus < 1 || t->vcpus > VM_MAX_VCPUS) {
 		snprintf(err, errlen, "vCPU count %u outside 1 .. %d", t->vcpus,
 			 VM_MAX_VCPUS);

@@ -96,45 +96,6 @@ void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
 	out->env(out, key, buf);
 }
 
-/* Pins vCPU i to allowed host CPU i mod n; describes the placement. */
-void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
-		  size_t len)
-{
-	int tids[VM_MAX_VCPUS] = {0};
-	int cpus[1024];
-	cpu_set_t set;
-	size_t ncpus = 0, o = 0;
-	char err[256];
-	int n;
-
-	snprintf(desc, len, "none");
-	if (!t->plan->vcpu_pin)
-		return;
-	n = vp_qmp_vcpu_threads(s->qmp, tids, VM_MAX_VCPUS, 10, err,
-				sizeof(err));
-	if (n < 0) {
-		snprintf(desc, len, "failed: %s", err);
-		return;
-	}
-	CPU_ZERO(&set);
-	sched_getaffinity(0, sizeof(set), &set);
-	for (int c = 0; c < CPU_SETSIZE && ncpus < 1024; c++)
-		if (CPU_ISSET(c, &set))
-			cpus[ncpus++] = c;
-	if (!ncpus) {
-		snprintf(desc, len, "failed: empty affinity mask");
-		return;
-	}
-	for (int i = 0; i < n && o + 48 < len; i++) {
-		unsigned pu = (unsigned)cpus[(size_t)i % ncpus];
-		int rc = vp_pin_tid(tids[i], pu, err, sizeof(err));
-
-		o += (size_t)snprintf(desc + o, len - o, "%svcpu%d->cpu%u%s",
-				      i ? " " : "", i, pu,
-				      rc ? " (failed)" : "");
-	}
-}
-
 static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 			 size_t len)
 {
@@ -200,8 +161,14 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 		   s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
 		   s->k.source);
 	vm_env_fmt(out, "vcpus", "%u", t->vcpus);
+	/* host_cpus is the --vm-cpus set when there is one (vm_prepare). */
+	vm_env_fmt(out, "vm_cpus", "%s",
+		   t->plan->vm_cpus[0] ? t->plan->vm_cpus : "all");
+	vm_env_fmt(out, "vm_cpus_count", "%d", t->ti.host_cpus);
+	/* Runnable threads (vCPUs + busy neighbours) per host CPU QEMU may
+	 * use: above 1 the vCPUs are time-sliced. */
 	vm_env_fmt(out, "overcommit_ratio", "%.2f",
-		   (double)t->vcpus /
+		   (double)(t->vcpus + t->plan->host_load) /
 		       (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
 	vm_env_fmt(out, "runnable_per_core", "%.2f",
 		   (double)(t->vcpus + t->plan->host_load) /
@@ -219,6 +186,7 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 {
 	struct vp_strlist argv = {0};
 	struct vp_qemu_cfg c = {0};
+	struct vm_affinity aff;
 	char append[1024], cmdline[8192];
 	int pipefd[2] = {-1, -1}, infd[2] = {-1, -1}, logfd = -1, rc;
 	size_t o = 0;
@@ -279,7 +247,9 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	}
 	/* QEMU's stdin feeds the guest's ttyS1: the host's only way to ask
 	 * a silent guest what its agent is doing. */
+	vm_confine_begin(t, &aff);
 	s->pid = vp_child_spawn(argv.v, infd[0], pipefd[1], logfd, err, errlen);
+	vm_confine_end(&aff);
 	if (s->pid < 0) {
 		rc = (int)s->pid;
 		s->pid = -1;

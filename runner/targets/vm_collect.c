@@ -237,7 +237,7 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	struct vm_state *s = t->priv;
 	struct vm_watch w = {.t = t, .s = s, .wfd = -1};
 	struct vp_collector c = {0};
-	char pinning[1024];
+	char pinning[1024], threads[512];
 	int rfd = -1, rc;
 
 	*booted = false;
@@ -247,9 +247,11 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 			   errlen);
 	if (rc)
 		return rc;
-	vm_pin_vcpus(t, s, pinning, sizeof(pinning));
-	if (attempt == 0)
+	vm_pin_vcpus(t, s, pinning, sizeof(pinning), threads, sizeof(threads));
+	if (attempt == 0) {
 		out->env(out, "vcpu_pinning", pinning);
+		out->env(out, "qemu_thread_cpus", threads);
+	}
 	c.fd = rfd;
 	c.poll_ms = 100;
 	c.ti = &t->ti;

@@ -4,6 +4,7 @@
 #define VP_VM_INTERNAL_H
 
 #include <limits.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -45,9 +46,25 @@ void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s);
  * set (first boot), the target's env facts are emitted. */
 int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 		  struct vp_emitter *out, char *err, size_t errlen);
-/* Pins vCPU threads as the plan asks; describes the placement in desc. */
+/* vm_pin.c: QEMU's place on the host. */
+struct vm_affinity {
+	cpu_set_t mask;
+	bool active;
+};
+/* Around QEMU's spawn: the calling thread takes the --vm-cpus set (which
+ * QEMU and all its threads inherit), and gets its own mask back. */
+void vm_confine_begin(const struct vp_target *t, struct vm_affinity *saved);
+void vm_confine_end(struct vm_affinity *saved);
+/* Pins vCPU threads as the plan asks (desc: the placement) and summarises
+ * the affinity of every QEMU thread (threads). */
 void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
-		  size_t len);
+		  size_t len, char *threads, size_t tlen);
+/* vCPU i -> order[i % norder] (-1 with no order). Pure. */
+void vm_vcpu_pus(size_t nvcpus, const int *order, unsigned norder, int *pus);
+/* "5 threads: 5 on 0" from the /proc/<pid>/task/<tid>/status texts of a
+ * process's threads (distinct Cpus_allowed_list values with counts). */
+void vm_affinity_summary(const char *const *status, size_t n, char *buf,
+			 size_t len);
 
 /* vm_collect.c: one boot of the guest, from QEMU start to power-off.
  * *booted tells whether the agent got to send a record (a failure before
