@@ -11,6 +11,7 @@
 #include "reports/report_cli.h"
 #include "runner/agent/agent.h"
 #include "runner/cli.h"
+#include "runner/doctor.h"
 #include "runner/guest/guest.h"
 
 static void usage(FILE *f)
@@ -29,6 +30,7 @@ static void usage(FILE *f)
 	    "report\n"
 	    "  list      workloads, variants, options and availability here\n"
 	    "  env       this machine: hypervisor, topology, counters\n"
+	    "  doctor    pre-flight check of this host (= env --check)\n"
 	    "  report    RUN... -> summary.csv + report.html\n"
 	    "  compare   BASE NEW -> regression verdict (exit 1 on "
 	    "regression)\n"
@@ -74,6 +76,8 @@ int main(int argc, char **argv)
 		return vp_cli_list(sargc, sargv);
 	if (!strcmp(cmd, "env"))
 		return vp_cli_env(sargc, sargv);
+	if (!strcmp(cmd, "doctor"))
+		return vp_doctor_main(sargc, sargv);
 	if (!strcmp(cmd, "report"))
 		return vp_report_main(sargc, sargv);
 	if (!strcmp(cmd, "compare"))
@@ -83,8 +87,8 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "guest-init"))
 		return vp_guest_init_main(sargc, sargv);
 	fprintf(stderr,
-		"vpbench: unknown command '%s'; valid: run, list, env, report, "
-		"compare (see vpbench --help)\n",
+		"vpbench: unknown command '%s'; valid: run, list, env, doctor, "
+		"report, compare (see vpbench --help)\n",
 		cmd);
 	return 2;
 }

@@ -317,6 +317,8 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 				 "vpbench: run %s -> %s (%zu targets x "
 				 "%zu steps)",
 				 plan->run_id, dir, plan->ntargets, steps);
+	if (vp_target_tcg_fallback_note(plan, err, sizeof(err)))
+		vp_progress_note(&s.progress, "%s", err);
 	int rc_image = 0;
 	if (plan_needs_image(plan)) {
 		snprintf(image, sizeof(image), "%s/scratch.img", dir);

@@ -20,6 +20,28 @@
 #include "probes/envinfo.h"
 #include "runner/util/child.h"
 
+int vp_qemu_find(char *path, size_t len, char *err, size_t errlen)
+{
+	const char *env = getenv("VPBENCH_QEMU");
+
+	if (env && *env) {
+		if (vp_which(env, path, len) == 0)
+			return 0;
+		snprintf(err, errlen, "VPBENCH_QEMU=%s: not found (%s)", env,
+			 VP_QEMU_INSTALL_HINT);
+		return -ENOENT;
+	}
+	if (vp_which(VP_QEMU_BINARY, path, len) == 0)
+		return 0;
+	if (access(VP_QEMU_RHEL_BINARY, X_OK) == 0) {
+		snprintf(path, len, "%s", VP_QEMU_RHEL_BINARY);
+		return 0;
+	}
+	snprintf(err, errlen, "neither %s in PATH nor %s found (%s)",
+		 VP_QEMU_BINARY, VP_QEMU_RHEL_BINARY, VP_QEMU_INSTALL_HINT);
+	return -ENOENT;
+}
+
 bool vp_cpuinfo_hw_virt(const char *cpuinfo)
 {
 	/* Whole flags only: " svm" as a substring also matches "svm_lock". */

@@ -9,8 +9,11 @@
 
 #include "runner/guest/guest.h"
 
-#define VP_QEMU_BINARY	     "qemu-system-x86_64"
-#define VP_QEMU_INSTALL_HINT "apt-get install qemu-system-x86"
+#define VP_QEMU_BINARY	    "qemu-system-x86_64"
+#define VP_QEMU_RHEL_BINARY "/usr/libexec/qemu-kvm"
+#define VP_QEMU_INSTALL_HINT                                                   \
+	"apt-get install qemu-system-x86 (Debian/Ubuntu) or dnf install "      \
+	"qemu-kvm (RHEL/Fedora)"
 
 struct vp_qemu_cfg {
 	const char *qemu; /* binary */
@@ -31,6 +34,12 @@ struct vp_qemu_cfg {
 	bool invtsc;	      /* -cpu host,migratable=no,+invtsc */
 	const char *mem_path; /* hugetlbfs dir for guest RAM (TCG too) */
 };
+
+/* The QEMU binary: $VPBENCH_QEMU when set (a name in PATH or a path), else
+ * qemu-system-x86_64 in PATH, else /usr/libexec/qemu-kvm (RHEL ships only
+ * that). 0 with the path, or -ENOENT with what was tried and the install
+ * line. */
+int vp_qemu_find(char *path, size_t len, char *err, size_t errlen);
 
 /* The full argv (agent channel = ttyS1 on QEMU's stdout), in
  * qemu_argv.c. Pure. */

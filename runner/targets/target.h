@@ -20,6 +20,7 @@
 #ifndef VP_TARGET_H
 #define VP_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "reports/results_csv.h"
@@ -68,6 +69,12 @@ int vp_target_init(struct vp_target *t, const char *name, char *err,
 		   size_t errlen);
 /* Checks a target name without side effects. */
 int vp_target_name_valid(const char *name, char *err, size_t errlen);
+
+/* True when the plan has vmN targets, --accel auto and KVM is not usable:
+ * buf then says so with the reason and its fix, for one line on stderr at
+ * run start (env.csv and the report say it per target). */
+bool vp_target_tcg_fallback_note(const struct vp_plan *p, char *buf,
+				 size_t len);
 
 extern const struct vp_target_ops vp_target_host_ops;
 extern const struct vp_target_ops vp_target_vm_ops;

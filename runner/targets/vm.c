@@ -49,7 +49,6 @@ static int vm_check_conditions(struct vp_target *t, struct vm_state *s,
 static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 {
 	struct vm_state *s = calloc(1, sizeof(*s));
-	const char *qemu = getenv("VPBENCH_QEMU");
 	const char *fault = getenv("VPBENCH_GUEST_FAULT");
 	const char *fault_target = getenv("VPBENCH_GUEST_FAULT_TARGET");
 	bool kvm_ok;
@@ -69,13 +68,9 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 			 VM_MAX_VCPUS);
 		return -EINVAL;
 	}
-	if (vp_which(qemu && *qemu ? qemu : VP_QEMU_BINARY, s->qemu,
-		     sizeof(s->qemu)) != 0) {
-		snprintf(err, errlen, "%s not found in PATH (%s)",
-			 qemu && *qemu ? qemu : VP_QEMU_BINARY,
-			 VP_QEMU_INSTALL_HINT);
-		return -ENOENT;
-	}
+	rc = vp_qemu_find(s->qemu, sizeof(s->qemu), err, errlen);
+	if (rc)
+		return rc;
 	kvm_ok = vp_kvm_usable(s->kvm_why, sizeof(s->kvm_why));
 	rc = vp_qemu_accel_choose(t->plan->accel, kvm_ok, s->kvm_why, &s->kvm,
 				  err, errlen);
@@ -186,6 +181,24 @@ static void vm_teardown(struct vp_target *t)
 	}
 	free(s);
 	t->priv = NULL;
+}
+
+bool vp_target_tcg_fallback_note(const struct vp_plan *p, char *buf, size_t len)
+{
+	char why[384];
+	bool vm = false;
+
+	for (size_t i = 0; i < p->ntargets; i++)
+		vm |= strncmp(p->targets[i], "vm", 2) == 0;
+	if (!vm || strcmp(p->accel, "auto") != 0 ||
+	    vp_kvm_usable(why, sizeof(why)))
+		return false;
+	snprintf(buf, len,
+		 "vpbench: KVM is not usable, vmN targets run under TCG "
+		 "emulation (figures do not represent hardware "
+		 "virtualization): %s",
+		 why);
+	return true;
 }
 
 const struct vp_target_ops vp_target_vm_ops = {
