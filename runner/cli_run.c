@@ -30,6 +30,9 @@ void vp_run_usage(FILE *f)
 "  -o, --output DIR       run folder (default results/<UTC timestamp>)\n"
 "  -O KEY=VALUE           workload option, repeatable (e.g. -O bs=4k)\n"
 "      --counters SPEC    auto, none or a comma list of events (auto)\n"
+"      --counter-scope S  user, user+kernel or auto: one privilege scope\n"
+"                         for every target (auto: user+kernel where all\n"
+"                         targets may count it, else user)\n"
 "      --pin MODE         none, compact or scatter thread pinning (none)\n"
 "      --accel MODE       auto, kvm or tcg for vmN targets (auto)\n"
 "      --kernel FILE      guest kernel (default: host's, else the cache\n"
@@ -57,7 +60,7 @@ enum {
 	OPT_WARMUP = 256, OPT_COUNTERS, OPT_PIN, OPT_ACCEL, OPT_KERNEL,
 	OPT_MODULES, OPT_HOST_LOAD, OPT_VCPU_PIN, OPT_DISK_SIZE,
 	OPT_BOOT_TIMEOUT, OPT_RUN_TIMEOUT, OPT_PLAN, OPT_RUN_ID, OPT_NO_REPORT,
-	OPT_VM_CPUS,
+	OPT_VM_CPUS, OPT_COUNTER_SCOPE,
 };
 
 static const struct option run_longopts[] = {
@@ -77,6 +80,7 @@ static const struct option run_longopts[] = {
 	{"host-load", required_argument, 0, OPT_HOST_LOAD},
 	{"vcpu-pin", no_argument, 0, OPT_VCPU_PIN},
 	{"vm-cpus", required_argument, 0, OPT_VM_CPUS},
+	{"counter-scope", required_argument, 0, OPT_COUNTER_SCOPE},
 	{"disk-size", required_argument, 0, OPT_DISK_SIZE},
 	{"boot-timeout", required_argument, 0, OPT_BOOT_TIMEOUT},
 	{"run-timeout", required_argument, 0, OPT_RUN_TIMEOUT},
@@ -109,6 +113,7 @@ static const char *plan_key(int c)
 	case OPT_RUN_TIMEOUT: return "run-timeout";
 	case OPT_RUN_ID: return "run-id";
 	case OPT_VM_CPUS: return "vm-cpus";
+	case OPT_COUNTER_SCOPE: return "counter-scope";
 	}
 	return NULL;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "probes/envinfo.h"
+#include "runner/counter_scope.h"
 #include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"
 
@@ -24,17 +25,6 @@ static void read_param(const char *root, const char *path, char *buf,
 	t = vp_read_text(full, 64);
 	snprintf(buf, len, "%.*s", t ? (int)strcspn(t, "\n") : 0, t ? t : "");
 	free(t);
-}
-
-/* Root, or CAP_PERFMON (38) / CAP_SYS_ADMIN (21) in the effective set. */
-static bool perf_privileged(void)
-{
-	char *st = vp_read_text("/proc/self/status", 8192);
-	const char *cap = st ? strstr(st, "CapEff:") : NULL;
-	unsigned long long eff = cap ? strtoull(cap + 7, NULL, 16) : 0;
-
-	free(st);
-	return geteuid() == 0 || (eff & (1ull << 38)) || (eff & (1ull << 21));
 }
 
 /* The run folder, or its nearest existing ancestor (it is created later):
@@ -80,7 +70,7 @@ void vp_doctor_gather(const char *root, const char *run_dir,
 	read_param(root, "/proc/sys/kernel/perf_event_paranoid", buf,
 		   sizeof(buf));
 	f->paranoid = buf[0] ? atoi(buf) : -99;
-	f->privileged = perf_privileged();
+	f->privileged = vp_perf_privileged();
 	f->host_pmu = vp_host_has_pmu(root);
 	f->hybrid = vp_host_hybrid(root);
 	read_param(root, "/sys/module/kvm/parameters/enable_pmu", f->enable_pmu,

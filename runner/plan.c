@@ -25,6 +25,7 @@ void vp_plan_defaults(struct vp_plan *p)
 	 * target (measuring / wall >= 0.75) leaves little room. */
 	p->warmup_s = 0.05;
 	snprintf(p->counters, sizeof(p->counters), "auto");
+	snprintf(p->counter_scope, sizeof(p->counter_scope), "auto");
 	p->pin = VP_PIN_NONE;
 	snprintf(p->accel, sizeof(p->accel), "auto");
 	p->disk_size = 128ull << 20;
@@ -278,6 +279,18 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 		return set_string(p->counters, sizeof(p->counters), key, value,
 				  err, errlen);
 	}
+	if (strcmp(key, "counter-scope") == 0) {
+		enum vp_counter_scope cs;
+		if (vp_counter_scope_parse(value, &cs)) {
+			snprintf(err, errlen,
+				 "counter-scope: '%s' is not valid; use auto, "
+				 "user or user+kernel",
+				 value);
+			return -EINVAL;
+		}
+		return set_string(p->counter_scope, sizeof(p->counter_scope),
+				  key, value, err, errlen);
+	}
 	if (strcmp(key, "pin") == 0) {
 		if (vp_pin_mode_parse(value, &p->pin)) {
 			snprintf(err, errlen,
@@ -382,7 +395,8 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 	}
 	snprintf(err, errlen,
 		 "unknown plan key '%s'; valid: targets, workloads, threads, "
-		 "reps, duration, warmup, counters, pin, accel, kernel, "
+		 "reps, duration, warmup, counters, counter-scope, pin, "
+		 "accel, kernel, "
 		 "modules, host-load, vcpu-pin, vm-cpus, disk-size, "
 		 "boot-timeout, "
 		 "run-timeout, output, run-id, option",
@@ -531,8 +545,10 @@ int vp_plan_write(const struct vp_plan *p, FILE *f)
 		fprintf(f, "%s%u", i ? "," : "", p->threads[i]);
 	fprintf(f, "\nreps = %u\nduration = %.17g\nwarmup = %.17g\n", p->reps,
 		p->duration_s, p->warmup_s);
-	fprintf(f, "counters = %s\npin = %s\naccel = %s\n", p->counters,
-		vp_pin_mode_name(p->pin), p->accel);
+	fprintf(f, "counters = %s\ncounter-scope = %s\n", p->counters,
+		p->counter_scope);
+	fprintf(f, "pin = %s\naccel = %s\n", vp_pin_mode_name(p->pin),
+		p->accel);
 	if (p->kernel[0])
 		fprintf(f, "kernel = %s\n", p->kernel);
 	if (p->modules[0])

@@ -4,7 +4,8 @@
  *
  * Plan file format: one `key = value` per line, `#` comments, keys equal to
  * the long CLI options (targets, workloads, threads, reps, duration, warmup,
- * counters, pin, accel, kernel, modules, host-load, vcpu-pin, vm-cpus,
+ * counters, counter-scope, pin, accel, kernel, modules, host-load,
+ * vcpu-pin, vm-cpus,
  * disk-size, boot-timeout, run-timeout, output, run-id) plus repeatable
  * `option = K=V` for -O. */
 #ifndef VP_PLAN_H
@@ -40,6 +41,7 @@ struct vp_plan {
 	double duration_s;
 	double warmup_s;
 	char counters[512]; /* auto | none | list */
+	char counter_scope[16]; /* auto | user | user+kernel */
 	enum vp_pin_mode pin;
 	char accel[8]; /* auto | kvm | tcg */
 	char kernel[PATH_MAX];

@@ -14,6 +14,7 @@
 #include "probes/tsc.h"
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
+#include "runner/counter_scope.h"
 #include "runner/targets/host_load.h"
 #include "runner/progress.h"
 #include "runner/scratch_image.h"
@@ -296,6 +297,13 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		}
 		s.vm_cpu_n = (unsigned)n;
 	}
+	/* One counter scope for every target, fixed before the plan is
+	 * written for the agents. */
+	if (vp_counter_scope_resolve(plan, err, sizeof(err)) &&
+	    strcmp(plan->counter_scope, "user") == 0 && !o->quiet)
+		fprintf(stderr,
+			"vpbench: counter scope user for every target: %s\n",
+			err);
 	vp_results_write_header(s.results);
 	vp_env_write_header(s.env);
 	snprintf(path, sizeof(path), "%s/plan.conf", dir);

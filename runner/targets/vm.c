@@ -119,8 +119,12 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 			size_t errlen)
 {
 	struct vm_state *s = t->priv;
+	struct vm_vpmu_filter vf;
 	bool booted = false;
-	int rc = vm_run_once(t, out, 0, &booted, err, errlen);
+	int rc;
+
+	out = vm_vpmu_filter_init(&vf, out, s->vpmu_why);
+	rc = vm_run_once(t, out, 0, &booted, err, errlen);
 
 	/* A guest that stalls before its agent said anything lost nothing:
 	 * boot it once more (multi-threaded TCG occasionally wedges a guest

@@ -72,6 +72,21 @@ void vm_affinity_summary(const char *const *status, size_t n, char *buf,
 int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 		bool *booted, char *err, size_t errlen);
 
+/* vm_vpmu.c: the host's reason for a guest without a vPMU put in front of
+ * the guest's "no hardware PMU" (rows and counter.* env facts). */
+struct vm_vpmu_filter {
+	struct vp_emitter self, *inner;
+	const char *why;
+};
+/* Returns the emitter to use: f's wrapper, or inner itself when why is
+ * empty (the guest should have a vPMU). */
+struct vp_emitter *vm_vpmu_filter_init(struct vm_vpmu_filter *f,
+				       struct vp_emitter *inner,
+				       const char *why);
+/* "no vPMU: ... (no hardware PMU: ...)" when note starts (after an optional
+ * "unavailable: ") with the guest's "no hardware PMU". Pure. */
+bool vm_vpmu_note(const char *note, const char *why, char *out, size_t len);
+
 /* A printf-style env fact. */
 void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
