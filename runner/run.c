@@ -198,7 +198,7 @@ static void default_run_dir(struct vp_plan *plan)
 static void run_target(struct run_state *s, struct vp_emitter *e,
 		       struct vp_plan *plan, const char *name,
 		       const char *run_dir, const struct vp_run_options *o,
-		       const char *image)
+		       const char *image, const char *image_why)
 {
 	char err[4096] = "";
 	struct vp_target t;
@@ -216,6 +216,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	t.self_exe = o->self_exe;
 	t.interrupted = stop_flag;
 	t.scratch_image = image;
+	t.scratch_why = image_why;
 	t.vm_cpu_order = s->vm_cpu_order;
 	t.vm_cpu_n = s->vm_cpu_n;
 	t.step_offset = s->step_offset;
@@ -264,6 +265,7 @@ static void print_path(const char *what, const char *path)
 int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 {
 	char err[4096], path[PATH_MAX], image[PATH_MAX] = "";
+	char image_why[1024] = "";
 	struct run_state s;
 	memset(&s, 0, sizeof(s));
 	s.plan = plan;
@@ -330,10 +332,13 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	int rc_image = 0;
 	if (plan_needs_image(plan)) {
 		snprintf(image, sizeof(image), "%s/scratch.img", dir);
-		rc_image = vp_scratch_image_create(image, plan->disk_size, err,
-						   sizeof(err));
+		rc_image = vp_scratch_image_check_dir(dir, err, sizeof(err));
+		if (!rc_image)
+			rc_image = vp_scratch_image_create(
+			    image, plan->disk_size, err, sizeof(err));
 		if (rc_image) {
 			vp_progress_note(&s.progress, "vpbench: %s", err);
+			snprintf(image_why, sizeof(image_why), "%s", err);
 			image[0] = 0;
 		}
 	}
@@ -341,7 +346,8 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
 		s.step_offset = (int)(i * steps);
 		run_target(&s, &e, plan, plan->targets[i], dir, o,
-			   image[0] ? image : NULL);
+			   image[0] ? image : NULL,
+			   image_why[0] ? image_why : NULL);
 	}
 	vp_progress_done(&s.progress);
 	if (image[0])

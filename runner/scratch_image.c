@@ -6,7 +6,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
+
+int vp_scratch_image_check_dir(const char *dir, char *err, size_t errlen)
+{
+	struct statfs sf;
+
+	if (statfs(dir, &sf) != 0 ||
+	    (sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC))
+		return 0;
+	snprintf(err, errlen,
+		 "the run folder %s is on a memory file system (tmpfs/ramfs): "
+		 "a scratch image there would make the guests' virtio-blk "
+		 "disk RAM, so no image is made and io.* on vmN targets "
+		 "cannot measure a disk; choose -o DIR on a disk-backed file "
+		 "system",
+		 dir);
+	return -EINVAL;
+}
 
 int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 			    size_t errlen)
@@ -17,8 +37,8 @@ int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (!buf || fd < 0) {
 		rc = buf ? -errno : -ENOMEM;
-		snprintf(err, errlen, "cannot create scratch image %s: %s", path,
-			 strerror(-rc));
+		snprintf(err, errlen, "cannot create scratch image %s: %s",
+			 path, strerror(-rc));
 		goto out;
 	}
 	/* Incompressible-looking bytes, so no layer below can shortcut. */
@@ -34,9 +54,8 @@ int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 		ssize_t w = write(fd, buf, n);
 		if (w < 0) {
 			rc = -errno;
-			snprintf(err, errlen,
-				 "writing scratch image %s: %s%s", path,
-				 strerror(errno),
+			snprintf(err, errlen, "writing scratch image %s: %s%s",
+				 path, strerror(errno),
 				 errno == ENOSPC ? " (free space or pass a "
 						   "smaller --disk-size)"
 						 : "");

@@ -43,6 +43,9 @@ struct vp_target {
 	 * workloads and VM targets: guests get it as virtio-blk, the host
 	 * target runs io.* on the same file. NULL otherwise. */
 	const char *scratch_image;
+	/* Why there is no image although the plan has io.* and VM targets
+	 * (run folder on tmpfs, disk full...), else NULL. */
+	const char *scratch_why;
 	/* --vm-cpus: the host PUs for every QEMU thread (and the load
 	 * threads), in hwloc scatter order; n == 0: no confinement. */
 	const int *vm_cpu_order;

@@ -177,6 +177,8 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 	if (t->scratch_image)
 		vm_env_fmt(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
 			   t->scratch_image, s->disk_cache, s->disk_aio);
+	else if (t->scratch_why)
+		vm_env_fmt(out, "guest_disk", "none: %s", t->scratch_why);
 	emit_host_facts(s, out);
 	vm_env_fmt(out, "qemu_cmdline", "%s", cmdline);
 }
