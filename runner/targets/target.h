@@ -8,7 +8,13 @@
  *                    vmN: a QEMU guest with N vCPUs built around this
  *                    binary (runner/guest/), collected from its serial
  *                    channel with the shared collector loop
- *   qemu.c           QEMU argv, version, KVM usability, QMP vCPU threads
+ *   vm_cond.c        vmN:KEY=on|off conditions in the target name
+ *   vm_pin.c         --vm-cpus confinement, vCPU placement
+ *   vm_vpmu.c        why a guest has no vPMU, on its counter rows
+ *   qemu.c, qemu_argv.c
+ *                    QEMU binary, argv, version, KVM usability, QMP vCPU
+ *                    threads
+ *   kvm_host.c       host KVM facts: module parameters, THP, hugetlbfs
  *   host_load.c      busy threads beside the guests (--host-load)
  *   ssh.c, ssh_args.c
  *                    ssh:[user@]host[:port]: the binary copied to an
