@@ -157,6 +157,13 @@ Test(vm_cond, plan_targets_and_round_trip)
 	/* The same conditions in another order are the same target. */
 	cr_assert_eq(p.ntargets, 2);
 	cr_expect_str_eq(p.targets[1], "vm4:pvspin=off,cpu-pm=on");
+	cr_assert_eq(vp_plan_set(&p, "vm-cpus", "0-1,3", err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(vp_plan_set(&p, "counter-scope", "user", err, sizeof(err)),
+		     0, "%s", err);
+	cr_expect_eq(vp_plan_set(&p, "vm-cpus", "0-", err, sizeof(err)),
+		     -EINVAL);
+	cr_expect(strstr(err, "bad CPU list '0-'"), "%s", err);
 	cr_assert_eq(vp_plan_finalize(&p, err, sizeof(err)), 0, "%s", err);
 	fd = mkstemp(path);
 	cr_assert_geq(fd, 0);
@@ -169,6 +176,8 @@ Test(vm_cond, plan_targets_and_round_trip)
 	cr_assert_eq(q.ntargets, 2);
 	cr_expect_str_eq(q.targets[0], "vm4");
 	cr_expect_str_eq(q.targets[1], "vm4:pvspin=off,cpu-pm=on");
+	cr_expect_str_eq(q.vm_cpus, "0-1,3");
+	cr_expect_str_eq(q.counter_scope, "user");
 	vp_plan_free(&p);
 	vp_plan_free(&q);
 }
