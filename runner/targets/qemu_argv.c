@@ -70,6 +70,10 @@ int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 	rc |= add(a, "-monitor");
 	rc |= add(a, "none");
 	rc |= add(a, "-no-reboot");
+	/* Named threads ("CPU 1/KVM", "worker"...): the host-side views of
+	 * /proc/<pid>/task tell vCPUs from the rest. */
+	rc |= add(a, "-name");
+	rc |= add(a, "vpbench,debug-threads=on");
 	rc |= add(a, "-machine");
 	rc |= add(a, "%s", c->mem_path ? "pc,memory-backend=ram0" : "pc");
 	rc |= add(a, "-accel");

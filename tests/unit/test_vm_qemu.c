@@ -48,6 +48,7 @@ Test(qemu, argv_tcg_with_disk)
 	/* -initrd is a plain path argument, not a sub-option list. */
 	cr_expect_str_eq(after(&a, "-initrd"), "/run,1/initrd.cpio");
 	cr_expect(vp_strlist_has(&a, "-no-reboot"));
+	cr_expect_str_eq(after(&a, "-name"), "vpbench,debug-threads=on");
 	cr_expect(vp_strlist_has(&a, "-nodefaults"));
 	cr_expect(
 	    vp_strlist_has(&a, "file,id=con,path=/run,,1/console-vm2.log"));
