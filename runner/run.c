@@ -255,6 +255,50 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	t.ops->teardown(&t);
 }
 
+/* --vm-cpus as host PUs in hwloc order; 0, or -EINVAL said on stderr. */
+static int vm_cpus_order(const struct vp_plan *plan, struct run_state *s)
+{
+	char err[512];
+	cpu_set_t set;
+	int n;
+
+	if (!plan->vm_cpus[0])
+		return 0;
+	n = vp_cpulist_parse(plan->vm_cpus, &set, err, sizeof(err));
+	if (!n)
+		n = vp_pin_order_of(&set, s->vm_cpu_order, CPU_SETSIZE, err,
+				    sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "vpbench run: --vm-cpus %s: %s\n",
+			plan->vm_cpus, err);
+		return -EINVAL;
+	}
+	s->vm_cpu_n = (unsigned)n;
+	return 0;
+}
+
+/* The guests' scratch image, when the plan has VM targets and io.*: made
+ * in the run folder unless that is RAM. On failure image is "" and why
+ * says what went wrong (the VM targets record it). */
+static int make_image(struct run_state *s, const char *dir, char *image,
+		      size_t len, char *why, size_t wlen)
+{
+	int rc;
+
+	if (!plan_needs_image(s->plan))
+		return 0;
+	snprintf(image, len, "%s/scratch.img", dir);
+	rc = vp_scratch_image_check_dir(dir, why, wlen);
+	if (!rc)
+		rc = vp_scratch_image_create(image, s->plan->disk_size, why,
+					     wlen);
+	if (rc) {
+		vp_progress_note(&s->progress, "vpbench: %s", why);
+		image[0] = '\0';
+	}
+	return rc;
+}
+
 /* Absolute, so the line is usable from any folder (scripts grep it). */
 static void print_path(const char *what, const char *path)
 {
@@ -269,6 +313,9 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	struct run_state s;
 	memset(&s, 0, sizeof(s));
 	s.plan = plan;
+	/* Before anything is created: a refused set leaves no folder. */
+	if (vm_cpus_order(plan, &s))
+		return 2;
 	default_run_dir(plan);
 	const char *dir = plan->output;
 	if (make_dirs(dir, err, sizeof(err))) {
@@ -283,21 +330,6 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		if (s.results)
 			fclose(s.results);
 		return 2;
-	}
-	if (plan->vm_cpus[0]) {
-		cpu_set_t set;
-		int n = vp_cpulist_parse(plan->vm_cpus, &set, err, sizeof(err));
-		if (!n)
-			n = vp_pin_order_of(&set, s.vm_cpu_order, CPU_SETSIZE,
-					    err, sizeof(err));
-		if (n < 0) {
-			fprintf(stderr, "vpbench run: --vm-cpus %s: %s\n",
-				plan->vm_cpus, err);
-			fclose(s.results);
-			fclose(s.env);
-			return 2;
-		}
-		s.vm_cpu_n = (unsigned)n;
 	}
 	/* One counter scope for every target, fixed before the plan is
 	 * written for the agents. */
@@ -329,19 +361,8 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 				 plan->run_id, dir, plan->ntargets, steps);
 	if (vp_target_tcg_fallback_note(plan, err, sizeof(err)))
 		vp_progress_note(&s.progress, "%s", err);
-	int rc_image = 0;
-	if (plan_needs_image(plan)) {
-		snprintf(image, sizeof(image), "%s/scratch.img", dir);
-		rc_image = vp_scratch_image_check_dir(dir, err, sizeof(err));
-		if (!rc_image)
-			rc_image = vp_scratch_image_create(
-			    image, plan->disk_size, err, sizeof(err));
-		if (rc_image) {
-			vp_progress_note(&s.progress, "vpbench: %s", err);
-			snprintf(image_why, sizeof(image_why), "%s", err);
-			image[0] = 0;
-		}
-	}
+	int rc_image = make_image(&s, dir, image, sizeof(image), image_why,
+				  sizeof(image_why));
 	struct vp_emitter e = {run_row, run_env, run_progress, NULL, &s};
 	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
 		s.step_offset = (int)(i * steps);
