@@ -7,7 +7,7 @@
 # Usage: ci/gen-man.sh VPBENCH HELP2MAN LIBEXECDIR OUT
 set -euo pipefail
 vpbench=$1 help2man=$2 libexecdir=$3 out=$4
-commands=(run list env report compare)
+commands=(run list env doctor report compare)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

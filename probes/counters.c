@@ -41,7 +41,11 @@ static void probe_perf(struct vp_cnt_event *e, const char *via)
 		return;
 	}
 	close(fd);
-	if (a.exclude_kernel && !e->attr.exclude_kernel &&
+	/* Paranoia may have made it user space only: say so, or refuse
+	 * events that would read 0. For events under an explicit scope that
+	 * is the plan's choice, recorded once in env.csv (counter_scope). */
+	if ((vp_counters_scope() == VP_SCOPE_AUTO || !vp_cnt_scoped(&a)) &&
+	    a.exclude_kernel && !e->attr.exclude_kernel &&
 	    vp_cnt_user_only(&a, e->note, sizeof(e->note))) {
 		snprintf(e->why, sizeof(e->why), "%s", e->note);
 		e->note[0] = '\0';
@@ -200,6 +204,9 @@ int vp_counters_resolve(const char *spec, struct vp_counter_set **out,
 		vp_counters_free(set);
 		return ret;
 	}
+	if (vp_counters_scope() != VP_SCOPE_AUTO)
+		vp_cnt_papi_set_domain(vp_counters_scope() ==
+				       VP_SCOPE_USER_KERNEL);
 	for (size_t i = 0; i < set->n; i++)
 		resolve_event(set, &set->ev[i]);
 	*out = set;

@@ -19,6 +19,31 @@
 
 #include "probes/metrics.h"
 
+/* Counter scope: which privilege levels a counter counts. One scope for a
+ * whole plan keeps counts comparable across targets (a host user that may
+ * count user space only vs a guest agent running as root):
+ *   user         exclude_kernel on every event that counts execution
+ *                (hardware, raw, PAPI presets, page faults);
+ *   user+kernel  both levels; where that is not permitted the event is
+ *                unavailable with the reason, never silently user-only;
+ *   auto         the old per-event behaviour: user+kernel, falling back
+ *                to user space with a note where paranoia forbids kernel.
+ * Time (task-clock) and kernel-side events (context switches, migrations)
+ * are counted the same under every scope. */
+enum vp_counter_scope {
+	VP_SCOPE_AUTO = 0,
+	VP_SCOPE_USER,
+	VP_SCOPE_USER_KERNEL,
+};
+
+const char *vp_counter_scope_name(enum vp_counter_scope s);
+/* 0, or -EINVAL for a name other than auto, user, user+kernel. */
+int vp_counter_scope_parse(const char *s, enum vp_counter_scope *out);
+/* Process-wide scope for the events resolved afterwards (set by the agent
+ * from the plan before vp_counters_resolve). */
+void vp_counters_set_scope(enum vp_counter_scope s);
+enum vp_counter_scope vp_counters_scope(void);
+
 struct vp_counter_set;	   /* resolved request, shared by all workers */
 struct vp_thread_counters; /* one worker's open counters */
 

@@ -65,6 +65,10 @@ int vp_cnt_short_name(const char *name, const char **id, const char **unit,
 /* Opens attr on the calling thread (pid 0, any CPU, disabled). Returns the
  * fd or -errno. */
 int vp_cnt_perf_open(struct perf_event_attr *attr);
+/* Whether the counter scope decides this event's privilege levels (see
+ * counters.h): hardware, raw and PMU events and page faults, not time or
+ * kernel-side software events. */
+int vp_cnt_scoped(const struct perf_event_attr *attr);
 /* Turns an open failure into the exact reason text. */
 void vp_cnt_perf_reason(const struct perf_event_attr *attr, int neg_errno,
 			int no_pmu, char *buf, size_t len);
@@ -88,6 +92,9 @@ int vp_cnt_papi_lookup(const char *name, int *code, char *why, size_t len);
 void vp_cnt_papi_thread_open(struct vp_thread_counters *tc);
 void vp_cnt_papi_thread_start(struct vp_thread_counters *tc);
 void vp_cnt_papi_thread_stop(struct vp_thread_counters *tc);
+/* Default counting domain of PAPI event sets created afterwards: user, or
+ * user and kernel. */
+void vp_cnt_papi_set_domain(int kernel);
 /* "7.0.0.0; perf_event component enabled (0 presets, 160 native events)" */
 void vp_cnt_papi_describe(char *buf, size_t len);
 

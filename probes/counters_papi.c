@@ -177,6 +177,14 @@ void vp_cnt_papi_thread_stop(struct vp_thread_counters *tc)
 	tc->papi_running = 0;
 }
 
+void vp_cnt_papi_set_domain(int kernel)
+{
+	pthread_once(&papi_once, papi_init);
+	if (papi.version[0])
+		PAPI_set_domain(kernel ? PAPI_DOM_USER | PAPI_DOM_KERNEL
+				       : PAPI_DOM_USER);
+}
+
 void vp_cnt_papi_describe(char *buf, size_t len)
 {
 	pthread_once(&papi_once, papi_init);
@@ -222,6 +230,11 @@ void vp_cnt_papi_thread_start(struct vp_thread_counters *tc)
 void vp_cnt_papi_thread_stop(struct vp_thread_counters *tc)
 {
 	(void)tc;
+}
+
+void vp_cnt_papi_set_domain(int kernel)
+{
+	(void)kernel;
 }
 
 void vp_cnt_papi_describe(char *buf, size_t len)

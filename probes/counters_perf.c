@@ -1,6 +1,7 @@
 /* perf_event back end of the counters probe: the short-name table (generic
  * hardware events and the software floor that needs no library), opening a
  * per-thread counter and turning open failures into exact reasons. */
+#include "probes/counters.h"
 #include "probes/counters_internal.h"
 
 #include <errno.h>
@@ -74,9 +75,53 @@ int vp_cnt_short_name(const char *name, const char **id, const char **unit,
 	return -ENOENT;
 }
 
+static enum vp_counter_scope scope = VP_SCOPE_AUTO;
+static const char *const scope_names[] = {"auto", "user", "user+kernel"};
+
+const char *vp_counter_scope_name(enum vp_counter_scope s)
+{
+	return (unsigned)s < 3 ? scope_names[s] : "?";
+}
+
+int vp_counter_scope_parse(const char *s, enum vp_counter_scope *out)
+{
+	for (unsigned i = 0; i < 3; i++)
+		if (s && strcmp(s, scope_names[i]) == 0) {
+			*out = (enum vp_counter_scope)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+void vp_counters_set_scope(enum vp_counter_scope s)
+{
+	scope = s;
+}
+
+enum vp_counter_scope vp_counters_scope(void)
+{
+	return scope;
+}
+
+int vp_cnt_scoped(const struct perf_event_attr *attr)
+{
+	if (attr->type != PERF_TYPE_SOFTWARE)
+		return 1;
+	return attr->config == PERF_COUNT_SW_PAGE_FAULTS ||
+	       attr->config == PERF_COUNT_SW_PAGE_FAULTS_MIN ||
+	       attr->config == PERF_COUNT_SW_PAGE_FAULTS_MAJ;
+}
+
 int vp_cnt_perf_open(struct perf_event_attr *attr)
 {
 	attr->size = sizeof(*attr);
+	if (scope == VP_SCOPE_USER && vp_cnt_scoped(attr)) {
+		attr->exclude_kernel = 1;
+		attr->exclude_hv = 1;
+	} else if (scope == VP_SCOPE_USER_KERNEL && vp_cnt_scoped(attr)) {
+		/* One scope for the plan: no silent fallback to user. */
+		attr->exclude_kernel = 0;
+	}
 	attr->disabled = 1;
 	attr->inherit = 0;
 	attr->read_format =
@@ -84,7 +129,8 @@ int vp_cnt_perf_open(struct perf_event_attr *attr)
 	long fd =
 	    syscall(SYS_perf_event_open, attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0 && (errno == EACCES || errno == EPERM) &&
-	    !attr->exclude_kernel) {
+	    !attr->exclude_kernel &&
+	    !(scope == VP_SCOPE_USER_KERNEL && vp_cnt_scoped(attr))) {
 		/* perf_event_paranoid >= 2 for unprivileged users: count
 		 * user space only rather than nothing; the caller notes it. */
 		attr->exclude_kernel = 1;
@@ -134,6 +180,13 @@ void vp_cnt_perf_reason(const struct perf_event_attr *attr, int neg_errno,
 		snprintf(buf, len,
 			 "event not supported by this PMU: perf_event_open %s",
 			 en);
+	else if ((e == EACCES || e == EPERM) && scope == VP_SCOPE_USER_KERNEL &&
+		 vp_cnt_scoped(attr))
+		snprintf(buf, len,
+			 "counter scope user+kernel not permitted here: "
+			 "perf_event_open %s (perf_event_paranoid=%d, not "
+			 "privileged)",
+			 en, paranoid_level());
 	else if (e == EACCES || e == EPERM)
 		snprintf(buf, len,
 			 "perf_event_open %s (perf_event_paranoid=%d, not "

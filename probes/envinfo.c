@@ -20,7 +20,7 @@
 #include "probes/tsc.h"
 
 /* Reads up to cap-1 bytes of a (proc/sys) file; NULL with errno on error. */
-static char *read_text(const char *path, size_t cap)
+char *vp_read_text(const char *path, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -45,7 +45,7 @@ static char *read_text(const char *path, size_t cap)
 
 int vp_read_first_line(const char *path, char *buf, size_t len)
 {
-	char *t = read_text(path, 4096);
+	char *t = vp_read_text(path, 4096);
 	if (!t)
 		return -errno;
 	t[strcspn(t, "\n")] = '\0';
@@ -113,7 +113,7 @@ int vp_cpuinfo_has_flag(const char *text, const char *flag)
 static void env_cpu(struct vp_kvlist *out)
 {
 	char model[256];
-	char *ci = read_text("/proc/cpuinfo", 1 << 20);
+	char *ci = vp_read_text("/proc/cpuinfo", 1 << 20);
 	if (!ci) {
 		vp_kvlist_set(out, "cpu_model",
 			      "unavailable: /proc/cpuinfo: %s",
@@ -241,7 +241,7 @@ static void env_kernel(struct vp_kvlist *out)
 	else
 		vp_kvlist_set(out, "tsc_ghz", "unavailable: no TSC on %s",
 			      uname(&u) == 0 ? u.machine : "this CPU");
-	char *mi = read_text("/proc/meminfo", 8192);
+	char *mi = vp_read_text("/proc/meminfo", 8192);
 	unsigned long long kb = 0;
 	const char *p = mi ? strstr(mi, "MemTotal:") : NULL;
 	if (p && sscanf(p, "MemTotal: %llu kB", &kb) == 1)
@@ -301,6 +301,7 @@ void vp_env_collect(struct vp_kvlist *out)
 	env_cpu(out);
 	env_topology(out);
 	env_kernel(out);
+	vp_env_paravirt(out);
 	env_counters(out);
 	vp_env_tuning_collect(out);
 }

@@ -59,6 +59,25 @@ int vp_cpuid_dump_find(const char *text, uint32_t leaf,
 int vp_cpuinfo_model(const char *text, char *buf, size_t len);
 int vp_cpuinfo_has_flag(const char *text, const char *flag);
 
+/* The KVM feature leaf: base is the signature leaf (0x40000000 or
+ * 0x40000100), features the leaf after it. Writes "0x01007efb
+ * (clocksource ... pv_unhalt ...)" and the hints word ("0x00000000 (none)",
+ * realtime = KVM_HINTS_REALTIME); -ENOENT with "none (not a KVM guest)"
+ * when base is not KVM's signature. Pure (probes/paravirt.c). */
+int vp_kvm_features_describe(const struct vp_cpuid_regs *base,
+			     const struct vp_cpuid_regs *features, char *feat,
+			     size_t flen, char *hints, size_t hlen);
+/* The kernel's last "... PV spinlocks ..." line in a log text (klogctl or
+ * dmesg format), without level and timestamp: "kvm-guest: PV spinlocks
+ * enabled". -ENOENT with a sentence when there is none. Pure. */
+int vp_pvspin_from_log(const char *log, char *buf, size_t len);
+/* kvm_features, kvm_hints and pv_spinlocks of this machine. */
+void vp_env_paravirt(struct vp_kvlist *out);
+
+/* A small (proc/sys) file's text, up to cap-1 bytes, NUL-terminated and
+ * malloc'd; NULL with errno set when it cannot be read. */
+char *vp_read_text(const char *path, size_t cap);
+
 /* Hypervisor name of this machine ("KVM", "TCG", "Microsoft Hv", ...,
  * or "bare metal"). */
 void vp_env_hypervisor(char *buf, size_t len);

@@ -78,6 +78,30 @@ int vp_pin_reset_current_thread(void)
 	return 0;
 }
 
+/* Every CPU of set in the starting mask, and set not empty. */
+static int check_subset(const cpu_set_t *set, char *err, size_t errlen)
+{
+	char have[256], want[256];
+
+	pthread_once(&mask_once, capture_mask);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, set) && !CPU_ISSET(c, &start_mask)) {
+			vp_cpulist_format(set, want, sizeof(want));
+			vp_cpulist_format(&start_mask, have, sizeof(have));
+			snprintf(
+			    err, errlen,
+			    "CPU %d of %s is not in this process's allowed "
+			    "set %s",
+			    c, want, have);
+			return -EINVAL;
+		}
+	if (CPU_COUNT(set) == 0) {
+		snprintf(err, errlen, "empty CPU set");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 #if HAVE_HWLOC
 
 static struct {
@@ -297,7 +321,66 @@ int vp_pin_tid(int tid, unsigned pu, char *err, size_t errlen)
 	return bind_pu(tid, pu, err, errlen);
 }
 
+int vp_pin_order_of(const cpu_set_t *set, int *order, size_t max, char *err,
+		    size_t errlen)
+{
+	const char *why = NULL;
+	hwloc_topology_t t;
+	hwloc_bitmap_t allowed;
+	int npu, rc, *compact = NULL, *scatter = NULL;
+	unsigned n = 0;
+
+	rc = check_subset(set, err, errlen);
+	if (rc)
+		return rc;
+	t = vp_topology(&why);
+	if (!t) {
+		snprintf(err, errlen, "hwloc topology: %s", why);
+		return -ENODEV;
+	}
+	npu = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
+	allowed = hwloc_bitmap_alloc();
+	compact = calloc((size_t)(npu > 0 ? npu : 1), sizeof(int));
+	scatter = calloc((size_t)(npu > 0 ? npu : 1), sizeof(int));
+	rc = -ENOMEM;
+	if (allowed && compact && scatter) {
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, set))
+				hwloc_bitmap_set(allowed, (unsigned)c);
+		rc = vp_topo_pu_orders(t, allowed, compact, scatter, &n);
+	}
+	if (rc == 0) {
+		if (n > max)
+			n = (unsigned)max;
+		memcpy(order, scatter, n * sizeof(int));
+		rc = (int)n;
+	} else {
+		snprintf(err, errlen, "%s",
+			 rc == -ENODEV
+			     ? "no PU of the set in the hwloc topology"
+			     : "out of memory");
+	}
+	hwloc_bitmap_free(allowed);
+	free(compact);
+	free(scatter);
+	return rc;
+}
+
 #else /* !HAVE_HWLOC */
+
+int vp_pin_order_of(const cpu_set_t *set, int *order, size_t max, char *err,
+		    size_t errlen)
+{
+	size_t n = 0;
+	int rc = check_subset(set, err, errlen);
+
+	if (rc)
+		return rc;
+	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
+		if (CPU_ISSET(c, set))
+			order[n++] = c;
+	return (int)n;
+}
 
 int vp_pin_current_thread(enum vp_pin_mode mode, unsigned index, unsigned count,
 			  int *where, char *err, size_t errlen)

@@ -4,6 +4,7 @@
 #ifndef VP_PIN_H
 #define VP_PIN_H
 
+#include <sched.h>
 #include <stddef.h>
 
 enum vp_pin_mode { VP_PIN_NONE = 0, VP_PIN_COMPACT, VP_PIN_SCATTER };
@@ -30,5 +31,18 @@ unsigned vp_cpus_available(void);
  * thread that was pinned and is reused, e.g. an OpenMP master thread).
  * Returns 0 or -errno. */
 int vp_pin_reset_current_thread(void);
+
+/* Linux CPU lists ("0-3,8"): 0 or -EINVAL with a message naming the
+ * format; and back ("0-3,8", "" for an empty set). Pure (cpulist.c). */
+int vp_cpulist_parse(const char *s, cpu_set_t *set, char *err, size_t errlen);
+void vp_cpulist_format(const cpu_set_t *set, char *buf, size_t len);
+
+/* The PUs of `set` in hwloc scatter order (the first PU of every core, over
+ * packages, before any SMT sibling), for placing vCPUs and load threads
+ * on a host cpuset. Every CPU of set must be in this process's starting
+ * mask. Returns the count (<= max), or -EINVAL/-ENODEV with a message.
+ * Without hwloc: ascending CPU numbers. */
+int vp_pin_order_of(const cpu_set_t *set, int *order, size_t max, char *err,
+		    size_t errlen);
 
 #endif

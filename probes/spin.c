@@ -14,14 +14,16 @@ int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
 	p->wait_ns = wait_ns;
 	p->long_waits = long_waits;
 	p->ns_per_tick = tpn > 0 ? 1.0 / tpn : 0.0;
+	p->own_backwards = 0;
+	p->tsc_backwards = &p->own_backwards;
 	p->pending_ticks = 0;
 	p->pending = false;
 	return tpn > 0 ? 0 : -ENOTSUP;
 }
 
 void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
-			  uint64_t long_waits, double measured_ns,
-			  struct vp_metrics *out)
+			  uint64_t long_waits, uint64_t tsc_backwards,
+			  double measured_ns, struct vp_metrics *out)
 {
 	static const struct {
 		const char *name;
@@ -46,6 +48,9 @@ void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
 				       "no measured time");
 	vp_metrics_ok(out, "long_waits", (double)long_waits, "count");
 	vp_metrics_ok(out, "spin_waits", (double)h->n, "count");
+	/* Waits clamped to 0 because the end TSC read below the start. */
+	vp_metrics_ok(out, "spin_tsc_backwards", (double)tsc_backwards,
+		      "count");
 	for (unsigned b = 0; b < VP_HIST_BUCKETS; b++) {
 		if (!h->count[b])
 			continue;

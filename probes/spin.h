@@ -4,7 +4,12 @@
  * acquisition costs nothing extra. Each wait lands in the worker's log2
  * histogram (ns), its total wait time and its count of long waits (> 1 ms,
  * exact). To keep the bookkeeping out of the critical section, acquire only
- * stamps the end of the wait; the lock's release folds it into the worker. */
+ * stamps the end of the wait; the lock's release folds it into the worker.
+ *
+ * A thread that moves between CPUs (vCPUs) whose TSCs are not synchronised
+ * can read an end stamp below its start stamp; the unsigned difference
+ * would be a wait of ~1.8e19 ns. Such a wait is clamped to 0 (it still
+ * counts as a contended acquisition) and counted as spin_tsc_backwards. */
 #ifndef VP_SPIN_H
 #define VP_SPIN_H
 
@@ -20,6 +25,8 @@ struct vp_spin_probe {
 	struct vp_log2_hist *hist; /* each wait, ns */
 	uint64_t *wait_ns;	   /* sum of waits, ns */
 	uint64_t *long_waits;	   /* waits over 1 ms */
+	uint64_t *tsc_backwards;   /* waits whose end TSC read earlier */
+	uint64_t own_backwards;	   /* their storage unless bound elsewhere */
 	double ns_per_tick;	   /* TSC ticks -> ns */
 	uint64_t pending_ticks;	   /* wait of the current acquisition */
 	bool pending;
@@ -39,6 +46,20 @@ static inline void vp_spin_probe_stamp(struct vp_spin_probe *p, uint64_t ticks)
 	p->pending = true;
 }
 
+/* The same from the wait's start and end TSC reads: a negative span (TSCs
+ * out of step across CPUs) is clamped to 0 and counted. */
+static inline void vp_spin_probe_span(struct vp_spin_probe *p, uint64_t t0,
+				      uint64_t t1)
+{
+	int64_t d = (int64_t)(t1 - t0);
+
+	if (d < 0) {
+		(*p->tsc_backwards)++;
+		d = 0;
+	}
+	vp_spin_probe_stamp(p, (uint64_t)d);
+}
+
 /* Called by a lock's release once the lock is free again. */
 static inline void vp_spin_probe_flush(struct vp_spin_probe *p)
 {
@@ -52,12 +73,19 @@ static inline void vp_spin_probe_flush(struct vp_spin_probe *p)
 		(*p->long_waits)++;
 }
 
+/* Counts backwards TSC spans into `storage` instead of the probe itself. */
+static inline void vp_spin_probe_bind_backwards(struct vp_spin_probe *p,
+						uint64_t *storage)
+{
+	p->tsc_backwards = storage;
+}
+
 /* Emits the spin metrics from merged figures: spin_wait_p50_ns,
- * spin_wait_p99_ns, spin_wait_max_ns, spin_fraction, long_waits, spin_waits
- * and one spin_wait_bucket_le_<ns> row per non-empty bucket. `measured_ns`
- * is the sum of the threads' measured windows. */
+ * spin_wait_p99_ns, spin_wait_max_ns, spin_fraction, long_waits, spin_waits,
+ * spin_tsc_backwards and one spin_wait_bucket_le_<ns> row per non-empty
+ * bucket. `measured_ns` is the sum of the threads' measured windows. */
 void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
-			  uint64_t long_waits, double measured_ns,
-			  struct vp_metrics *out);
+			  uint64_t long_waits, uint64_t tsc_backwards,
+			  double measured_ns, struct vp_metrics *out);
 
 #endif

@@ -119,7 +119,8 @@ static void compare_env(struct vp_comparison *c)
 	static const char *const keys[] = {
 	    "cpu_model",   "kernel",	       "guest_kernel", "qemu_version",
 	    "cpus_online", "thread_pinning",   "vcpu_pinning", "host_load",
-	    "overcommit",  "overcommit_ratio", "clocksource"};
+	    "overcommit",  "overcommit_ratio", "clocksource",  "counter_scope",
+	    "conditions",  "vm_cpus"};
 	for (size_t i = 0; i < c->base.ntargets; i++) {
 		const struct vp_target_ref *a = &c->base.targets[i];
 		long j = target_named(&c->new, a->name);

@@ -250,6 +250,30 @@ static bool is_throughput(const struct vp_summary *s, const struct vp_cell *c)
 	return vp_metric_is_throughput(s->metrics[c->metric]);
 }
 
+/* Counter values of different scopes (env counter_scope: user vs
+ * user+kernel) count different things: their ratio would mislead. NULL
+ * when the scopes agree or a run does not say. */
+static char *scope_mismatch(const struct vp_summary *s, const struct vp_cell *c,
+			    const struct vp_target_ref *t,
+			    const struct vp_target_ref *b)
+{
+	const char *st, *sb;
+	char *msg = NULL;
+
+	if (strncmp(s->metrics[c->metric], "cnt.", 4) != 0)
+		return NULL;
+	st = vp_run_env(&s->runs[t->run], t->name, "counter_scope");
+	sb = vp_run_env(&s->runs[b->run], b->name, "counter_scope");
+	if (!st || !sb || strcmp(st, sb) == 0)
+		return NULL;
+	if (asprintf(&msg,
+		     "no ratio: counter scopes differ (%s counts %s, baseline "
+		     "%s counts %s); count with one --counter-scope",
+		     t->label, st, b->label, sb) < 0)
+		return NULL;
+	return msg;
+}
+
 static void cell_figures(struct vp_summary *s, struct vp_cell *c)
 {
 	c->ratio = c->ratio_lo = c->ratio_hi = NAN;
@@ -262,7 +286,9 @@ static void cell_figures(struct vp_summary *s, struct vp_cell *c)
 					c->threads, c->metric);
 		if (c->base_cell >= 0) {
 			const struct vp_desc *b = &s->cells[c->base_cell].d;
-			if (b->n)
+			c->ratio_refused =
+			    scope_mismatch(s, c, t, &s->targets[t->baseline]);
+			if (b->n && !c->ratio_refused)
 				vp_ratio_ci(c->d.mean, c->d.sd, c->d.n, b->mean,
 					    b->sd, b->n, &c->ratio,
 					    &c->ratio_lo, &c->ratio_hi);
@@ -336,6 +362,7 @@ void vp_summary_free(struct vp_summary *s)
 		free(s->cells[i].v);
 		free(s->cells[i].reps);
 		free(s->cells[i].outlier);
+		free(s->cells[i].ratio_refused);
 	}
 	for (size_t i = 0; i < s->ntargets; i++)
 		free(s->targets[i].label);
@@ -417,10 +444,13 @@ static int write_cell(FILE *f, const struct vp_summary *s,
 	const char *status = c->n	   ? "ok"
 			     : c->n_failed ? "failed"
 					   : "unavailable";
-	char note[512] = "";
+	char note[1024] = "";
 	if (c->reason)
 		snprintf(note, sizeof(note), "%s%s", c->n ? "some reps: " : "",
 			 c->reason);
+	if (c->ratio_refused)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note),
+			 "%s%s", note[0] ? "; " : "", c->ratio_refused);
 	const char *base =
 	    t->baseline >= 0 ? s->targets[t->baseline].label : "";
 	const char *fields[NSUM] = {s->runs[t->run].label,

@@ -36,7 +36,10 @@ struct vp_cell {
 	struct vp_desc d;   /* d.n == 0 when no ok value */
 	long base_cell;	    /* the baseline target's cell, or -1 */
 	double ratio, ratio_lo, ratio_hi; /* mean / baseline mean, 95% CI */
-	double eff, eff_lo, eff_hi;	  /* scaling efficiency (threads > 1) */
+	/* Why there is no ratio although both cells have values (counters of
+	 * different scopes), else NULL; owned by the summary. */
+	char *ratio_refused;
+	double eff, eff_lo, eff_hi; /* scaling efficiency (threads > 1) */
 };
 
 struct vp_summary {

@@ -8,6 +8,7 @@
 #include "probes/envinfo.h"
 #include "runner/cli.h"
 #include "runner/util/printable.h"
+#include "runner/doctor.h"
 #include "workloads/workload.h"
 
 static const char *type_name(enum vp_opt_type t)
@@ -107,13 +108,25 @@ int vp_cli_list(int argc, char **argv)
 int vp_cli_env(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: vpbench env [--csv]\nPrints what vpbench sees "
-		       "on this machine: hypervisor (CPUID and\n"
-		       "/sys/hypervisor), CPU, topology, kernel, clocksource, "
-		       "TSC rate and which\ncounters are available (and why "
-		       "not). --csv prints key,value rows.\n");
+		printf(
+		    "usage: vpbench env [--csv]\n"
+		    "       vpbench env --check [-o RUN_FOLDER]\n"
+		    "Prints what vpbench sees "
+		    "on this machine: hypervisor (CPUID and\n"
+		    "/sys/hypervisor), CPU, topology, kernel, clocksource, "
+		    "TSC rate and which\ncounters are available (and why "
+		    "not). --csv prints key,value rows.\n"
+		    "--check (also `vpbench doctor`): what would make a run's "
+		    "figures less than\nthey could be (KVM access, "
+		    "perf_event_paranoid, PMU and vPMU, O_DIRECT in the\n"
+		    "run folder, QEMU, KVM module parameters, THP, CPU "
+		    "governor), each with\nits fix. Exit 0 when all is well, "
+		    "1 with findings.\n");
 		return 0;
 	}
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--check"))
+			return vp_doctor_main(argc, argv);
 	int csv = argc > 1 && !strcmp(argv[1], "--csv");
 	if (argc > 2 || (argc == 2 && !csv)) {
 		char shown[160];

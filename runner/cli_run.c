@@ -98,6 +98,18 @@ int vp_cli_parse_run(int argc, char **argv, struct vp_plan *plan,
 	if (vp_plan_finalize(plan, err, errlen) ||
 	    vp_run_check(plan, err, errlen))
 		return -1;
+	if (plan->vm_cpus[0]) {
+		/* The set must be ours to give (checked here, not in the plan:
+		 * guests load the same plan on fewer CPUs). */
+		cpu_set_t set;
+		int order[1];
+		vp_cpulist_parse(plan->vm_cpus, &set, e2, sizeof(e2));
+		if (vp_pin_order_of(&set, order, 1, e2, sizeof(e2)) < 0) {
+			snprintf(err, errlen, "--vm-cpus %s: %s",
+				 plan->vm_cpus, e2);
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "runner/agent/agent.h"
 #include "runner/build_info.h"
 #include "runner/cli.h"
+#include "runner/doctor.h"
 #include "runner/guest/guest.h"
 #include "runner/provenance.h"
 #include "runner/util/printable.h"
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 	    "report\n"
 	    "  list      workloads, variants, options and availability here\n"
 	    "  env       this machine: hypervisor, topology, counters\n"
+	    "  doctor    pre-flight check of this host (= env --check)\n"
 	    "  report    RUN... -> summary.csv + report.html\n"
 	    "  compare   BASE NEW -> regression verdict (exit 1 on "
 	    "regression)\n"
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
 		return vp_cli_list(sargc, sargv);
 	if (!strcmp(cmd, "env"))
 		return vp_cli_env(sargc, sargv);
+	if (!strcmp(cmd, "doctor"))
+		return vp_doctor_main(sargc, sargv);
 	if (!strcmp(cmd, "report"))
 		return vp_report_main(sargc, sargv);
 	if (!strcmp(cmd, "compare"))
@@ -127,8 +131,8 @@ int main(int argc, char **argv)
 		return vp_guest_init_main(sargc, sargv);
 	char shown[160];
 	fprintf(stderr,
-		"vpbench: unknown command '%s'; valid: run, list, env, report, "
-		"compare (see vpbench --help)\n",
+		"vpbench: unknown command '%s'; valid: run, list, env, doctor, "
+		"report, compare (see vpbench --help)\n",
 		vp_printable(cmd, shown, sizeof(shown)));
 	return 2;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "runner/plan_keys.h"
+#include "runner/targets/vm_cond.h"
 #include "runner/util/printable.h"
 
 void vp_plan_defaults(struct vp_plan *p)
@@ -143,6 +144,10 @@ int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen)
 			 "workload and thread count");
 		return -EINVAL;
 	}
+	for (size_t i = 0; i < p->ntargets; i++)
+		if (vp_vm_cond_accel_check(p->targets[i], p->accel, err,
+					   errlen))
+			return -EINVAL;
 	if (p->reps_auto && p->min_reps > p->max_reps) {
 		snprintf(err, errlen,
 			 "min-reps %u is above max-reps %u (-r auto repeats "

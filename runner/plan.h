@@ -50,12 +50,14 @@ struct vp_plan {
 	double duration_s;
 	double warmup_s;
 	char counters[512]; /* auto | none | list */
+	char counter_scope[16]; /* auto | user | user+kernel */
 	enum vp_pin_mode pin;
 	char accel[8]; /* auto | kvm | tcg */
 	char kernel[PATH_MAX];
 	char modules[PATH_MAX];
 	unsigned host_load;
 	bool vcpu_pin;
+	char vm_cpus[256]; /* host cpulist for QEMU and load threads; "" all */
 	uint64_t disk_size;
 	double boot_timeout_s;
 	double run_timeout_s;  /* 0 = derived from the plan */

@@ -23,7 +23,8 @@ const struct vp_plan_key vp_plan_keys[] = {
      .set = vp_plan_set_targets,
      .format = vp_plan_format_targets,
      .help = "host, vmN (N = 1 .. 64), ssh:[user@]host[:port] (IPv6 as "
-	     "[addr])"},
+	     "[addr]);\nvmN:KEY=on|off,... adds conditions (pvspin, cpu-pm, "
+	     "invtsc,\nhugepages), e.g. vm4:pvspin=off"},
     {.name = "workloads",
      .flag = 'w',
      .metavar = "LIST",
@@ -145,6 +146,15 @@ const struct vp_plan_key vp_plan_keys[] = {
      .set = vp_plan_set_counters,
      .format = vp_plan_format_string,
      .help = "auto, none or a comma list of events"},
+    {.name = "counter-scope",
+     .metavar = "S",
+     .type = VP_KEY_CHOICE,
+     .offset = F(counter_scope),
+     .size = S(counter_scope),
+     .choices = "auto|user|user+kernel",
+     .def = "auto",
+     .help = "one privilege scope of counting for every target (auto:\n"
+	     "user+kernel where all targets may count it, else user)"},
     {.name = "pin",
      .metavar = "MODE",
      .type = VP_KEY_CUSTOM,
@@ -185,8 +195,15 @@ const struct vp_plan_key vp_plan_keys[] = {
      .type = VP_KEY_BOOL,
      .offset = F(vcpu_pin),
      .def = "no",
-     .help = "pin each vCPU thread to its own host core (plan files: yes or "
-	     "no)"},
+     .help = "pin each vCPU thread to its own host core, in hwloc order\n"
+	     "within the allowed CPUs (plan files: yes or no)"},
+    {.name = "vm-cpus",
+     .metavar = "LIST",
+     .type = VP_KEY_CUSTOM,
+     .set = vp_plan_set_vm_cpus,
+     .format = vp_plan_format_vm_cpus,
+     .help = "host CPUs for all QEMU threads and --host-load threads,\n"
+	     "e.g. 0-1 (default: all)"},
     {.name = "disk-size",
      .metavar = "SIZE",
      .type = VP_KEY_SIZE,

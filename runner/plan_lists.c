@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "probes/counters.h"
+#include "probes/pin.h"
 #include "runner/plan.h"
 #include "runner/targets/target.h"
+#include "runner/targets/vm_cond.h"
 
 /* Calls fn for each comma-separated item of list, blanks trimmed. */
 static int for_each_item(const char *list, const char *what,
@@ -89,11 +91,48 @@ static int add_target(struct vp_plan *p, const struct vp_plan_key *k,
 	return 0;
 }
 
+static int check_item(struct vp_plan *p, const struct vp_plan_key *k,
+		      const char *item, char *err, size_t errlen)
+{
+	(void)p;
+	(void)k;
+	(void)item;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+struct target_ctx {
+	struct vp_plan *p;
+	const struct vp_plan_key *k;
+};
+
+static int add_target_item(void *ctx, const char *name, char *err,
+			   size_t errlen)
+{
+	struct target_ctx *c = ctx;
+
+	if (!*name) {
+		snprintf(err, errlen, "%s: empty item (a stray comma?)",
+			 c->k->name);
+		return -EINVAL;
+	}
+	return add_target(c->p, c->k, name, err, errlen);
+}
+
 int vp_plan_set_targets(struct vp_plan *p, const struct vp_plan_key *k,
 			const char *v, char *err, size_t errlen)
 {
+	struct target_ctx c = {p, k};
+
 	p->ntargets = 0;
-	return for_each_item(v, "target", add_target, p, k, err, errlen);
+	/* Empty items are refused before the list is joined into targets
+	 * (vmN:a=on,b=off continues across commas). */
+	int rc = for_each_item(v, "target", check_item, p, k, err, errlen);
+	if (rc)
+		return rc;
+	/* vmN:conditions may hold commas (runner/targets/vm_cond.h). */
+	return vp_target_list_each(v, add_target_item, &c, err, errlen);
 }
 
 static void target_item(const struct vp_plan *p, size_t i, char *buf,
@@ -313,5 +352,33 @@ int vp_plan_format_reps(const struct vp_plan *p, const struct vp_plan_key *k,
 		snprintf(buf, len, "auto");
 	else
 		snprintf(buf, len, "%u", p->reps);
+	return 0;
+}
+
+/* ---- vm-cpus: syntax only (guests load this plan on fewer CPUs; the
+ * runner checks the set against its own mask) ---- */
+
+int vp_plan_set_vm_cpus(struct vp_plan *p, const struct vp_plan_key *k,
+			const char *v, char *err, size_t errlen)
+{
+	cpu_set_t set;
+
+	if (strlen(v) >= sizeof(p->vm_cpus)) {
+		snprintf(err, errlen, "%s: list too long", k->name);
+		return -EINVAL;
+	}
+	if (*v && vp_cpulist_parse(v, &set, err, errlen))
+		return -EINVAL;
+	snprintf(p->vm_cpus, sizeof(p->vm_cpus), "%s", v);
+	return 0;
+}
+
+int vp_plan_format_vm_cpus(const struct vp_plan *p, const struct vp_plan_key *k,
+			   size_t i, char *buf, size_t len)
+{
+	(void)k;
+	if (i || !p->vm_cpus[0])
+		return 1;
+	snprintf(buf, len, "%s", p->vm_cpus);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "probes/tsc.h"
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
+#include "runner/counter_scope.h"
 #include "runner/progress.h"
 #include "runner/provenance.h"
 #include "runner/run_folder.h"
@@ -28,6 +29,8 @@ static volatile int *stop_flag;
 
 struct run_state {
 	const struct vp_plan *plan;
+	int vm_cpu_order[CPU_SETSIZE]; /* --vm-cpus in hwloc order */
+	unsigned vm_cpu_n;
 	struct vp_run_files files;
 	struct vp_progress progress;
 	const char *target; /* current target name */
@@ -181,7 +184,7 @@ static int plan_needs_image(const struct vp_plan *p)
 static void run_target(struct run_state *s, struct vp_emitter *e,
 		       struct vp_plan *plan, const char *name,
 		       const char *run_dir, const struct vp_run_options *o,
-		       const char *image)
+		       const char *image, const char *image_why)
 {
 	char err[4096] = "";
 	struct vp_target t;
@@ -200,6 +203,9 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	t.self_exe = o->self_exe;
 	t.interrupted = stop_flag;
 	t.scratch_image = image;
+	t.scratch_why = image_why;
+	t.vm_cpu_order = s->vm_cpu_order;
+	t.vm_cpu_n = s->vm_cpu_n;
 	t.step_offset = s->step_offset;
 	t.total_steps = s->progress.total;
 	snprintf(t.ti.run_id, sizeof(t.ti.run_id), "%s", plan->run_id);
@@ -219,7 +225,8 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	}
 	struct vp_host_load *load = NULL;
 	if (plan->host_load) {
-		load = vp_host_load_start(plan->host_load, err, sizeof(err));
+		load = vp_host_load_start(plan->host_load, s->vm_cpu_order,
+					  s->vm_cpu_n, err, sizeof(err));
 		if (!load)
 			vp_progress_note(&s->progress, "vpbench: %s", err);
 	}
@@ -240,6 +247,52 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 		stop_writing(s, &s->files.results);
 	else if (vp_out_sync(&s->files.env))
 		stop_writing(s, &s->files.env);
+}
+
+/* --vm-cpus as host PUs in hwloc order; 0, or -EINVAL said on stderr. */
+static int vm_cpus_order(const struct vp_plan *plan, struct run_state *s)
+{
+	char err[512];
+	cpu_set_t set;
+	int n;
+
+	if (!plan->vm_cpus[0])
+		return 0;
+	n = vp_cpulist_parse(plan->vm_cpus, &set, err, sizeof(err));
+	if (!n)
+		n = vp_pin_order_of(&set, s->vm_cpu_order, CPU_SETSIZE, err,
+				    sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "vpbench run: --vm-cpus %s: %s\n",
+			plan->vm_cpus, err);
+		return -EINVAL;
+	}
+	s->vm_cpu_n = (unsigned)n;
+	return 0;
+}
+
+/* The guests' scratch image, when the plan has VM targets and io.*: made
+ * in the run folder unless that is RAM. On failure image is "" and why
+ * says what went wrong (the VM targets record it). */
+static int make_image(struct run_state *s, const char *dir, char *image,
+		      size_t len, char *why, size_t wlen)
+{
+	int rc;
+
+	if (!plan_needs_image(s->plan))
+		return 0;
+	snprintf(image, len, "%s/scratch.img", dir);
+	rc = vp_scratch_image_check_dir(dir, why, wlen);
+	if (!rc)
+		rc = vp_scratch_image_create(image, s->plan->disk_size, why,
+					     wlen);
+	if (!rc) {
+		vp_leftovers_add(image, NULL);
+	} else {
+		vp_progress_note(&s->progress, "vpbench: %s", why);
+		image[0] = '\0';
+	}
+	return rc;
 }
 
 /* Absolute, so the line is usable from any folder (scripts grep it). */
@@ -289,10 +342,20 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 
 int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 {
-	char err[4096], image[PATH_MAX] = "";
+	char err[4096], image[PATH_MAX] = "", image_why[1024] = "";
 	struct run_state s;
 	memset(&s, 0, sizeof(s));
 	s.plan = plan;
+	/* Before anything is created: a refused set leaves no folder. */
+	if (vm_cpus_order(plan, &s))
+		return 2;
+	/* One counter scope for every target, fixed before the plan is
+	 * written for the agents. */
+	if (vp_counter_scope_resolve(plan, err, sizeof(err)) &&
+	    strcmp(plan->counter_scope, "user") == 0 && !o->quiet)
+		fprintf(stderr,
+			"vpbench: counter scope user for every target: %s\n",
+			err);
 	vp_run_folder_default(plan);
 	const char *dir = plan->output;
 	size_t steps = vp_plan_steps(plan);
@@ -317,18 +380,10 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 				 "vpbench: run %s -> %s (%zu targets x "
 				 "%zu steps)",
 				 plan->run_id, dir, plan->ntargets, steps);
-	int rc_image = 0;
-	if (plan_needs_image(plan)) {
-		snprintf(image, sizeof(image), "%s/scratch.img", dir);
-		rc_image = vp_scratch_image_create(image, plan->disk_size, err,
-						   sizeof(err));
-		if (!rc_image)
-			vp_leftovers_add(image, NULL);
-		if (rc_image) {
-			vp_progress_note(&s.progress, "vpbench: %s", err);
-			image[0] = 0;
-		}
-	}
+	if (vp_target_tcg_fallback_note(plan, err, sizeof(err)))
+		vp_progress_note(&s.progress, "%s", err);
+	int rc_image = make_image(&s, dir, image, sizeof(image), image_why,
+				  sizeof(image_why));
 	struct vp_emitter e = {.row = run_row,
 			       .env = run_env,
 			       .progress = run_progress,
@@ -336,7 +391,8 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
 		s.step_offset = (int)(i * steps);
 		run_target(&s, &e, plan, plan->targets[i], dir, o,
-			   image[0] ? image : NULL);
+			   image[0] ? image : NULL,
+			   image_why[0] ? image_why : NULL);
 	}
 	vp_progress_done(&s.progress);
 	if (image[0])

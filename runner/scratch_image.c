@@ -6,9 +6,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "workloads/io_scratch.h"
+#include <linux/magic.h>
+
+int vp_scratch_image_check_dir(const char *dir, char *err, size_t errlen)
+{
+	struct statfs sf;
+
+	if (statfs(dir, &sf) != 0 ||
+	    (sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC))
+		return 0;
+	snprintf(err, errlen,
+		 "the run folder %s is on a memory file system (tmpfs/ramfs): "
+		 "a scratch image there would make the guests' virtio-blk "
+		 "disk RAM, so no image is made and io.* on vmN targets "
+		 "cannot measure a disk; choose -o DIR on a disk-backed file "
+		 "system",
+		 dir);
+	return -EINVAL;
+}
 
 int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 			    size_t errlen)

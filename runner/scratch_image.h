@@ -13,4 +13,9 @@
 int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 			    size_t errlen);
 
+/* Refuses a folder on a memory file system (tmpfs, ramfs) for the image:
+ * recent kernels accept O_DIRECT there, so a guest's "disk" would be RAM.
+ * 0, or -EINVAL with the reason and the fix. */
+int vp_scratch_image_check_dir(const char *dir, char *err, size_t errlen);
+
 #endif

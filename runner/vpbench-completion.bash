@@ -60,7 +60,7 @@ _vpbench()
 	COMPREPLY=()
 
 	if ((${#w[@]} == 2)); then
-		COMPREPLY=($(compgen -W "run list env report compare --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run list env doctor report compare --help --version" -- "$cur"))
 		return 0
 	fi
 	case $cmd:$opt in

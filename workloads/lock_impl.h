@@ -28,7 +28,7 @@
 #define VP_SLOW_END(probe)                                                     \
 	do {                                                                   \
 		if (probe)                                                     \
-			vp_spin_probe_stamp(probe, vp_rdtsc() - vp_t0_);       \
+			vp_spin_probe_span(probe, vp_t0_, vp_rdtsc());         \
 	} while (0)
 #define VP_RELEASE_END(probe)                                                  \
 	do {                                                                   \

@@ -135,6 +135,7 @@ void vp_worker_measure_begin(struct vp_worker *w)
 	vp_log2_hist_reset(&w->hist);
 	w->wait_ns = 0;
 	w->long_waits = 0;
+	w->tsc_backwards = 0;
 	memset(w->aux, 0, sizeof(w->aux));
 	memset(&w->sched_end, 0, sizeof(w->sched_end));
 	/* The run-queue delay's own window brackets both reads, so a wait

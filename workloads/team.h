@@ -54,6 +54,7 @@ struct vp_worker {
 	struct vp_log2_hist hist;
 	uint64_t wait_ns;    /* total time spent waiting (spin or block) */
 	uint64_t long_waits; /* waits over 1 ms (exact) */
+	uint64_t tsc_backwards; /* waits clamped: end TSC below start */
 	uint64_t aux[4];     /* workload-defined per-thread counts */
 	/* This thread's schedstat just before t_begin and just after t_end;
 	 * sched_err is 0 or the -errno of the failed read. */

@@ -64,7 +64,9 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 	vp_kvlist_set(&kv, "target_kind", "%s", a->ti.target_kind);
 	vp_kvlist_set(&kv, "thread_pinning", "%s", vp_pin_mode_name(p->pin));
 	vp_kvlist_set(&kv, "host_load", "%u", p->host_load);
+	vp_kvlist_set(&kv, "vm_cpus", "%s", p->vm_cpus[0] ? p->vm_cpus : "all");
 	vp_kvlist_set(&kv, "counters_requested", "%s", p->counters);
+	vp_kvlist_set(&kv, "counter_scope", "%s", p->counter_scope);
 	/* The requested set replaces the env probe's view of the auto set. */
 	for (size_t i = 0; counters && i < vp_counters_count(counters); i++) {
 		char key[VP_KV_KEY_MAX];
@@ -307,6 +309,10 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 	unsigned max_threads = 1;
 	int any_failed;
 
+	enum vp_counter_scope scope = VP_SCOPE_AUTO;
+	/* The runner resolved auto; a plan run by hand may still say it. */
+	vp_counter_scope_parse(p->counter_scope, &scope);
+	vp_counters_set_scope(scope);
 	if (vp_counters_resolve(p->counters, &counters, err, sizeof(err))) {
 		if (out->finish)
 			out->finish(out, 2, err);

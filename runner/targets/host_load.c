@@ -2,6 +2,7 @@
 #include "runner/targets/host_load.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@ static void *burn(void *arg)
 	return NULL;
 }
 
-struct vp_host_load *vp_host_load_start(unsigned n, char *err, size_t errlen)
+struct vp_host_load *vp_host_load_start(unsigned n, const int *pus,
+					unsigned npus, char *err, size_t errlen)
 {
 	if (n == 0)
 		return NULL;
@@ -34,7 +36,19 @@ struct vp_host_load *vp_host_load_start(unsigned n, char *err, size_t errlen)
 		return NULL;
 	}
 	for (; l->n < n; l->n++) {
-		int rc = pthread_create(&l->tids[l->n], NULL, burn, l);
+		pthread_attr_t attr;
+		cpu_set_t set;
+		int rc = pthread_attr_init(&attr);
+		if (!rc && npus) {
+			/* Pinned before it runs: no burst elsewhere first. */
+			CPU_ZERO(&set);
+			CPU_SET(pus[l->n % npus], &set);
+			rc = pthread_attr_setaffinity_np(&attr, sizeof(set),
+							 &set);
+		}
+		if (!rc)
+			rc = pthread_create(&l->tids[l->n], &attr, burn, l);
+		pthread_attr_destroy(&attr);
 		if (rc) {
 			snprintf(err, errlen, "cannot start load thread %u: %s",
 				 l->n + 1, strerror(rc));

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/kvm.h>
 #include <stdarg.h>
@@ -11,98 +12,39 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "probes/envinfo.h"
 #include "runner/util/child.h"
 
-static int add(struct vp_strlist *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int add(struct vp_strlist *l, const char *fmt, ...)
+int vp_qemu_find(char *path, size_t len, char *err, size_t errlen)
 {
-	char buf[8192];
-	va_list ap;
+	const char *env = getenv("VPBENCH_QEMU");
 
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return vp_strlist_add(l, buf);
+	if (env && *env) {
+		if (vp_which(env, path, len) == 0)
+			return 0;
+		snprintf(err, errlen, "VPBENCH_QEMU=%s: not found (%s)", env,
+			 VP_QEMU_INSTALL_HINT);
+		return -ENOENT;
+	}
+	if (vp_which(VP_QEMU_BINARY, path, len) == 0)
+		return 0;
+	if (access(VP_QEMU_RHEL_BINARY, X_OK) == 0) {
+		snprintf(path, len, "%s", VP_QEMU_RHEL_BINARY);
+		return 0;
+	}
+	snprintf(err, errlen, "neither %s in PATH nor %s found (%s)",
+		 VP_QEMU_BINARY, VP_QEMU_RHEL_BINARY, VP_QEMU_INSTALL_HINT);
+	return -ENOENT;
 }
 
-/* QEMU option values separate sub-options with ','; a literal comma is
- * written ",,". Paths come from the run folder, which the user names. */
-static void qemu_escape(const char *in, char *out, size_t len)
+bool vp_cpuinfo_hw_virt(const char *cpuinfo)
 {
-	size_t o = 0;
-
-	for (; *in && o + 2 < len; in++) {
-		out[o++] = *in;
-		if (*in == ',')
-			out[o++] = ',';
-	}
-	out[o] = '\0';
-}
-
-int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
-{
-	char p[PATH_MAX * 2];
-	int rc = 0;
-
-	rc |= add(a, "%s", c->qemu);
-	rc |= add(a, "-nodefaults");
-	rc |= add(a, "-no-user-config");
-	rc |= add(a, "-display");
-	rc |= add(a, "none");
-	rc |= add(a, "-monitor");
-	rc |= add(a, "none");
-	rc |= add(a, "-no-reboot");
-	rc |= add(a, "-machine");
-	rc |= add(a, "pc");
-	rc |= add(a, "-accel");
-	rc |= add(a, "%s", c->kvm ? "kvm" : "tcg,thread=multi");
-	rc |= add(a, "-cpu");
-	rc |= add(a, "%s", c->kvm ? "host" : "max");
-	rc |= add(a, "-smp");
-	rc |= add(a, "%u", c->vcpus);
-	rc |= add(a, "-m");
-	rc |= add(a, "%uM", c->mem_mb);
-	if (c->bios) {
-		rc |= add(a, "-bios");
-		rc |= add(a, "%s", c->bios);
-	}
-	rc |= add(a, "-kernel");
-	rc |= add(a, "%s", c->kernel);
-	rc |= add(a, "-initrd");
-	rc |= add(a, "%s", c->initrd);
-	rc |= add(a, "-append");
-	rc |= add(a, "%s", c->append);
-	/* ttyS0: kernel console into the log; ttyS1: the agent channel on
-	 * QEMU's stdout, a pipe the runner reads. */
-	qemu_escape(c->console_log, p, sizeof(p));
-	rc |= add(a, "-chardev");
-	rc |= add(a, "file,id=con,path=%s", p);
-	rc |= add(a, "-serial");
-	rc |= add(a, "chardev:con");
-	rc |= add(a, "-chardev");
-	rc |= add(a, "stdio,id=agent,signal=off");
-	rc |= add(a, "-serial");
-	rc |= add(a, "chardev:agent");
-	if (c->qmp_sock) {
-		qemu_escape(c->qmp_sock, p, sizeof(p));
-		rc |= add(a, "-qmp");
-		rc |= add(a, "unix:%s,server=on,wait=off", p);
-	}
-	if (c->disk) {
-		qemu_escape(c->disk, p, sizeof(p));
-		rc |= add(a, "-drive");
-		rc |= add(a,
-			  "file=%s,if=none,id=scratch,format=raw,cache=%s,"
-			  "aio=%s",
-			  p, c->disk_cache ? c->disk_cache : "none",
-			  c->disk_aio ? c->disk_aio : "native");
-		rc |= add(a, "-device");
-		rc |= add(a, "virtio-blk-pci,drive=scratch");
-	}
-	return rc ? -ENOMEM : 0;
+	/* Whole flags only: " svm" as a substring also matches "svm_lock". */
+	return vp_cpuinfo_has_flag(cpuinfo, "vmx") ||
+	       vp_cpuinfo_has_flag(cpuinfo, "svm");
 }
 
 /* True when /proc/cpuinfo advertises VMX or SVM. Some sandboxes expose a
@@ -111,17 +53,102 @@ int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
  * boots a kernel: only the flag tells the truth there. */
 static bool cpu_has_hw_virt(void)
 {
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	char line[4096];
-	bool found = false;
+	char *text = vp_read_text("/proc/cpuinfo", 1 << 20);
+	bool found;
 
-	if (!f)
+	if (!text)
 		return true; /* cannot tell: let the ioctls decide */
-	while (!found && fgets(line, sizeof(line), f))
-		if (strncmp(line, "flags", 5) == 0)
-			found = strstr(line, " vmx") || strstr(line, " svm");
-	fclose(f);
+	found = vp_cpuinfo_hw_virt(text);
+	free(text);
 	return found;
+}
+
+void vp_kvm_why(const char *op, int err, const char *group, int in_group,
+		char *buf, size_t len)
+{
+	const char *en = strerrorname_np(err);
+
+	en = en ? en : "unknown error";
+	switch (err) {
+	case ENOENT:
+		snprintf(buf, len,
+			 "/dev/kvm: %s (%s): KVM is not loaded or the CPU has "
+			 "no hardware virtualization; fix: modprobe kvm_intel "
+			 "or kvm_amd, and enable VT-x/AMD-V in the firmware",
+			 op, en);
+		break;
+	case EACCES:
+	case EPERM:
+		if (in_group == 0)
+			snprintf(buf, len,
+				 "/dev/kvm: %s (%s): this user is not in group "
+				 "'%s'; fix: sudo usermod -aG %s $USER, then "
+				 "log in again",
+				 op, en, group && *group ? group : "kvm",
+				 group && *group ? group : "kvm");
+		else
+			snprintf(buf, len,
+				 "/dev/kvm: %s (%s)%s%s%s; fix: log in again "
+				 "so a new group membership applies, or check "
+				 "the device's mode and ACL (ls -l /dev/kvm)",
+				 op, en,
+				 in_group > 0 ? ": already in group '" : "",
+				 in_group > 0 && group ? group : "",
+				 in_group > 0 ? "'" : "");
+		break;
+	case EBUSY:
+		snprintf(
+		    buf, len,
+		    "/dev/kvm: %s (%s): the virtualization extensions are "
+		    "held by another hypervisor (VirtualBox, VMware); fix: "
+		    "stop it or unload its kernel module",
+		    op, en);
+		break;
+	case ENXIO:
+	case ENODEV:
+		snprintf(buf, len,
+			 "/dev/kvm: %s (%s): the device node exists but no KVM "
+			 "module serves it; fix: modprobe kvm_intel or kvm_amd",
+			 op, en);
+		break;
+	default:
+		snprintf(buf, len, "/dev/kvm: %s (%s): %s", op, en,
+			 strerror(err));
+	}
+}
+
+/* Whether this process is in the group owning /dev/kvm: 1, 0, or -1 when
+ * it cannot tell. */
+static int kvm_group(char *name, size_t len)
+{
+	struct stat st;
+	struct group *g;
+	gid_t groups[256];
+	int n;
+
+	name[0] = '\0';
+	if (stat("/dev/kvm", &st) != 0)
+		return -1;
+	g = getgrgid(st.st_gid);
+	snprintf(name, len, "%s", g ? g->gr_name : "kvm");
+	if (getegid() == st.st_gid)
+		return 1;
+	n = getgroups((int)(sizeof(groups) / sizeof(groups[0])), groups);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == st.st_gid)
+			return 1;
+	return 0;
+}
+
+static bool kvm_fail(const char *op, int err, char *why, size_t len)
+{
+	char group[64];
+	int in = kvm_group(group, sizeof(group));
+
+	vp_kvm_why(op, err, group, in, why, len);
+	return false;
 }
 
 bool vp_kvm_usable(char *why, size_t len)
@@ -129,23 +156,26 @@ bool vp_kvm_usable(char *why, size_t len)
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	int v;
 
-	if (fd < 0) {
-		snprintf(why, len, "/dev/kvm: %s", strerror(errno));
-		return false;
-	}
+	if (fd < 0)
+		return kvm_fail("open", errno, why, len);
 	v = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (v != KVM_API_VERSION) {
-		snprintf(why, len, "/dev/kvm: KVM_GET_API_VERSION %s",
-			 v < 0 ? strerror(errno) : "unexpected version");
+		int e = errno;
+
 		close(fd);
+		if (v < 0)
+			return kvm_fail("KVM_GET_API_VERSION", e, why, len);
+		snprintf(why, len,
+			 "/dev/kvm: KVM_GET_API_VERSION returned %d, not %d", v,
+			 KVM_API_VERSION);
 		return false;
 	}
 	v = ioctl(fd, KVM_CREATE_VM, 0);
 	if (v < 0) {
-		snprintf(why, len, "/dev/kvm: KVM_CREATE_VM %s",
-			 strerror(errno));
+		int e = errno;
+
 		close(fd);
-		return false;
+		return kvm_fail("KVM_CREATE_VM", e, why, len);
 	}
 	close(v);
 	close(fd);

@@ -1,6 +1,6 @@
 /* QEMU control for the vm target: accelerator choice (KVM when /dev/kvm is
  * usable, else multi-threaded TCG), the command line (built as an argv
- * array) and version. The QMP client is qmp.h. */
+ * array, qemu_argv.c) and version. The QMP client is qmp.h. */
 #ifndef VP_QEMU_H
 #define VP_QEMU_H
 
@@ -9,8 +9,11 @@
 
 #include "runner/guest/guest.h"
 
-#define VP_QEMU_BINARY	     "qemu-system-x86_64"
-#define VP_QEMU_INSTALL_HINT "apt-get install qemu-system-x86"
+#define VP_QEMU_BINARY	    "qemu-system-x86_64"
+#define VP_QEMU_RHEL_BINARY "/usr/libexec/qemu-kvm"
+#define VP_QEMU_INSTALL_HINT                                                   \
+	"apt-get install qemu-system-x86 (Debian/Ubuntu) or dnf install "      \
+	"qemu-kvm (RHEL/Fedora)"
 
 struct vp_qemu_cfg {
 	const char *qemu; /* binary */
@@ -24,14 +27,38 @@ struct vp_qemu_cfg {
 	const char *disk_cache;	 /* "none" or "writeback" */
 	const char *disk_aio;	 /* "native" or "threads" */
 	const char *bios;	 /* NULL = QEMU's default firmware */
+	/* Target conditions (runner/targets/vm_cond.h), KVM only unless
+	 * said otherwise: */
+	int pv_unhalt;	      /* 0 as -cpu host has it, 1 on, -1 off */
+	bool cpu_pm;	      /* -overcommit cpu-pm=on */
+	bool invtsc;	      /* -cpu host,migratable=no,+invtsc */
+	const char *mem_path; /* hugetlbfs dir for guest RAM (TCG too) */
 };
 
-/* The full argv (agent channel = ttyS1 on QEMU's stdout). Pure. */
+/* The QEMU binary: $VPBENCH_QEMU when set (a name in PATH or a path), else
+ * qemu-system-x86_64 in PATH, else /usr/libexec/qemu-kvm (RHEL ships only
+ * that). 0 with the path, or -ENOENT with what was tried and the install
+ * line. */
+int vp_qemu_find(char *path, size_t len, char *err, size_t errlen);
+
+/* The full argv (agent channel = ttyS1 on QEMU's stdout), in
+ * qemu_argv.c. Pure. */
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *argv);
 
-/* Is /dev/kvm usable (open O_RDWR and KVM_GET_API_VERSION == 12)? When not,
- * why says so. */
+/* Is /dev/kvm usable (open O_RDWR, KVM_GET_API_VERSION == 12, KVM_CREATE_VM
+ * and a vmx/svm CPU flag)? When not, why says so with the fix. */
 bool vp_kvm_usable(char *why, size_t len);
+
+/* The reason and fix for a /dev/kvm step `op` ("open", "KVM_CREATE_VM")
+ * failing with errno err: ENOENT (no module), EACCES/EPERM (group: the
+ * usermod line when in_group is 0; in_group 1 yes, -1 unknown), EBUSY
+ * (another hypervisor holds VT-x/AMD-V), ENXIO/ENODEV. Pure. */
+void vp_kvm_why(const char *op, int err, const char *group, int in_group,
+		char *buf, size_t len);
+
+/* Whether /proc/cpuinfo text lists the vmx or svm flag (whole flags, so
+ * svm_lock alone does not count). Pure. */
+bool vp_cpuinfo_hw_virt(const char *cpuinfo);
 
 /* want = auto|kvm|tcg. Sets *kvm; a forced kvm without a usable /dev/kvm
  * is -ENODEV with the reason. Pure. */

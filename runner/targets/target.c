@@ -1,4 +1,5 @@
-/* Target names -> target kinds: host, vmN, ssh:[user@]host[:port]. */
+/* Target names -> target kinds: host, vmN[:conditions],
+ * ssh:[user@]host[:port]. */
 #include "runner/targets/target.h"
 
 #include <ctype.h>
@@ -8,17 +9,21 @@
 #include <string.h>
 
 #include "runner/targets/ssh_args.h"
+#include "runner/targets/vm_cond.h"
 
 #define TARGET_FORMS                                                           \
-	"host, vmN (N = 1 .. 64, e.g. vm2) or ssh:[user@]host[:port]"
+	"host, vmN (N = 1 .. 64, e.g. vm2), vmN:KEY=on|off[,KEY=on|off...] "   \
+	"(KEY: pvspin, cpu-pm, invtsc, hugepages) or "                         \
+	"ssh:[user@]host[:port]"
 
+/* vmN or vmN:conditions (the conditions are checked by the caller). */
 static int parse_vm(const char *name, unsigned *n)
 {
 	if (strncmp(name, "vm", 2) != 0 || !isdigit((unsigned char)name[2]))
 		return -EINVAL;
 	char *end;
 	unsigned long v = strtoul(name + 2, &end, 10);
-	if (*end || v < 1 || v > 64 || name[2] == '0')
+	if ((*end && *end != ':') || v < 1 || v > 64 || name[2] == '0')
 		return -EINVAL;
 	*n = (unsigned)v;
 	return 0;
@@ -27,8 +32,17 @@ static int parse_vm(const char *name, unsigned *n)
 int vp_target_name_valid(const char *name, char *err, size_t errlen)
 {
 	unsigned n;
-	if (strcmp(name, "host") == 0 || parse_vm(name, &n) == 0)
+	if (strcmp(name, "host") == 0)
 		return 0;
+	if (parse_vm(name, &n) == 0) {
+		struct vp_vm_cond c;
+		char e2[384];
+
+		if (vp_vm_cond_of_target(name, &c, e2, sizeof(e2)) == 0)
+			return 0;
+		snprintf(err, errlen, "bad target '%s': %s", name, e2);
+		return -EINVAL;
+	}
 	if (strncmp(name, "ssh:", 4) == 0) {
 		/* The parser the ssh target runs with: what passes here is
 		 * what ssh gets. */

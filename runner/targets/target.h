@@ -14,6 +14,13 @@
  *                    host-side view of each step of a guest: its vCPU
  *                    threads' run-queue delay, time on CPU, preemptions,
  *                    KVM statistics, sampled at the agent's step marks
+ *   vm_cond.c        vmN:KEY=on|off conditions in the target name
+ *   vm_pin.c         --vm-cpus confinement, vCPU placement
+ *   vm_vpmu.c        why a guest has no vPMU, on its counter rows
+ *   qemu.c, qemu_argv.c
+ *                    QEMU binary, argv, version, KVM usability, QMP vCPU
+ *                    threads
+ *   kvm_host.c       host KVM facts: module parameters, THP, hugetlbfs
  *   host_load.c      busy threads beside the guests (--host-load)
  *   ssh.c, ssh_args.c
  *                    ssh:[user@]host[:port]: the binary copied to an
@@ -25,6 +32,7 @@
 #ifndef VP_TARGET_H
 #define VP_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "reports/results_csv.h"
@@ -47,6 +55,13 @@ struct vp_target {
 	 * workloads and VM targets: guests get it as virtio-blk, the host
 	 * target runs io.* on the same file. NULL otherwise. */
 	const char *scratch_image;
+	/* Why there is no image although the plan has io.* and VM targets
+	 * (run folder on tmpfs, disk full...), else NULL. */
+	const char *scratch_why;
+	/* --vm-cpus: the host PUs for every QEMU thread (and the load
+	 * threads), in hwloc scatter order; n == 0: no confinement. */
+	const int *vm_cpu_order;
+	unsigned vm_cpu_n;
 	void *priv;
 };
 
@@ -69,6 +84,12 @@ int vp_target_init(struct vp_target *t, const char *name, char *err,
 		   size_t errlen);
 /* Checks a target name without side effects. */
 int vp_target_name_valid(const char *name, char *err, size_t errlen);
+
+/* True when the plan has vmN targets, --accel auto and KVM is not usable:
+ * buf then says so with the reason and its fix, for one line on stderr at
+ * run start (env.csv and the report say it per target). */
+bool vp_target_tcg_fallback_note(const struct vp_plan *p, char *buf,
+				 size_t len);
 
 extern const struct vp_target_ops vp_target_host_ops;
 extern const struct vp_target_ops vp_target_vm_ops;

@@ -11,14 +11,44 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
 
+/* The target's conditions against what this host and accelerator give:
+ * KVM-only ones under TCG (auto fell back) and hugepages without enough
+ * huge pages are refused with the reason. */
+static int vm_check_conditions(struct vp_target *t, struct vm_state *s,
+			       char *err, size_t errlen)
+{
+	char why[512];
+	int rc = vp_vm_cond_of_target(t->name, &s->cond, why, sizeof(why));
+
+	if (rc) {
+		snprintf(err, errlen, "%s", why);
+		return rc;
+	}
+	if (!s->kvm && vp_vm_cond_tcg_refusal(&s->cond, why, sizeof(why))) {
+		snprintf(err, errlen, "%s; this run uses TCG (%s)", why,
+			 s->kvm_why);
+		return -ENOTSUP;
+	}
+	if (s->cond.v[VP_COND_HUGEPAGES] == 1) {
+		rc = vp_hugepages_check("", VM_HUGEPAGES_DIR, VM_MEM_MB, why,
+					sizeof(why));
+		if (rc) {
+			snprintf(err, errlen, "condition hugepages=on: %s",
+				 why);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 {
 	struct vm_state *s = calloc(1, sizeof(*s));
-	const char *qemu = getenv("VPBENCH_QEMU");
 	const char *fault = getenv("VPBENCH_GUEST_FAULT");
 	const char *fault_target = getenv("VPBENCH_GUEST_FAULT_TARGET");
 	bool kvm_ok;
@@ -31,18 +61,16 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 	t->priv = s;
 	s->pid = -1;
 	snprintf(t->ti.target_kind, sizeof(t->ti.target_kind), "vm");
+	if (t->vm_cpu_n) /* --vm-cpus: the host CPUs this guest may use */
+		t->ti.host_cpus = (int)t->vm_cpu_n;
 	if (t->vcpus < 1 || t->vcpus > VM_MAX_VCPUS) {
 		snprintf(err, errlen, "vCPU count %u outside 1 .. %d", t->vcpus,
 			 VM_MAX_VCPUS);
 		return -EINVAL;
 	}
-	if (vp_which(qemu && *qemu ? qemu : VP_QEMU_BINARY, s->qemu,
-		     sizeof(s->qemu)) != 0) {
-		snprintf(err, errlen, "%s not found in PATH (%s)",
-			 qemu && *qemu ? qemu : VP_QEMU_BINARY,
-			 VP_QEMU_INSTALL_HINT);
-		return -ENOENT;
-	}
+	rc = vp_qemu_find(s->qemu, sizeof(s->qemu), err, errlen);
+	if (rc)
+		return rc;
 	kvm_ok = vp_kvm_usable(s->kvm_why, sizeof(s->kvm_why));
 	rc = vp_qemu_accel_choose(t->plan->accel, kvm_ok, s->kvm_why, &s->kvm,
 				  err, errlen);
@@ -50,6 +78,11 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 		return rc;
 	snprintf(t->ti.accel, sizeof(t->ti.accel), "%s",
 		 s->kvm ? "kvm" : "tcg");
+	rc = vm_check_conditions(t, s, err, errlen);
+	if (rc)
+		return rc;
+	if (!vp_vpmu_absent_here(s->kvm, s->vpmu_why, sizeof(s->vpmu_why)))
+		s->vpmu_why[0] = '\0';
 	rc = vp_guest_kernel_find(t->plan->kernel, t->plan->modules, &s->k, err,
 				  errlen);
 	if (rc)
@@ -86,8 +119,12 @@ static int vm_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 			size_t errlen)
 {
 	struct vm_state *s = t->priv;
+	struct vm_vpmu_filter vf;
 	bool booted = false;
-	int rc = vm_run_once(t, out, 0, &booted, err, errlen);
+	int rc;
+
+	out = vm_vpmu_filter_init(&vf, out, s->vpmu_why);
+	rc = vm_run_once(t, out, 0, &booted, err, errlen);
 
 	/* A guest that stalls before its agent said anything lost nothing:
 	 * boot it once more (multi-threaded TCG occasionally wedges a guest
@@ -148,6 +185,24 @@ static void vm_teardown(struct vp_target *t)
 	}
 	free(s);
 	t->priv = NULL;
+}
+
+bool vp_target_tcg_fallback_note(const struct vp_plan *p, char *buf, size_t len)
+{
+	char why[384];
+	bool vm = false;
+
+	for (size_t i = 0; i < p->ntargets; i++)
+		vm |= strncmp(p->targets[i], "vm", 2) == 0;
+	if (!vm || strcmp(p->accel, "auto") != 0 ||
+	    vp_kvm_usable(why, sizeof(why)))
+		return false;
+	snprintf(buf, len,
+		 "vpbench: KVM is not usable, vmN targets run under TCG "
+		 "emulation (figures do not represent hardware "
+		 "virtualization): %s",
+		 why);
+	return true;
 }
 
 const struct vp_target_ops vp_target_vm_ops = {

@@ -12,6 +12,7 @@
 
 #include "probes/pin.h"
 #include "runner/guest/guest.h"
+#include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
@@ -98,41 +99,6 @@ void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
 	out->env(out, key, buf);
 }
 
-/* Pins vCPU i to allowed host CPU i mod n; describes the placement. */
-void vm_pin_vcpus(struct vp_target *t, const int *tids, size_t n,
-		  const char *why, char *desc, size_t len)
-{
-	int cpus[1024];
-	cpu_set_t set;
-	size_t ncpus = 0, o = 0;
-	char err[256];
-
-	snprintf(desc, len, "none");
-	if (!t->plan->vcpu_pin)
-		return;
-	if (!n) {
-		snprintf(desc, len, "failed: %s", why);
-		return;
-	}
-	CPU_ZERO(&set);
-	sched_getaffinity(0, sizeof(set), &set);
-	for (int c = 0; c < CPU_SETSIZE && ncpus < 1024; c++)
-		if (CPU_ISSET(c, &set))
-			cpus[ncpus++] = c;
-	if (!ncpus) {
-		snprintf(desc, len, "failed: empty affinity mask");
-		return;
-	}
-	for (size_t i = 0; i < n && o + 48 < len; i++) {
-		unsigned pu = (unsigned)cpus[i % ncpus];
-		int rc = vp_pin_tid(tids[i], pu, err, sizeof(err));
-
-		o += (size_t)snprintf(desc + o, len - o, "%svcpu%zu->cpu%u%s",
-				      i ? " " : "", i, pu,
-				      rc ? " (failed)" : "");
-	}
-}
-
 static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 			 size_t len)
 {
@@ -144,6 +110,10 @@ static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 
 	if (t->scratch_image)
 		o += snprintf(buf + o, len - (size_t)o, " vpbench.disk=1");
+	/* pvspin=off: the guest kernel's own switch too, so the guest says
+	 * "PV spinlocks disabled, forced by nopvspin" whatever the CPUID. */
+	if (s->cond.v[VP_COND_PVSPIN] == 0)
+		o += snprintf(buf + o, len - (size_t)o, " nopvspin");
 	if (s->fault[0])
 		o += snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
 			      s->fault);
@@ -151,6 +121,29 @@ static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
 	if (getenv("VPBENCH_GUEST_APPEND") && (size_t)o < len)
 		snprintf(buf + o, len - (size_t)o, " %s",
 			 getenv("VPBENCH_GUEST_APPEND"));
+}
+
+/* What the host gives a KVM guest: the target's conditions, the KVM
+ * module parameters, THP, and whether the guest can have a vPMU. The
+ * guest's own view (kvm_features, pv_spinlocks) comes from its agent. */
+static void emit_host_facts(struct vm_state *s, struct vp_emitter *out)
+{
+	struct vp_kvlist kv;
+	char buf[512];
+
+	vp_vm_cond_format(&s->cond, buf, sizeof(buf));
+	vm_env_fmt(out, "conditions", "%s", buf[0] ? buf : "none");
+	vp_kvlist_init(&kv);
+	vp_kvm_params_collect("", &kv);
+	for (size_t i = 0; i < kv.n; i++)
+		out->env(out, kv.v[i].key, kv.v[i].value);
+	vp_kvlist_free(&kv);
+	vp_thp_describe("", buf, sizeof(buf));
+	vm_env_fmt(out, "host_thp", "%s", buf);
+	vm_env_fmt(out, "guest_vpmu", "%s",
+		   s->vpmu_why[0] ? s->vpmu_why
+				  : "expected (-cpu host on a host with a "
+				    "PMU and kvm.enable_pmu on)");
 }
 
 /* What this boot is: accelerator, QEMU, kernel, overcommit, disk, argv. */
@@ -171,8 +164,14 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 		   s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
 		   s->k.source);
 	vm_env_fmt(out, "vcpus", "%u", t->vcpus);
+	/* host_cpus is the --vm-cpus set when there is one (vm_prepare). */
+	vm_env_fmt(out, "vm_cpus", "%s",
+		   t->plan->vm_cpus[0] ? t->plan->vm_cpus : "all");
+	vm_env_fmt(out, "vm_cpus_count", "%d", t->ti.host_cpus);
+	/* Runnable threads (vCPUs + busy neighbours) per host CPU QEMU may
+	 * use: above 1 the vCPUs are time-sliced. */
 	vm_env_fmt(out, "overcommit_ratio", "%.2f",
-		   (double)t->vcpus /
+		   (double)(t->vcpus + t->plan->host_load) /
 		       (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
 	vm_env_fmt(out, "runnable_per_core", "%.2f",
 		   (double)(t->vcpus + t->plan->host_load) /
@@ -181,6 +180,9 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 	if (t->scratch_image)
 		vm_env_fmt(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
 			   t->scratch_image, s->disk_cache, s->disk_aio);
+	else if (t->scratch_why)
+		vm_env_fmt(out, "guest_disk", "none: %s", t->scratch_why);
+	emit_host_facts(s, out);
 	vm_env_fmt(out, "qemu_cmdline", "%s", cmdline);
 }
 
@@ -189,6 +191,7 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 {
 	struct vp_strlist argv = {0};
 	struct vp_qemu_cfg c = {0};
+	struct vm_affinity aff;
 	char append[1024], cmdline[8192];
 	int pipefd[2] = {-1, -1}, infd[2] = {-1, -1}, logfd = -1, rc;
 	size_t o = 0;
@@ -219,6 +222,13 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	c.disk = t->scratch_image;
 	c.disk_cache = s->disk_cache;
 	c.disk_aio = s->disk_aio;
+	c.pv_unhalt = s->cond.v[VP_COND_PVSPIN] < 0 ? 0
+		      : s->cond.v[VP_COND_PVSPIN]   ? 1
+						    : -1;
+	c.cpu_pm = s->cond.v[VP_COND_CPU_PM] == 1;
+	c.invtsc = s->cond.v[VP_COND_INVTSC] == 1;
+	c.mem_path =
+	    s->cond.v[VP_COND_HUGEPAGES] == 1 ? VM_HUGEPAGES_DIR : NULL;
 	c.bios = getenv("VPBENCH_QEMU_BIOS");
 	if (c.bios && !*c.bios)
 		c.bios = NULL;
@@ -243,7 +253,9 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	}
 	/* QEMU's stdin feeds the guest's ttyS1: the host's only way to ask
 	 * a silent guest what its agent is doing. */
+	vm_confine_begin(t, &aff);
 	s->pid = vp_child_spawn(argv.v, infd[0], pipefd[1], logfd, err, errlen);
+	vm_confine_end(&aff);
 	if (s->pid < 0) {
 		rc = (int)s->pid;
 		s->pid = -1;

@@ -242,7 +242,7 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	struct vm_state *s = t->priv;
 	struct vm_watch *w = calloc(1, sizeof(*w));
 	struct vp_collector c = {0};
-	char pinning[1024], stats[512];
+	char pinning[1024], stats[512], threads[512];
 	int rfd = -1, rc;
 
 	if (!w) {
@@ -267,11 +267,12 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	/* One QMP connection per boot: thread ids for pinning and for the
 	 * per-step vCPU samples, KVM statistics. */
 	vm_attrib_open(&w->attrib, out, &t->ti, s->pid, s->qmp, s->kvm);
-	vm_pin_vcpus(t, w->attrib.tids, w->attrib.ntids, w->attrib.tid_why,
-		     pinning, sizeof(pinning));
+	vm_pin_vcpus(t, s, w->attrib.tids, w->attrib.ntids, w->attrib.tid_why,
+		     pinning, sizeof(pinning), threads, sizeof(threads));
 	vm_attrib_describe(&w->attrib, stats, sizeof(stats));
 	if (attempt == 0) {
 		out->env(out, "vcpu_pinning", pinning);
+		out->env(out, "qemu_thread_cpus", threads);
 		out->env(out, "vcpu_stats", stats);
 	}
 	c.fd = rfd;

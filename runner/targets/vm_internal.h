@@ -4,23 +4,28 @@
 #define VP_VM_INTERNAL_H
 
 #include <limits.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "runner/guest/guest.h"
 #include "runner/targets/target.h"
+#include "runner/targets/vm_cond.h"
 
 #define VM_MEM_MB	  512
 #define VM_MAX_VCPUS	  64
 #define VM_INITRAMFS_NAME "guest-initramfs.cpio"
+#define VM_HUGEPAGES_DIR  "/dev/hugepages"
 
 struct vm_state {
 	char qemu[PATH_MAX];
 	char qemu_version[128];
 	struct vp_guest_kernel k;
 	bool kvm;
-	char kvm_why[256];
+	char kvm_why[384];
+	struct vp_vm_cond cond; /* from the target name */
+	char vpmu_why[256];	/* why the guest has no vPMU, "" if it has */
 	char initrd[PATH_MAX];
 	char console[PATH_MAX];
 	char qemu_log[PATH_MAX];
@@ -41,16 +46,48 @@ void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s);
  * set (first boot), the target's env facts are emitted. */
 int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 		  struct vp_emitter *out, char *err, size_t errlen);
+/* vm_pin.c: QEMU's place on the host. */
+struct vm_affinity {
+	cpu_set_t mask;
+	bool active;
+};
+/* Around QEMU's spawn: the calling thread takes the --vm-cpus set (which
+ * QEMU and all its threads inherit), and gets its own mask back. */
+void vm_confine_begin(const struct vp_target *t, struct vm_affinity *saved);
+void vm_confine_end(struct vm_affinity *saved);
 /* Pins the n vCPU threads tids as the plan asks (why: the reason there
- * are none); describes the placement in desc. */
-void vm_pin_vcpus(struct vp_target *t, const int *tids, size_t n,
-		  const char *why, char *desc, size_t len);
+ * are none; desc: the placement) and summarises the affinity of every
+ * QEMU thread (threads). */
+void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, const int *tids,
+		  size_t n, const char *why, char *desc, size_t len,
+		  char *threads, size_t tlen);
+/* vCPU i -> order[i % norder] (-1 with no order). Pure. */
+void vm_vcpu_pus(size_t nvcpus, const int *order, unsigned norder, int *pus);
+/* "5 threads: 5 on 0" from the /proc/<pid>/task/<tid>/status texts of a
+ * process's threads (distinct Cpus_allowed_list values with counts). */
+void vm_affinity_summary(const char *const *status, size_t n, char *buf,
+			 size_t len);
 
 /* vm_collect.c: one boot of the guest, from QEMU start to power-off.
  * *booted tells whether the agent got to send a record (a failure before
  * that can be retried without losing rows). */
 int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 		bool *booted, char *err, size_t errlen);
+
+/* vm_vpmu.c: the host's reason for a guest without a vPMU put in front of
+ * the guest's "no hardware PMU" (rows and counter.* env facts). */
+struct vm_vpmu_filter {
+	struct vp_emitter self, *inner;
+	const char *why;
+};
+/* Returns the emitter to use: f's wrapper, or inner itself when why is
+ * empty (the guest should have a vPMU). */
+struct vp_emitter *vm_vpmu_filter_init(struct vm_vpmu_filter *f,
+				       struct vp_emitter *inner,
+				       const char *why);
+/* "no vPMU: ... (no hardware PMU: ...)" when note starts (after an optional
+ * "unavailable: ") with the guest's "no hardware PMU". Pure. */
+bool vm_vpmu_note(const char *note, const char *why, char *out, size_t len);
 
 /* A printf-style env fact. */
 void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)

@@ -50,6 +50,13 @@ popd >/dev/null
 expect2 "--kernel $tmp/nokernel: No such file" run -t vm1 -w cpu.int --kernel "$tmp/nokernel" -o "$tmp/a"
 : >"$tmp/afile"
 expect2 "--modules $tmp/afile: not a directory" run -t vm1 -w cpu.int --modules "$tmp/afile" -o "$tmp/a"
+expect2 "valid keys: pvspin, cpu-pm, invtsc, hugepages" run -t vm4:pvspn=off -o "$tmp/a"
+expect2 "use on or off" run -t vm4:pvspin=maybe -o "$tmp/a"
+expect2 "follows no vmN: target" run -t host,cpu-pm=on -o "$tmp/a"
+expect2 "needs KVM" run -t vm4:pvspin=off,cpu-pm=on --accel tcg -o "$tmp/a"
+expect2 "bad CPU list" run -t vm1 --vm-cpus 0-x -o "$tmp/a"
+expect2 "not in this process's allowed set" run -t vm1 --vm-cpus 1023 -o "$tmp/a"
+expect2 "usage: vpbench env --check" env --check --frob
 check "refused runs create no folder" test ! -e "$tmp/a"
 printf 'reps = 2\nthreads = 1,x\n' >"$tmp/plan.conf"
 expect2 "$tmp/plan.conf:2: threads" run --plan "$tmp/plan.conf"

@@ -181,6 +181,9 @@ Test(envinfo, collect_has_the_stable_keys)
 	    "clocksource",
 	    "tsc_ghz",
 	    "mem_total_mib",
+	    "kvm_features",
+	    "kvm_hints",
+	    "pv_spinlocks",
 	    "papi",
 	    "libpfm4",
 	    "perf_event_paranoid",
@@ -244,4 +247,105 @@ Test(envinfo, live_hypervisor_agrees_with_cpuinfo_flag)
 		cr_expect_str_neq(hv, "bare metal");
 	else if (!vp_cpuinfo_has_flag(buf, "fpu"))
 		cr_skip_test("not an x86 /proc/cpuinfo");
+}
+
+/* The KVM feature leaf recorded on the development VM, decoded with the bit
+ * numbers of Linux's uapi kvm_para.h. */
+Test(envinfo, kvm_feature_leaf_decode)
+{
+	char *t = slurp("kvm_this_machine.txt");
+	struct vp_cpuid_regs base, feat;
+	char f[512], h[128];
+
+	cr_assert_eq(vp_cpuid_dump_find(t, 0x40000000, &base), 0);
+	cr_assert_eq(vp_cpuid_dump_find(t, 0x40000001, &feat), 0);
+	cr_assert_eq(
+	    vp_kvm_features_describe(&base, &feat, f, sizeof(f), h, sizeof(h)),
+	    0);
+	cr_expect_str_eq(f, "0x01007efb (clocksource nop_io_delay "
+			    "clocksource2 async_pf steal_time pv_eoi "
+			    "pv_unhalt pv_tlb_flush async_pf_vmexit "
+			    "pv_send_ipi poll_control pv_sched_yield "
+			    "async_pf_int clocksource_stable)");
+	cr_expect_str_eq(h, "0x00000000 (none)");
+	free(t);
+
+	/* pvspin=off on the host side: kvm-pv-unhalt (bit 7) cleared; the
+	 * realtime hint (edx bit 0) and an unnamed bit. */
+	feat.eax &= ~(1u << 7);
+	feat.eax |= 1u << 20;
+	feat.edx = 1;
+	vp_kvm_features_describe(&base, &feat, f, sizeof(f), h, sizeof(h));
+	cr_expect_null(strstr(f, "pv_unhalt"), "%s", f);
+	cr_expect(strstr(f, " bit20 "), "%s", f);
+	cr_expect_str_eq(h, "0x00000001 (realtime)");
+	feat.eax = 0;
+	vp_kvm_features_describe(&base, &feat, f, sizeof(f), h, sizeof(h));
+	cr_expect_str_eq(f, "0x00000000 (none)");
+
+	/* Another hypervisor's signature: not decoded as KVM bits. */
+	t = slurp("tcg.txt");
+	cr_assert_eq(vp_cpuid_dump_find(t, 0x40000000, &base), 0);
+	cr_expect_eq(
+	    vp_kvm_features_describe(&base, &feat, f, sizeof(f), h, sizeof(h)),
+	    -ENOENT);
+	cr_expect_str_eq(f, "none (not a KVM guest)");
+	free(t);
+}
+
+static char *slurp_klog(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/klog/%s", VP_TEST_DATA, name);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "cannot open %s", path);
+	static char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strdup(buf);
+}
+
+/* The guest kernel's own word on PV spinlocks: a recorded log, then each
+ * message of Linux 6.1 kvm_spinlock_init() as its log line. */
+Test(envinfo, pv_spinlock_log_line)
+{
+	static const char *const msgs[] = {
+	    "kvm-guest: PV spinlocks enabled",
+	    "kvm-guest: PV spinlocks disabled, no host support",
+	    "kvm-guest: PV spinlocks disabled with KVM_HINTS_REALTIME hints",
+	    "kvm-guest: PV spinlocks disabled, single CPU",
+	    "kvm-guest: PV spinlocks disabled, forced by \"nopvspin\" "
+	    "parameter",
+	    "xen: PV spinlocks disabled",
+	    "Hyper-V: PV spinlocks enabled",
+	};
+	char *t = slurp_klog("this_machine.txt");
+	char buf[256], log[512];
+
+	cr_expect_eq(vp_pvspin_from_log(t, buf, sizeof(buf)), 0);
+	cr_expect_str_eq(buf, "kvm-guest: PV spinlocks enabled");
+	free(t);
+	for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		snprintf(log, sizeof(log),
+			 "<6>[    0.031071] kvm-guest: setup PV sched yield\n"
+			 "<6>[    0.039424] %s\n"
+			 "<6>[    0.039425] PV qspinlock hash table entries: "
+			 "256\n",
+			 msgs[i]);
+		cr_expect_eq(vp_pvspin_from_log(log, buf, sizeof(buf)), 0);
+		cr_expect_str_eq(buf, msgs[i]);
+	}
+	/* dmesg's format, without the level. */
+	cr_expect_eq(vp_pvspin_from_log("[    0.1] kvm-guest: PV spinlocks "
+					"enabled",
+					buf, sizeof(buf)),
+		     0);
+	cr_expect_str_eq(buf, "kvm-guest: PV spinlocks enabled");
+	/* A TCG guest's log has none. */
+	cr_expect_eq(vp_pvspin_from_log("<6>[    0.0] Hypervisor detected: "
+					"TCG\n",
+					buf, sizeof(buf)),
+		     -ENOENT);
+	cr_expect(strstr(buf, "no PV spinlock line"), "%s", buf);
 }

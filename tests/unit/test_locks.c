@@ -7,12 +7,14 @@
 #include <criterion/parameterized.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "probes/spin.h"
 #include "probes/tsc.h"
 #include "workloads/locks.h"
 
@@ -286,4 +288,50 @@ Test(locks, storage_is_cache_line_aligned)
 		free(lock);
 		free(nodes);
 	}
+}
+
+/* A wait whose end TSC reads below its start (a thread moved to a vCPU with
+ * an unsynchronised TSC) is clamped to 0 and counted, not recorded as a
+ * wait of ~1.8e19 ns. */
+Test(spin_probe, backwards_tsc_is_clamped_and_counted)
+{
+	struct vp_log2_hist h;
+	uint64_t wait_ns = 0, long_waits = 0, backwards = 0;
+	struct vp_spin_probe p;
+	struct vp_metrics m;
+
+	vp_log2_hist_reset(&h);
+	if (vp_spin_probe_init_raw(&p, &h, &wait_ns, &long_waits))
+		cr_skip_test("no usable TSC here");
+	vp_spin_probe_bind_backwards(&p, &backwards);
+	vp_spin_probe_span(&p, 1000000, 999000); /* 1000 ticks backwards */
+	vp_spin_probe_flush(&p);
+	vp_spin_probe_span(&p, UINT64_MAX - 5, 10); /* wrap: forwards */
+	vp_spin_probe_flush(&p);
+	vp_spin_probe_span(&p, 5000, 5000 + 1000);
+	vp_spin_probe_flush(&p);
+	cr_expect_eq(backwards, 1);
+	cr_expect_eq(h.n, 3, "every contended acquisition still counts");
+	cr_expect_eq(long_waits, 0, "no bogus long wait");
+	cr_expect_lt(wait_ns, 1000000ull, "sum %llu ns",
+		     (unsigned long long)wait_ns);
+
+	vp_metrics_init(&m);
+	vp_spin_metrics_from(&h, wait_ns, long_waits, backwards, 1e9, &m);
+	bool found = false;
+	for (size_t i = 0; i < m.n; i++)
+		if (strcmp(m.v[i].name, "spin_tsc_backwards") == 0) {
+			found = true;
+			cr_expect_eq(m.v[i].status, VP_STATUS_OK);
+			cr_expect_float_eq(m.v[i].value, 1.0, 1e-9);
+		} else if (strcmp(m.v[i].name, "spin_wait_max_ns") == 0) {
+			cr_expect_lt(m.v[i].value, 1e6, "max %g", m.v[i].value);
+		}
+	cr_expect(found);
+	vp_metrics_free(&m);
+
+	/* Unbound, the probe counts into itself. */
+	vp_spin_probe_init_raw(&p, &h, &wait_ns, &long_waits);
+	vp_spin_probe_span(&p, 10, 9);
+	cr_expect_eq(p.own_backwards, 1);
 }

@@ -3,6 +3,8 @@
  * query-cpus-fast parsing, and the guest's kernel command line parsing. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runner/guest/guest_init.h"
@@ -37,12 +39,16 @@ Test(qemu, argv_tcg_with_disk)
 	cr_expect_str_eq(a.v[0], "qemu-system-x86_64");
 	cr_expect_str_eq(after(&a, "-accel"), "tcg,thread=multi");
 	cr_expect_str_eq(after(&a, "-cpu"), "max");
-	cr_expect_str_eq(after(&a, "-smp"), "2");
+	cr_expect_str_eq(after(&a, "-smp"), "2,sockets=1,cores=2,threads=1");
+	cr_expect_str_eq(after(&a, "-machine"), "pc");
+	cr_expect_null(after(&a, "-overcommit"));
+	cr_expect_null(after(&a, "-object"));
 	cr_expect_str_eq(after(&a, "-m"), "512M");
 	cr_expect_str_eq(after(&a, "-append"), c.append);
 	/* -initrd is a plain path argument, not a sub-option list. */
 	cr_expect_str_eq(after(&a, "-initrd"), "/run,1/initrd.cpio");
 	cr_expect(vp_strlist_has(&a, "-no-reboot"));
+	cr_expect_str_eq(after(&a, "-name"), "vpbench,debug-threads=on");
 	cr_expect(vp_strlist_has(&a, "-nodefaults"));
 	cr_expect(
 	    vp_strlist_has(&a, "file,id=con,path=/run,,1/console-vm2.log"));
@@ -80,6 +86,7 @@ Test(qemu, argv_kvm_without_disk)
 	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
 	cr_expect_str_eq(after(&a, "-accel"), "kvm");
 	cr_expect_str_eq(after(&a, "-cpu"), "host");
+	cr_expect_str_eq(after(&a, "-smp"), "4,sockets=1,cores=4,threads=1");
 	cr_expect_null(after(&a, "-drive"));
 	cr_expect_null(after(&a, "-qmp"));
 	vp_strlist_free(&a);
@@ -132,4 +139,170 @@ Test(guest_init, cmdline_params)
 	vp_guest_params_parse("", &p);
 	cr_expect_str_eq(p.fault, "");
 	cr_expect_eq(p.disk, 0);
+}
+
+static char *slurp(const char *name)
+{
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/cpuid/%s", VP_TEST_DATA, name);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* Recorded and synthesized /proc/cpuinfo texts: whole flags only. */
+Test(qemu, hw_virt_flag_on_recorded_cpuinfo)
+{
+	static const struct {
+		const char *file;
+		bool virt;
+	} cases[] = {
+	    {"cpuinfo_kvm_this_machine.txt", false}, /* nested: no svm */
+	    {"cpuinfo_old_intel.txt", true},	     /* vmx */
+	    {"cpuinfo_amd_host_svm.txt", true},	     /* svm and svm_lock */
+	    {"cpuinfo_svm_lock_only.txt", false},    /* " svm" substring */
+	    {"cpuinfo_arm64.txt", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = slurp(cases[i].file);
+
+		cr_expect_eq(vp_cpuinfo_hw_virt(t), cases[i].virt, "%s",
+			     cases[i].file);
+		free(t);
+	}
+}
+
+/* /dev/kvm failures: each errno gets its reason and fix. */
+Test(qemu, kvm_errno_messages)
+{
+	static const struct {
+		const char *op;
+		int err, in_group;
+		const char *want;
+	} cases[] = {
+	    {"open", EACCES, 0, "sudo usermod -aG kvm $USER"},
+	    {"open", EACCES, 0, "not in group 'kvm'"},
+	    {"open", EACCES, 1, "already in group 'kvm'"},
+	    {"open", EACCES, -1, "ls -l /dev/kvm"},
+	    {"open", EPERM, 0, "usermod -aG kvm"},
+	    {"open", ENOENT, -1, "modprobe kvm_intel or kvm_amd"},
+	    {"open", ENOENT, -1, "open (ENOENT)"},
+	    {"KVM_CREATE_VM", EBUSY, 1, "another hypervisor"},
+	    {"KVM_CREATE_VM", EBUSY, 1, "KVM_CREATE_VM (EBUSY)"},
+	    {"open", ENXIO, -1, "no KVM module serves it"},
+	    {"KVM_CREATE_VM", ENOMEM, 1, "Cannot allocate memory"},
+	};
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vp_kvm_why(cases[i].op, cases[i].err, "kvm", cases[i].in_group,
+			   buf, sizeof(buf));
+		cr_expect(strstr(buf, cases[i].want), "case %zu: %s", i, buf);
+	}
+	/* The usermod line only where it is the fix. */
+	vp_kvm_why("open", EACCES, "kvm", 1, buf, sizeof(buf));
+	cr_expect_null(strstr(buf, "usermod"), "%s", buf);
+	vp_kvm_why("open", ENOENT, "kvm", 0, buf, sizeof(buf));
+	cr_expect_null(strstr(buf, "usermod"), "%s", buf);
+	/* Another group name (some distributions use a different one). */
+	vp_kvm_why("open", EACCES, "libvirt-qemu", 0, buf, sizeof(buf));
+	cr_expect(strstr(buf, "usermod -aG libvirt-qemu $USER"), "%s", buf);
+}
+
+static const struct vp_qemu_cfg base = {.qemu = "q",
+					.kernel = "k",
+					.initrd = "i",
+					.append = "a",
+					.vcpus = 4,
+					.mem_mb = 512,
+					.kvm = true,
+					.console_log = "c"};
+
+/* Each target condition's argv, under KVM. */
+Test(qemu, argv_conditions)
+{
+	static const struct {
+		const char *name;
+		int pv_unhalt;
+		bool cpu_pm, invtsc;
+		const char *mem_path;
+		const char *cpu, *overcommit, *machine, *object;
+	} cases[] = {
+	    {"none", 0, false, false, NULL, "host", NULL, "pc", NULL},
+	    {"pvspin=off", -1, false, false, NULL, "host,kvm-pv-unhalt=off",
+	     NULL, "pc", NULL},
+	    {"pvspin=on", 1, false, false, NULL, "host,kvm-pv-unhalt=on", NULL,
+	     "pc", NULL},
+	    {"cpu-pm=on", 0, true, false, NULL, "host", "cpu-pm=on", "pc",
+	     NULL},
+	    {"invtsc=on", 0, false, true, NULL, "host,migratable=no,+invtsc",
+	     NULL, "pc", NULL},
+	    {"hugepages=on", 0, false, false, "/dev/hugepages", "host", NULL,
+	     "pc,memory-backend=ram0",
+	     "memory-backend-file,id=ram0,size=512M,mem-path=/dev/hugepages,"
+	     "share=off,prealloc=on"},
+	    {"all", -1, true, true, "/mnt/huge,1G",
+	     "host,migratable=no,+invtsc,kvm-pv-unhalt=off", "cpu-pm=on",
+	     "pc,memory-backend=ram0",
+	     "memory-backend-file,id=ram0,size=512M,mem-path=/mnt/huge,,1G,"
+	     "share=off,prealloc=on"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vp_qemu_cfg c = base;
+		struct vp_strlist a = {0};
+		const char *o;
+
+		c.pv_unhalt = cases[i].pv_unhalt;
+		c.cpu_pm = cases[i].cpu_pm;
+		c.invtsc = cases[i].invtsc;
+		c.mem_path = cases[i].mem_path;
+		cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+		cr_expect_str_eq(after(&a, "-cpu"), cases[i].cpu, "%s",
+				 cases[i].name);
+		o = after(&a, "-overcommit");
+		if (cases[i].overcommit)
+			cr_expect(o && !strcmp(o, cases[i].overcommit), "%s",
+				  cases[i].name);
+		else
+			cr_expect_null(o, "%s", cases[i].name);
+		cr_expect_str_eq(after(&a, "-machine"), cases[i].machine, "%s",
+				 cases[i].name);
+		o = after(&a, "-object");
+		if (cases[i].object)
+			cr_expect(o && !strcmp(o, cases[i].object), "%s: %s",
+				  cases[i].name, o ? o : "(none)");
+		else
+			cr_expect_null(o, "%s", cases[i].name);
+		cr_expect_str_eq(after(&a, "-m"), "512M");
+		vp_strlist_free(&a);
+	}
+}
+
+/* Under TCG the KVM-only switches never reach the argv (the target refuses
+ * them before; this is the second line of defence). */
+Test(qemu, argv_tcg_ignores_kvm_switches)
+{
+	struct vp_qemu_cfg c = base;
+	struct vp_strlist a = {0};
+
+	c.kvm = false;
+	c.pv_unhalt = -1;
+	c.cpu_pm = true;
+	c.invtsc = true;
+	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+	cr_expect_str_eq(after(&a, "-cpu"), "max");
+	cr_expect_null(after(&a, "-overcommit"));
+	vp_strlist_free(&a);
 }

@@ -1,0 +1,142 @@
+/* The QEMU command line of a vmN guest (see qemu.h), built as an argv
+ * array: machine, accelerator, CPU model with the target's conditions,
+ * explicit topology, RAM (anonymous or hugetlbfs), kernel, the two serial
+ * channels, QMP and the scratch disk. Pure: no QEMU is run. */
+#include "runner/targets/qemu.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int add(struct vp_strlist *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int add(struct vp_strlist *l, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return vp_strlist_add(l, buf);
+}
+
+/* QEMU option values separate sub-options with ','; a literal comma is
+ * written ",,". Paths come from the run folder, which the user names. */
+static void qemu_escape(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in && o + 2 < len; in++) {
+		out[o++] = *in;
+		if (*in == ',')
+			out[o++] = ',';
+	}
+	out[o] = '\0';
+}
+
+/* -cpu: host (KVM) or max (TCG), with the target's conditions. */
+static int add_cpu_model(struct vp_strlist *a, const struct vp_qemu_cfg *c)
+{
+	char cpu[256];
+	size_t o;
+
+	if (!c->kvm)
+		return add(a, "max");
+	o = (size_t)snprintf(cpu, sizeof(cpu), "host");
+	/* -cpu host is migratable by default, which filters the invariant
+	 * TSC out; invtsc=on asks for it explicitly. */
+	if (c->invtsc)
+		o += (size_t)snprintf(cpu + o, sizeof(cpu) - o,
+				      ",migratable=no,+invtsc");
+	if (c->pv_unhalt)
+		snprintf(cpu + o, sizeof(cpu) - o, ",kvm-pv-unhalt=%s",
+			 c->pv_unhalt > 0 ? "on" : "off");
+	return add(a, "%s", cpu);
+}
+
+int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
+{
+	char p[PATH_MAX * 2];
+	int rc = 0;
+
+	rc |= add(a, "%s", c->qemu);
+	rc |= add(a, "-nodefaults");
+	rc |= add(a, "-no-user-config");
+	rc |= add(a, "-display");
+	rc |= add(a, "none");
+	rc |= add(a, "-monitor");
+	rc |= add(a, "none");
+	rc |= add(a, "-no-reboot");
+	/* Named threads ("CPU 1/KVM", "worker"...): the host-side views of
+	 * /proc/<pid>/task tell vCPUs from the rest. */
+	rc |= add(a, "-name");
+	rc |= add(a, "vpbench,debug-threads=on");
+	rc |= add(a, "-machine");
+	rc |= add(a, "%s", c->mem_path ? "pc,memory-backend=ram0" : "pc");
+	rc |= add(a, "-accel");
+	rc |= add(a, "%s", c->kvm ? "kvm" : "tcg,thread=multi");
+	rc |= add(a, "-cpu");
+	rc |= add_cpu_model(a, c);
+	if (c->kvm && c->cpu_pm) {
+		/* HLT, PAUSE and MWAIT stay in the guest: no exits. */
+		rc |= add(a, "-overcommit");
+		rc |= add(a, "cpu-pm=on");
+	}
+	/* An explicit split: QEMU documents its default as liable to change,
+	 * and the guest's scheduler domains follow it. */
+	rc |= add(a, "-smp");
+	rc |= add(a, "%u,sockets=1,cores=%u,threads=1", c->vcpus, c->vcpus);
+	rc |= add(a, "-m");
+	rc |= add(a, "%uM", c->mem_mb);
+	if (c->mem_path) {
+		/* prealloc: a shortage of huge pages fails at start, not as a
+		 * SIGBUS in the middle of a measurement. */
+		qemu_escape(c->mem_path, p, sizeof(p));
+		rc |= add(a, "-object");
+		rc |= add(a,
+			  "memory-backend-file,id=ram0,size=%uM,mem-path=%s,"
+			  "share=off,prealloc=on",
+			  c->mem_mb, p);
+	}
+	if (c->bios) {
+		rc |= add(a, "-bios");
+		rc |= add(a, "%s", c->bios);
+	}
+	rc |= add(a, "-kernel");
+	rc |= add(a, "%s", c->kernel);
+	rc |= add(a, "-initrd");
+	rc |= add(a, "%s", c->initrd);
+	rc |= add(a, "-append");
+	rc |= add(a, "%s", c->append);
+	/* ttyS0: kernel console into the log; ttyS1: the agent channel on
+	 * QEMU's stdout, a pipe the runner reads. */
+	qemu_escape(c->console_log, p, sizeof(p));
+	rc |= add(a, "-chardev");
+	rc |= add(a, "file,id=con,path=%s", p);
+	rc |= add(a, "-serial");
+	rc |= add(a, "chardev:con");
+	rc |= add(a, "-chardev");
+	rc |= add(a, "stdio,id=agent,signal=off");
+	rc |= add(a, "-serial");
+	rc |= add(a, "chardev:agent");
+	if (c->qmp_sock) {
+		qemu_escape(c->qmp_sock, p, sizeof(p));
+		rc |= add(a, "-qmp");
+		rc |= add(a, "unix:%s,server=on,wait=off", p);
+	}
+	if (c->disk) {
+		qemu_escape(c->disk, p, sizeof(p));
+		rc |= add(a, "-drive");
+		rc |= add(a,
+			  "file=%s,if=none,id=scratch,format=raw,cache=%s,"
+			  "aio=%s",
+			  p, c->disk_cache ? c->disk_cache : "none",
+			  c->disk_aio ? c->disk_aio : "native");
+		rc |= add(a, "-device");
+		rc |= add(a, "virtio-blk-pci,drive=scratch");
+	}
+	return rc ? -ENOMEM : 0;
+}
