@@ -35,7 +35,7 @@ has() { # has LINE WORD...: the replies include every WORD
 	done
 }
 
-expect "vpbench " run list env report compare --help --version
+expect "vpbench " run list env doctor report compare --help --version
 expect "vpbench r" run report
 mapfile -t cpu < <("$VPBENCH" list | awk '/^cpu\./ { print $1 }')
 check "vpbench list names cpu workloads" test "${#cpu[@]}" -ge 2
