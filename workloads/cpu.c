@@ -165,7 +165,8 @@ static void omp_worker(struct vp_team *team, struct cpu_run *r)
 }
 
 /* Runs the team on OpenMP threads. Returns 1 when OpenMP cannot supply
- * exactly n threads (the caller falls back to pthreads), 0, or -errno. */
+ * exactly n threads (the caller falls back to pthreads), 0, or -errno
+ * (-ETIMEDOUT: a worker was not scheduled in time to be measured). */
 static int run_openmp(struct vp_team *team, struct cpu_run *r, char *why,
 		      size_t whylen, char *err, size_t errlen)
 {
@@ -191,8 +192,7 @@ static int run_openmp(struct vp_team *team, struct cpu_run *r, char *why,
 		return rc < 0 ? rc : -rc;
 #pragma omp parallel num_threads(n)
 	omp_worker(team, r);
-	vp_team_finish(team);
-	return 0;
+	return vp_team_finish(team, err, errlen);
 }
 #endif
 
