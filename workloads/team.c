@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "probes/tsc.h"
 #include "workloads/team_internal.h"
@@ -84,6 +85,31 @@ static int stopped(const struct vp_team *t)
 	return t->p.interrupted && *t->p.interrupted;
 }
 
+/* The clock's longest sleep: how soon it notices Ctrl-C. Each wake-up is a
+ * timer interrupt and a switch on some CPU during the measured window (20
+ * a second at the former 50 ms), so few and long. */
+#define CLOCK_POLL_S 0.25
+
+/* Sleeps until the monotonic `deadline` (absolute, so the phases do not
+ * drift by the wake-up latencies), or Ctrl-C. */
+static void sleep_until(const struct vp_team *t, double deadline)
+{
+	for (;;) {
+		double now = vp_now_s();
+		if (stopped(t) || now >= deadline)
+			return;
+		double until = deadline - now > CLOCK_POLL_S
+				   ? now + CLOCK_POLL_S
+				   : deadline;
+		struct timespec ts = {
+		    (time_t)until,
+		    (long)((until - (double)(time_t)until) * 1e9)};
+		if (ts.tv_nsec >= 1000000000L)
+			ts.tv_nsec = 999999999L;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
+}
+
 /* The first worker that has not reached `stage`, or -1. With `latest`, also
  * the latest t_begin of the workers (meaningful once all are measuring). */
 static int first_late(struct vp_team *t, enum vp_stage stage, double *latest)
@@ -113,7 +139,7 @@ static int await_stage(struct vp_team *t, enum vp_stage stage, double deadline)
 			t->late_stage = stage;
 			return -1;
 		}
-		vp_sleep_s(0.001, t->p.interrupted);
+		sleep_until(t, vp_now_s() + 0.001);
 	}
 	return 0;
 }
@@ -130,9 +156,7 @@ static void extend_measure(struct vp_team *t)
 		return;
 	double latest = 0;
 	first_late(t, VP_STAGE_MEASURING, &latest);
-	double left = latest + t->p.duration_s - vp_now_s();
-	if (left > 0)
-		vp_sleep_s(left, t->p.interrupted);
+	sleep_until(t, latest + t->p.duration_s);
 }
 
 /* The clock: starts the warm-up once every worker runs past the barrier,
@@ -146,10 +170,10 @@ static void *clock_main(void *arg)
 	pthread_barrier_wait(&t->start);
 	atomic_store(&t->phase, VP_PHASE_WARMUP);
 	if (await_stage(t, VP_STAGE_RUNNING, vp_now_s() + t->grace_s) == 0) {
-		vp_sleep_s(t->p.warmup_s, t->p.interrupted);
+		sleep_until(t, vp_now_s() + t->p.warmup_s);
 		t->t_measure_begin = vp_now_s();
 		atomic_store(&t->phase, VP_PHASE_MEASURE);
-		vp_sleep_s(t->p.duration_s, t->p.interrupted);
+		sleep_until(t, t->t_measure_begin + t->p.duration_s);
 		if (!stopped(t))
 			extend_measure(t);
 	}
