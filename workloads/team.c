@@ -227,7 +227,8 @@ static int team_verdict(const struct vp_team *t, char *err, size_t errlen)
 			 "worker %d of %u was never scheduled during the "
 			 "measured window: it had not begun measuring %.1f s "
 			 "after the window was due to end (machine "
-			 "overloaded): no measurement",
+			 "overloaded, or one operation took that long): no "
+			 "measurement",
 			 t->late_worker, t->p.threads, t->grace_s);
 	return -ETIMEDOUT;
 }
