@@ -11,6 +11,7 @@
 
 #include "reports/html_charts.h"
 #include "reports/html_escape.h"
+#include "reports/html_why.h"
 #include "reports/metric_info.h"
 #include "reports/svg.h"
 
@@ -989,6 +990,7 @@ void vp_html_render(const struct vp_summary *s, FILE *f)
 	      f);
 	vp_html_spin_charts(s, f);
 	spin_table(s, f);
+	vp_html_why(s, f);
 	fputs("<h2 id=\"io\">I/O latency</h2>\n", f);
 	vp_html_io_charts(s, f);
 	fputs("<h2 id=\"tables\">Figures per workload</h2>\n", f);

@@ -50,7 +50,8 @@ enum vp_direction vp_metric_direction(const char *metric)
 	    !strcmp(metric, "long_waits") || !strcmp(metric, "steal_pct") ||
 	    starts(metric, "call_") || starts(metric, "wake_") ||
 	    !strcmp(metric, "long_calls") || !strcmp(metric, "ns_per_access") ||
-	    !strcmp(metric, "runq_delay_pct"))
+	    !strcmp(metric, "runq_delay_pct") ||
+	    !strcmp(metric, "vcpu_delay_pct"))
 		return VP_DIR_LOWER;
 	return VP_DIR_NONE;
 }

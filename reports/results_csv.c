@@ -1,5 +1,7 @@
 /* Writers for results.csv and env.csv (libcsv's csv_fwrite for quoting when
- * available). Every row is flushed so nothing measured is lost on a crash. */
+ * available). Every row is formatted whole and written in one write, then
+ * flushed, so nothing measured is lost on a crash and no reader sees half a
+ * row. */
 #include "reports/results_csv.h"
 
 #include <errno.h>
@@ -60,18 +62,44 @@ static int write_field(FILE *f, const char *s)
 	return rc ? -EIO : 0;
 }
 
+char *vp_csv_record_text(const char *const *fields, size_t n, size_t *len)
+{
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *m = open_memstream(&text, &tlen);
+	int rc = m ? 0 : -ENOMEM;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (i && fputc(',', m) == EOF)
+			rc = -ENOMEM;
+		if (!rc)
+			rc = write_field(m, fields[i] ? fields[i] : "");
+	}
+	if (!rc && fputc('\n', m) == EOF)
+		rc = -ENOMEM;
+	if (m && fclose(m) != 0)
+		rc = -ENOMEM;
+	if (rc) {
+		free(text);
+		return NULL;
+	}
+	*len = tlen;
+	return text;
+}
+
 int vp_csv_write_record(FILE *f, const char *const *fields, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (i && fputc(',', f) == EOF)
-			return -EIO;
-		int rc = write_field(f, fields[i] ? fields[i] : "");
-		if (rc)
-			return rc;
-	}
-	if (fputc('\n', f) == EOF || fflush(f) == EOF)
-		return errno ? -errno : -EIO;
-	return 0;
+	size_t len;
+	char *text = vp_csv_record_text(fields, n, &len);
+	if (!text)
+		return -ENOMEM;
+	/* One write per record: a reader (tail -f, the agent channel) never
+	 * sees half of one. */
+	errno = 0;
+	int rc = fwrite(text, 1, len, f) != len || fflush(f) == EOF
+		     ? (errno ? -errno : -EIO)
+		     : 0;
+	free(text);
+	return rc;
 }
 
 static int file_is_empty(FILE *f)
@@ -103,39 +131,61 @@ void vp_format_value(double v, char *buf, size_t len)
 	snprintf(buf, len, "%.9g", v);
 }
 
-int vp_results_write_row(FILE *f, const struct vp_row *row)
+/* The 16 fields of a results row; numbers go into b. */
+struct row_bufs {
+	char vcpus[16], host_cpus[16], threads[16], rep[16], value[48];
+};
+
+static void row_fields(const struct vp_row *row, struct row_bufs *b,
+		       const char *fields[VP_RESULTS_NCOLS])
 {
 	const struct vp_target_info *ti = row->ti;
 	const struct vp_metric *m = row->m;
-	char vcpus[16], host_cpus[16], threads[16], rep[16], value[48] = "";
 	/* Unknown CPU counts (an ssh target's hypervisor host, a guest that
 	 * never booted) stay empty rather than a made-up 0. */
-	vcpus[0] = host_cpus[0] = 0;
+	memset(b, 0, sizeof(*b));
 	if (ti->vcpus > 0)
-		snprintf(vcpus, sizeof(vcpus), "%d", ti->vcpus);
+		snprintf(b->vcpus, sizeof(b->vcpus), "%d", ti->vcpus);
 	if (ti->host_cpus > 0)
-		snprintf(host_cpus, sizeof(host_cpus), "%d", ti->host_cpus);
-	snprintf(threads, sizeof(threads), "%d", row->threads);
-	snprintf(rep, sizeof(rep), "%d", row->rep);
+		snprintf(b->host_cpus, sizeof(b->host_cpus), "%d",
+			 ti->host_cpus);
+	snprintf(b->threads, sizeof(b->threads), "%d", row->threads);
+	snprintf(b->rep, sizeof(b->rep), "%d", row->rep);
 	if (m->status == VP_STATUS_OK)
-		vp_format_value(m->value, value, sizeof(value));
-	const char *fields[VP_RESULTS_NCOLS] = {VP_RESULTS_SCHEMA,
-						ti->run_id,
-						ti->target,
-						ti->target_kind,
-						ti->accel,
-						ti->hypervisor,
-						vcpus,
-						host_cpus,
-						row->workload,
-						threads,
-						rep,
-						m->name,
-						value,
-						m->unit,
-						vp_status_name(m->status),
-						m->note};
+		vp_format_value(m->value, b->value, sizeof(b->value));
+	const char *v[VP_RESULTS_NCOLS] = {VP_RESULTS_SCHEMA,
+					   ti->run_id,
+					   ti->target,
+					   ti->target_kind,
+					   ti->accel,
+					   ti->hypervisor,
+					   b->vcpus,
+					   b->host_cpus,
+					   row->workload,
+					   b->threads,
+					   b->rep,
+					   m->name,
+					   b->value,
+					   m->unit,
+					   vp_status_name(m->status),
+					   m->note};
+	memcpy(fields, v, sizeof(v));
+}
+
+int vp_results_write_row(FILE *f, const struct vp_row *row)
+{
+	struct row_bufs b;
+	const char *fields[VP_RESULTS_NCOLS];
+	row_fields(row, &b, fields);
 	return vp_csv_write_record(f, fields, VP_RESULTS_NCOLS);
+}
+
+char *vp_results_row_text(const struct vp_row *row, size_t *len)
+{
+	struct row_bufs b;
+	const char *fields[VP_RESULTS_NCOLS];
+	row_fields(row, &b, fields);
+	return vp_csv_record_text(fields, VP_RESULTS_NCOLS, len);
 }
 
 int vp_env_write_row(FILE *f, const char *target, const char *key,

@@ -43,8 +43,16 @@ struct vp_row {
 
 /* Writes one CSV record (fields quoted when needed, RFC 4180) and a newline.
  * Newlines inside fields are replaced by spaces so a record is one line
- * (the guest channel and tail -f rely on it). Returns 0 or -errno. */
+ * (the guest channel and tail -f rely on it). One write per record.
+ * Returns 0 or -errno. */
 int vp_csv_write_record(FILE *f, const char *const *fields, size_t n);
+
+/* The same record as malloc'd text with its newline (*len bytes), for
+ * writers that need it whole (runner/util/out_file.h); NULL when out of
+ * memory. */
+char *vp_csv_record_text(const char *const *fields, size_t n, size_t *len);
+/* One results row as text, like vp_results_write_row writes it. */
+char *vp_results_row_text(const struct vp_row *row, size_t *len);
 
 /* Writes the results header when the file is empty, 0 or -errno. */
 int vp_results_write_header(FILE *f);

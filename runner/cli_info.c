@@ -7,6 +7,7 @@
 #include "probes/counters.h"
 #include "probes/envinfo.h"
 #include "runner/cli.h"
+#include "runner/util/printable.h"
 #include "workloads/workload.h"
 
 static const char *type_name(enum vp_opt_type t)
@@ -65,8 +66,9 @@ int vp_cli_list(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1) {
+		char shown[160];
 		fprintf(stderr, "vpbench list: unexpected argument '%s'\n",
-			argv[1]);
+			vp_printable(argv[1], shown, sizeof(shown)));
 		return 2;
 	}
 	for (size_t i = 0; i < vp_workload_count(); i++) {
@@ -114,8 +116,9 @@ int vp_cli_env(int argc, char **argv)
 	}
 	int csv = argc > 1 && !strcmp(argv[1], "--csv");
 	if (argc > 2 || (argc == 2 && !csv)) {
+		char shown[160];
 		fprintf(stderr, "vpbench env: unexpected argument '%s'\n",
-			argv[argc - 1]);
+			vp_printable(argv[argc - 1], shown, sizeof(shown)));
 		return 2;
 	}
 	struct vp_kvlist kv;

@@ -1,5 +1,7 @@
 /* `vpbench run` option parsing: flags override a plan file, which overrides
- * the defaults. Every bad value exits 2 naming the valid choices. */
+ * the defaults. The flags, their help and their parsing all come from the
+ * run-key table (plan_keys.c). Every bad value exits 2 naming the valid
+ * choices. */
 #include "runner/cli.h"
 
 #include <getopt.h>
@@ -9,160 +11,92 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runner/plan_keys.h"
 #include "runner/run.h"
+#include "runner/util/printable.h"
+
+#define RUN_MAX_OPTS 64
 
 void vp_run_usage(FILE *f)
 {
-	fprintf(f,
-"usage: vpbench run [options]\n"
-"Runs workloads on targets and writes results.csv, env.csv, summary.csv\n"
-"and report.html into a run folder; prints where they are.\n"
-"\n"
-"  -t, --targets LIST     host, vmN (any N), ssh:[user@]host[:port]\n"
-"                         (default host,vm1,vm2,vm4)\n"
-"  -w, --workloads LIST   class.variant or a bare class for its default set\n"
-"                         (cpu, lock, io, sched, mem) or all; see `vpbench list`\n"
-"                         (default cpu,lock,io,sched)\n"
-"  -j, --threads LIST     thread counts, e.g. 1,2,4 (default 1,2,4)\n"
-"  -r, --reps N           repetitions per cell (default 3)\n"
-"  -d, --duration SEC     measured seconds per rep, fractions allowed (0.5)\n"
-"      --warmup SEC       unmeasured warm-up per rep (default 0.05)\n"
-"  -o, --output DIR       run folder (default results/<UTC timestamp>)\n"
-"  -O KEY=VALUE           workload option, repeatable (e.g. -O bs=4k)\n"
-"      --counters SPEC    auto, none or a comma list of events (auto)\n"
-"      --pin MODE         none, compact or scatter thread pinning (none)\n"
-"      --accel MODE       auto, kvm or tcg for vmN targets (auto)\n"
-"      --kernel FILE      guest kernel (default: host's, else the cache\n"
-"                         filled by fetch-guest-kernel.sh)\n"
-"      --modules DIR      guest kernel's module tree (lib/modules/<ver>)\n"
-"      --host-load N      N busy host threads during every target's run\n"
-"      --vcpu-pin         pin each vCPU thread to its own host core\n"
-"      --disk-size SIZE   guest scratch disk size (default 128M)\n"
-"      --boot-timeout SEC guest boot timeout (default 60)\n"
-"      --run-timeout SEC  guest run timeout (default: derived from plan)\n"
-"      --plan FILE        read options from a plan file (key = value)\n"
-"      --run-id ID        run identifier (default timestamp-pid)\n"
-"      --no-report        do not write report.html at the end\n"
-"  -q, --quiet            no progress output\n"
-"  -h, --help             this help\n"
-"\n"
-"Exit: 0 ok, 1 some steps failed (rows say why), 2 bad usage, 130 "
-"interrupted.\n");
+	fputs("usage: vpbench run [options]\n"
+	      "Runs workloads on targets and writes results.csv, env.csv, "
+	      "summary.csv\n"
+	      "and report.html into a run folder; prints where they are.\n"
+	      "\n",
+	      f);
+	vp_plan_keys_usage(f);
+	fputs("\nExit: 0 ok, 1 some steps failed (rows say why), 2 bad usage, "
+	      "130 interrupted.\n",
+	      f);
 }
 
-enum {
-	OPT_WARMUP = 256, OPT_COUNTERS, OPT_PIN, OPT_ACCEL, OPT_KERNEL,
-	OPT_MODULES, OPT_HOST_LOAD, OPT_VCPU_PIN, OPT_DISK_SIZE,
-	OPT_BOOT_TIMEOUT, OPT_RUN_TIMEOUT, OPT_PLAN, OPT_RUN_ID, OPT_NO_REPORT,
-};
-
-static const struct option run_longopts[] = {
-	{"targets", required_argument, 0, 't'},
-	{"workloads", required_argument, 0, 'w'},
-	{"threads", required_argument, 0, 'j'},
-	{"reps", required_argument, 0, 'r'},
-	{"duration", required_argument, 0, 'd'},
-	{"output", required_argument, 0, 'o'},
-	{"option", required_argument, 0, 'O'},
-	{"warmup", required_argument, 0, OPT_WARMUP},
-	{"counters", required_argument, 0, OPT_COUNTERS},
-	{"pin", required_argument, 0, OPT_PIN},
-	{"accel", required_argument, 0, OPT_ACCEL},
-	{"kernel", required_argument, 0, OPT_KERNEL},
-	{"modules", required_argument, 0, OPT_MODULES},
-	{"host-load", required_argument, 0, OPT_HOST_LOAD},
-	{"vcpu-pin", no_argument, 0, OPT_VCPU_PIN},
-	{"disk-size", required_argument, 0, OPT_DISK_SIZE},
-	{"boot-timeout", required_argument, 0, OPT_BOOT_TIMEOUT},
-	{"run-timeout", required_argument, 0, OPT_RUN_TIMEOUT},
-	{"plan", required_argument, 0, OPT_PLAN},
-	{"run-id", required_argument, 0, OPT_RUN_ID},
-	{"no-report", no_argument, 0, OPT_NO_REPORT},
-	{"quiet", no_argument, 0, 'q'},
-	{"help", no_argument, 0, 'h'},
-	{0, 0, 0, 0}};
-
-static const char *plan_key(int c)
+/* A CLI-only flag (not a plan key). */
+static void cli_flag(const struct vp_plan_key *k, struct vp_run_options *ro)
 {
-	switch (c) {
-	case 't': return "targets";
-	case 'w': return "workloads";
-	case 'j': return "threads";
-	case 'r': return "reps";
-	case 'd': return "duration";
-	case 'o': return "output";
-	case 'O': return "option";
-	case OPT_WARMUP: return "warmup";
-	case OPT_COUNTERS: return "counters";
-	case OPT_PIN: return "pin";
-	case OPT_ACCEL: return "accel";
-	case OPT_KERNEL: return "kernel";
-	case OPT_MODULES: return "modules";
-	case OPT_HOST_LOAD: return "host-load";
-	case OPT_DISK_SIZE: return "disk-size";
-	case OPT_BOOT_TIMEOUT: return "boot-timeout";
-	case OPT_RUN_TIMEOUT: return "run-timeout";
-	case OPT_RUN_ID: return "run-id";
-	}
-	return NULL;
+	if (strcmp(k->name, "no-report") == 0)
+		ro->no_report = 1;
+	else if (strcmp(k->name, "quiet") == 0)
+		ro->quiet = 1;
+}
+
+static int bad_option(int c, int argc, char **argv, char *err, size_t errlen)
+{
+	char shown[160];
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	vp_printable(arg, shown, sizeof(shown));
+	if (c == ':')
+		snprintf(err, errlen, "option %s needs a value", shown);
+	else
+		snprintf(err, errlen, "unknown option '%s'", shown);
+	return -1;
 }
 
 int vp_cli_parse_run(int argc, char **argv, struct vp_plan *plan,
 		     struct vp_run_options *ro, char *err, size_t errlen)
 {
-	char e2[2048];
+	struct option longopts[RUN_MAX_OPTS];
+	char shortopts[2 * RUN_MAX_OPTS + 2], e2[2048], shown[160];
 	int c;
-	/* Pass 1: the plan file, so flags given anywhere override it. */
+	vp_plan_keys_getopt(longopts, RUN_MAX_OPTS, shortopts,
+			    sizeof(shortopts));
+	/* Pass 1: --help and the plan file, so flags given anywhere override
+	 * the file. */
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:w:j:r:d:o:O:qh", run_longopts,
-				NULL)) != -1) {
-		if (c == 'h')
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct vp_plan_key *k = vp_plan_key_by_val(c);
+		if (k && strcmp(k->name, "help") == 0)
 			return 1;
-		if (c == OPT_PLAN &&
+		if (k && strcmp(k->name, "plan") == 0 &&
 		    vp_plan_load(plan, optarg, err, errlen))
 			return -1;
 	}
 	/* Pass 2: the flags. */
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:w:j:r:d:o:O:qh", run_longopts,
-				NULL)) != -1) {
-		const char *key = plan_key(c);
-		if (key) {
-			if (vp_plan_set(plan, key, optarg, e2, sizeof(e2))) {
-				snprintf(err, errlen, "%s", e2);
-				return -1;
-			}
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct vp_plan_key *k = vp_plan_key_by_val(c);
+		if (!k)
+			return bad_option(c, argc, argv, err, errlen);
+		if (k->flags & VP_KEY_CLI) {
+			cli_flag(k, ro);
 			continue;
 		}
-		switch (c) {
-		case OPT_PLAN:
-			break;
-		case OPT_VCPU_PIN:
-			plan->vcpu_pin = true;
-			break;
-		case OPT_NO_REPORT:
-			ro->no_report = 1;
-			break;
-		case 'q':
-			ro->quiet = 1;
-			break;
-		case ':':
-			snprintf(err, errlen, "option %s needs a value",
-				 argv[optind - 1]);
-			return -1;
-		default:
-			snprintf(err, errlen, "unknown option '%s'",
-				 argv[optind - 1]);
+		/* A bare flag (--vcpu-pin) is a yes/no key set to yes. */
+		if (vp_plan_set(plan, k->name, k->metavar ? optarg : "yes", e2,
+				sizeof(e2))) {
+			snprintf(err, errlen, "%s", e2);
 			return -1;
 		}
 	}
 	if (optind != argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		snprintf(err, errlen, "unexpected argument '%s'",
+			 vp_printable(argv[optind], shown, sizeof(shown)));
 		return -1;
 	}
-	if (vp_plan_finalize(plan, err, errlen))
+	if (vp_plan_finalize(plan, err, errlen) ||
+	    vp_run_check(plan, err, errlen))
 		return -1;
 	return 0;
 }

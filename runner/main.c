@@ -1,8 +1,11 @@
 /* vpbench: entry point and subcommand dispatch. The same binary is the
  * host-side runner, the agent inside guests and SSH targets, and the
  * guest's PID 1 (when started as /init). */
+#include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "runner/cli.h"
 #include "runner/guest/guest.h"
 #include "runner/provenance.h"
+#include "runner/util/printable.h"
 
 static void usage(FILE *f)
 {
@@ -50,6 +54,31 @@ static void version(void)
 	       VP_VERSION, vp_git_describe);
 }
 
+/* A closed stdout/stderr must never cost results (issue 11 defect 2).
+ * Descriptors 0-2 that are closed get /dev/null, or the first file opened
+ * (results.csv) would receive what is printed to "stdout". And for the
+ * commands that print while they measure or write files, a reader that
+ * went away (`| head -1`) is EPIPE on a write, not a fatal SIGPIPE: the
+ * printing stops, the measuring and writing go on. The agent keeps the
+ * default: its stdout is the row channel, nobody reading means stop. */
+static void guard_std_streams(const char *cmd)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(2);
+	static const char *const printing[] = {"run", "list", "env", "report",
+					       "compare"};
+	for (size_t i = 0; cmd && i < sizeof(printing) / sizeof(printing[0]);
+	     i++)
+		if (strcmp(cmd, printing[i]) == 0) {
+			signal(SIGPIPE, SIG_IGN);
+			/* A file-size limit is a full disk: EFBIG on the
+			 * write, reported with the path, not a core dump. */
+			signal(SIGXFSZ, SIG_IGN);
+		}
+}
+
 int main(int argc, char **argv)
 {
 	char self[PATH_MAX];
@@ -59,6 +88,7 @@ int main(int argc, char **argv)
 	else
 		self[n] = 0;
 
+	guard_std_streams(argc > 1 ? argv[1] : NULL);
 	char arg0[PATH_MAX];
 	snprintf(arg0, sizeof(arg0), "%s", argv[0]);
 	if (strcmp(basename(arg0), "init") == 0 && getpid() == 1)
@@ -95,9 +125,10 @@ int main(int argc, char **argv)
 		return vp_agent_main(sargc, sargv);
 	if (!strcmp(cmd, "guest-init"))
 		return vp_guest_init_main(sargc, sargv);
+	char shown[160];
 	fprintf(stderr,
 		"vpbench: unknown command '%s'; valid: run, list, env, report, "
 		"compare (see vpbench --help)\n",
-		cmd);
+		vp_printable(cmd, shown, sizeof(shown)));
 	return 2;
 }

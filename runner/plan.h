@@ -2,11 +2,13 @@
  * (`vpbench run --plan FILE`), serialised to a plan file for agents inside
  * guests and on SSH targets, so every target runs exactly the same plan.
  *
+ * Every setting is one entry of the run-key table (plan_keys.h), which
+ * drives the CLI flags, --help, vp_plan_set and vp_plan_write alike.
  * Plan file format: one `key = value` per line, `#` comments, keys equal to
- * the long CLI options (targets, workloads, threads, reps, duration, warmup,
- * counters, pin, accel, kernel, modules, host-load, vcpu-pin, disk-size,
- * boot-timeout, run-timeout, output, run-id) plus repeatable `option = K=V`
- * for -O. */
+ * the long CLI options, `option = K=V` repeatable for -O. A value may be
+ * written in double quotes ("a # b", escapes \" and \\ only); the writer
+ * quotes values holding #, ", \ or blanks at either end, so every value
+ * reads back exactly. Values never hold control bytes (refused). */
 #ifndef VP_PLAN_H
 #define VP_PLAN_H
 
@@ -43,8 +45,8 @@ struct vp_plan {
 	bool reps_auto;
 	unsigned min_reps, max_reps;
 	double ci_target_pct;
-	bool order_random; /* --order random: seeded rounds of shuffled cells */
-	uint64_t seed;
+	char order[16]; /* sequential | random (seeded shuffled rounds) */
+	unsigned seed;	/* of --order random; 0: chosen at finalize */
 	double duration_s;
 	double warmup_s;
 	char counters[512]; /* auto | none | list */
@@ -78,7 +80,9 @@ int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen);
 
 /* Reads a plan file; errors name file and line. */
 int vp_plan_load(struct vp_plan *p, const char *path, char *err, size_t errlen);
-/* Writes the plan as a plan file (reloadable by vp_plan_load). */
+/* Writes the plan as a plan file (reloadable by vp_plan_load) in one
+ * write. 0, -EINVAL when a value cannot be written faithfully (a control
+ * byte set behind vp_plan_set's back), or -errno of the write. */
 int vp_plan_write(const struct vp_plan *p, FILE *f);
 
 /* Estimated seconds of measurement per target (for ETA and timeouts). */

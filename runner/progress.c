@@ -16,6 +16,17 @@ void vp_progress_init(struct vp_progress *p, int total, double step_cost_s,
 	p->t_start = vp_now_s();
 	p->step_cost_s = step_cost_s;
 	p->drawn = 0;
+	p->closed = 0;
+}
+
+/* After a failed write the stream is gone for good (a pipe whose reader
+ * exited): stop printing rather than fail on every step. */
+static void flush(struct vp_progress *p)
+{
+	if (fflush(stderr) == EOF || ferror(stderr)) {
+		p->closed = 1;
+		clearerr(stderr);
+	}
 }
 
 static void format_duration(double s, char *buf, size_t len)
@@ -34,7 +45,7 @@ static void format_duration(double s, char *buf, size_t len)
 
 void vp_progress_step(struct vp_progress *p, int step, const char *label)
 {
-	if (p->quiet)
+	if (p->quiet || p->closed)
 		return;
 	double elapsed = vp_now_s() - p->t_start;
 	int done = step - 1;
@@ -51,11 +62,13 @@ void vp_progress_step(struct vp_progress *p, int step, const char *label)
 		fprintf(stderr, "[%d/%d] %s (elapsed %s, ETA %s)\n", step,
 			p->total, label, el, eta);
 	}
-	fflush(stderr);
+	flush(p);
 }
 
 void vp_progress_note(struct vp_progress *p, const char *fmt, ...)
 {
+	if (p->closed)
+		return;
 	if (p->tty && p->drawn) {
 		fputs("\r\033[K", stderr);
 		p->drawn = 0;
@@ -65,14 +78,14 @@ void vp_progress_note(struct vp_progress *p, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fflush(stderr);
+	flush(p);
 }
 
 void vp_progress_done(struct vp_progress *p)
 {
-	if (p->tty && p->drawn) {
+	if (p->tty && p->drawn && !p->closed) {
 		fputs("\r\033[K", stderr);
-		fflush(stderr);
+		flush(p);
 		p->drawn = 0;
 	}
 }

@@ -1,6 +1,7 @@
 /* Progress on stderr during long runs: step k of n, what runs, elapsed and
  * ETA. On a terminal one line is redrawn; otherwise one line per step so CI
- * logs stay readable. */
+ * logs stay readable. When stderr fails (a reader that went away: EPIPE),
+ * printing stops and the run goes on. */
 #ifndef VP_PROGRESS_H
 #define VP_PROGRESS_H
 
@@ -11,6 +12,7 @@ struct vp_progress {
 	double t_start;
 	double step_cost_s; /* planned seconds per step, for the first ETA */
 	int drawn;	    /* a tty line is on screen */
+	int closed;	    /* stderr failed (EPIPE...): print nothing more */
 };
 
 void vp_progress_init(struct vp_progress *p, int total, double step_cost_s,

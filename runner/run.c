@@ -16,25 +16,44 @@
 #include "reports/results_csv.h"
 #include "runner/progress.h"
 #include "runner/provenance.h"
+#include "runner/run_folder.h"
 #include "runner/scratch_image.h"
 #include "runner/stop_signal.h"
 #include "runner/targets/host_load.h"
 #include "runner/targets/target.h"
+#include "runner/util/leftovers.h"
 
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
 static volatile int *stop_flag;
 
 struct run_state {
 	const struct vp_plan *plan;
-	FILE *results, *env;
+	struct vp_run_files files;
 	struct vp_progress progress;
 	const char *target; /* current target name */
 	int step_offset;
 	unsigned char *seen;	   /* steps of the current target with rows */
 	struct vp_kvlist env_seen; /* env facts of the current target */
-	size_t rows, failed_rows, write_errors;
+	size_t rows, failed_rows;  /* rows on disk */
+	int write_failed;	   /* a write to the run folder failed */
 	char last_failure[VP_METRIC_NOTE_MAX]; /* last reason told on stderr */
 };
+
+/* The first failed write ends the run: measuring on would only produce
+ * rows that cannot be kept. Every whole row written so far stays. */
+static void stop_writing(struct run_state *s, const struct vp_out_file *f)
+{
+	char why[PATH_MAX + 128];
+	if (s->write_failed++)
+		return;
+	vp_out_error(f, why, sizeof(why));
+	vp_progress_note(&s->progress,
+			 "vpbench: %s; stopping the run (the rows written so "
+			 "far are kept whole)",
+			 why);
+	if (stop_flag)
+		*stop_flag = 1;
+}
 
 static long step_index(const struct vp_plan *p, const char *workload,
 		       int threads, int rep)
@@ -56,43 +75,55 @@ static long step_index(const struct vp_plan *p, const char *workload,
 static int run_row(struct vp_emitter *e, const struct vp_row *row)
 {
 	struct run_state *s = e->ctx;
+	if (s->write_failed)
+		return -EIO;
+	if (row->m->status == VP_STATUS_FAILED &&
+	    strcmp(s->last_failure, row->m->note) != 0) {
+		/* Say why on stderr too, once per distinct reason, so a user
+		 * need not dig in results.csv (a dead guest fails many steps
+		 * with one reason). */
+		snprintf(s->last_failure, sizeof(s->last_failure), "%s",
+			 row->m->note);
+		vp_progress_note(&s->progress,
+				 "vpbench: %s %s threads=%d rep=%d failed: %s",
+				 row->ti->target, row->workload, row->threads,
+				 row->rep, row->m->note);
+	}
+	size_t len;
+	char *text = vp_results_row_text(row, &len);
+	int rc = text ? vp_out_write(&s->files.results, text, len) : -ENOMEM;
+	free(text);
+	if (rc) {
+		stop_writing(s, &s->files.results);
+		return rc;
+	}
 	long i = step_index(s->plan, row->workload, row->threads, row->rep);
 	if (i >= 0)
 		s->seen[i] = 1;
 	s->rows++;
-	if (row->m->status == VP_STATUS_FAILED) {
-		s->failed_rows++;
-		/* Say why on stderr too, once per distinct reason, so a user
-		 * need not dig in results.csv (a dead guest fails many steps
-		 * with one reason). */
-		if (strcmp(s->last_failure, row->m->note) != 0) {
-			snprintf(s->last_failure, sizeof(s->last_failure), "%s",
-				 row->m->note);
-			vp_progress_note(&s->progress,
-					 "vpbench: %s %s threads=%d rep=%d "
-					 "failed: %s",
-					 row->ti->target, row->workload,
-					 row->threads, row->rep, row->m->note);
-		}
-	}
-	int rc = vp_results_write_row(s->results, row);
-	if (rc && s->write_errors++ == 0)
-		vp_progress_note(&s->progress,
-				 "vpbench: writing results.csv failed: %s",
-				 strerror(-rc));
-	return rc;
+	s->failed_rows += row->m->status == VP_STATUS_FAILED;
+	return 0;
 }
 
 static int run_env(struct vp_emitter *e, const char *key, const char *value)
 {
 	struct run_state *s = e->ctx;
+	if (s->write_failed)
+		return -EIO;
 	/* The host side and the agent inside may both state a fact (e.g.
 	 * host_load): write it once per target unless they disagree. */
 	const char *seen = vp_kvlist_get(&s->env_seen, key);
 	if (seen && strcmp(seen, value) == 0)
 		return 0;
 	vp_kvlist_set(&s->env_seen, key, "%s", value);
-	return vp_env_write_row(s->env, s->target, key, value);
+	const char *fields[] = {s->target, key, value};
+	size_t len;
+	char *text = vp_csv_record_text(fields, 3, &len);
+	int rc = text ? vp_out_write(&s->files.env, text, len) : -ENOMEM;
+	free(text);
+	if (rc)
+		stop_writing(s, &s->files.env);
+	return rc;
 }
 
 static void run_progress(struct vp_emitter *e, int step, int steps,
@@ -109,6 +140,8 @@ static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
 			       const struct vp_target_info *ti, const char *why)
 {
 	const struct vp_plan *p = s->plan;
+	if (s->write_failed)
+		return;
 	/* The caller already told the user why the target failed. Under -r
 	 * auto only the reps every cell needs are owed; a cell may have
 	 * converged before max_reps. */
@@ -135,28 +168,6 @@ static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
 			}
 }
 
-static int make_dirs(const char *path, char *err, size_t errlen)
-{
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			goto fail;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen,
-		 "cannot create run folder %s: %s (choose another with -o DIR)",
-		 buf, strerror(errno));
-	return -errno;
-}
-
 static int plan_needs_image(const struct vp_plan *p)
 {
 	int vm = 0, io = 0;
@@ -165,36 +176,6 @@ static int plan_needs_image(const struct vp_plan *p)
 	for (size_t i = 0; i < p->nworkloads; i++)
 		io |= strncmp(p->workloads[i].wl->name, "io.", 3) == 0;
 	return vm && io;
-}
-
-static FILE *open_new_csv(const char *dir, const char *name, char *path,
-			  size_t pathlen, char *err, size_t errlen)
-{
-	snprintf(path, pathlen, "%s/%s", dir, name);
-	FILE *f = fopen(path, "wx");
-	if (!f)
-		snprintf(err, errlen, "cannot create %s: %s%s", path,
-			 strerror(errno),
-			 errno == EEXIST
-			     ? " (the folder holds an earlier run; "
-			       "choose a new one with -o DIR)"
-			     : " (choose another folder with -o DIR)");
-	return f;
-}
-
-static void default_run_dir(struct vp_plan *plan)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	char stamp[32];
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (!plan->output[0])
-		snprintf(plan->output, sizeof(plan->output), "results/%s",
-			 stamp);
-	if (!plan->run_id[0])
-		snprintf(plan->run_id, sizeof(plan->run_id), "%s-%ld", stamp,
-			 (long)getpid());
 }
 
 static void run_target(struct run_state *s, struct vp_emitter *e,
@@ -244,7 +225,7 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	}
 	rc = t.ops->run_agent(&t, e, err, sizeof(err));
 	vp_host_load_stop(load);
-	if (rc || *stop_flag) {
+	if ((rc || *stop_flag) && !s->write_failed) {
 		const char *why = rc ? err : "interrupted by signal";
 		if (rc)
 			vp_progress_note(&s->progress,
@@ -254,6 +235,11 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	}
 	vp_provenance_emit_end(e);
 	t.ops->teardown(&t);
+	/* A target's rows survive a crash of the machine from here on. */
+	if (vp_out_sync(&s->files.results))
+		stop_writing(s, &s->files.results);
+	else if (vp_out_sync(&s->files.env))
+		stop_writing(s, &s->files.env);
 }
 
 /* Absolute, so the line is usable from any folder (scripts grep it). */
@@ -263,77 +249,25 @@ static void print_path(const char *what, const char *path)
 	printf("%s: %s\n", what, realpath(path, abs) ? abs : path);
 }
 
-int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
+/* The end of a run: the totals, the paths, the report. Returns the exit
+ * code. */
+static int finish(struct run_state *s, const struct vp_run_options *o,
+		  int rc_image)
 {
-	char err[4096], path[PATH_MAX], image[PATH_MAX] = "";
-	struct run_state s;
-	memset(&s, 0, sizeof(s));
-	s.plan = plan;
-	default_run_dir(plan);
-	const char *dir = plan->output;
-	if (make_dirs(dir, err, sizeof(err))) {
-		fprintf(stderr, "vpbench run: %s\n", err);
-		return 2;
-	}
-	if (!(s.results = open_new_csv(dir, "results.csv", path, sizeof(path),
-				       err, sizeof(err))) ||
-	    !(s.env = open_new_csv(dir, "env.csv", path, sizeof(path), err,
-				   sizeof(err)))) {
-		fprintf(stderr, "vpbench run: %s\n", err);
-		if (s.results)
-			fclose(s.results);
-		return 2;
-	}
-	vp_results_write_header(s.results);
-	vp_env_write_header(s.env);
-	snprintf(path, sizeof(path), "%s/plan.conf", dir);
-	FILE *pf = fopen(path, "w");
-	if (pf) {
-		vp_plan_write(plan, pf);
-		fclose(pf);
-	}
-	size_t steps = vp_plan_steps(plan);
-	s.seen = calloc(steps ? steps : 1, 1);
-	int total = (int)(steps * plan->ntargets);
-	vp_progress_init(&s.progress, total, plan->duration_s + plan->warmup_s,
-			 o->quiet);
-
-	stop_flag = vp_stop_signal_install();
-
-	if (!o->quiet)
-		vp_progress_note(&s.progress,
-				 "vpbench: run %s -> %s (%zu targets x "
-				 "%zu steps)",
-				 plan->run_id, dir, plan->ntargets, steps);
-	int rc_image = 0;
-	if (plan_needs_image(plan)) {
-		snprintf(image, sizeof(image), "%s/scratch.img", dir);
-		rc_image = vp_scratch_image_create(image, plan->disk_size, err,
-						   sizeof(err));
-		if (rc_image) {
-			vp_progress_note(&s.progress, "vpbench: %s", err);
-			image[0] = 0;
-		}
-	}
-	struct vp_emitter e = {run_row, run_env, run_progress, NULL, &s};
-	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
-		s.step_offset = (int)(i * steps);
-		run_target(&s, &e, plan, plan->targets[i], dir, o,
-			   image[0] ? image : NULL);
-	}
-	vp_progress_done(&s.progress);
-	if (image[0])
-		unlink(image);
-	fclose(s.results);
-	fclose(s.env);
-	free(s.seen);
-	vp_kvlist_free(&s.env_seen);
-
-	fprintf(stderr, "vpbench: %zu rows written, %zu failed%s\n", s.rows,
-		s.failed_rows, *stop_flag ? " (interrupted)" : "");
+	const char *dir = s->plan->output;
+	char err[4096], path[PATH_MAX];
+	int interrupted = *stop_flag && !s->write_failed;
+	if (vp_run_folder_close(&s->files))
+		stop_writing(s, s->files.results.error ? &s->files.results
+						       : &s->files.env);
+	fprintf(stderr, "vpbench: %zu rows written, %zu failed%s\n", s->rows,
+		s->failed_rows,
+		s->write_failed ? " (stopped: a write to the run folder failed)"
+		: interrupted	? " (interrupted)"
+				: "");
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	print_path("results", path);
-	if (!o->no_report) {
+	if (!o->no_report && !s->write_failed) {
 		char html[PATH_MAX], summary[PATH_MAX];
 		snprintf(html, sizeof(html), "%s/report.html", dir);
 		snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
@@ -346,7 +280,70 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 			print_path("report", html);
 	}
 	fflush(stdout);
-	if (*stop_flag)
+	if (s->write_failed)
+		return 1;
+	if (interrupted)
 		return 130;
-	return s.failed_rows || s.write_errors || rc_image ? 1 : 0;
+	return s->failed_rows || rc_image ? 1 : 0;
+}
+
+int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
+{
+	char err[4096], image[PATH_MAX] = "";
+	struct run_state s;
+	memset(&s, 0, sizeof(s));
+	s.plan = plan;
+	vp_run_folder_default(plan);
+	const char *dir = plan->output;
+	size_t steps = vp_plan_steps(plan);
+	vp_progress_init(&s.progress, (int)(steps * plan->ntargets),
+			 plan->duration_s + plan->warmup_s, o->quiet);
+	stop_flag = vp_stop_signal_install();
+	int rc = vp_run_folder_open(plan, &s.files, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "vpbench run: %s\n", err);
+		vp_run_folder_close(&s.files);
+		return rc;
+	}
+	s.seen = calloc(steps ? steps : 1, 1);
+	/* What runs killed earlier left (their children died with them). */
+	char swept[1024];
+	if (vp_leftovers_sweep(swept, sizeof(swept)) > 0 && !o->quiet)
+		vp_progress_note(
+		    &s.progress,
+		    "vpbench: removed leftovers of killed runs: %s", swept);
+	if (!o->quiet)
+		vp_progress_note(&s.progress,
+				 "vpbench: run %s -> %s (%zu targets x "
+				 "%zu steps)",
+				 plan->run_id, dir, plan->ntargets, steps);
+	int rc_image = 0;
+	if (plan_needs_image(plan)) {
+		snprintf(image, sizeof(image), "%s/scratch.img", dir);
+		rc_image = vp_scratch_image_create(image, plan->disk_size, err,
+						   sizeof(err));
+		if (!rc_image)
+			vp_leftovers_add(image, NULL);
+		if (rc_image) {
+			vp_progress_note(&s.progress, "vpbench: %s", err);
+			image[0] = 0;
+		}
+	}
+	struct vp_emitter e = {.row = run_row,
+			       .env = run_env,
+			       .progress = run_progress,
+			       .ctx = &s};
+	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
+		s.step_offset = (int)(i * steps);
+		run_target(&s, &e, plan, plan->targets[i], dir, o,
+			   image[0] ? image : NULL);
+	}
+	vp_progress_done(&s.progress);
+	if (image[0])
+		unlink(image);
+	free(s.seen);
+	vp_kvlist_free(&s.env_seen);
+	/* Everything the ledger names was removed by its owner. */
+	vp_leftovers_done();
+	return finish(&s, o, rc_image);
 }

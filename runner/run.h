@@ -11,6 +11,12 @@ struct vp_run_options {
 	int no_report;	      /* skip report.html at the end */
 };
 
+/* Checks the runner can make on this machine before the run (run_check.c):
+ * for vmN targets a given --kernel is a readable file, --modules a
+ * directory, --accel kvm has a usable /dev/kvm. 0 or -errno with a
+ * message; the caller exits 2. */
+int vp_run_check(const struct vp_plan *p, char *err, size_t errlen);
+
 /* Returns the process exit code: 0 all ok, 1 some steps failed, 2 bad
  * input (unwritable folder...), 130 interrupted. */
 int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "workloads/io_scratch.h"
+
 int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 			    size_t errlen)
 {
@@ -17,8 +19,8 @@ int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (!buf || fd < 0) {
 		rc = buf ? -errno : -ENOMEM;
-		snprintf(err, errlen, "cannot create scratch image %s: %s", path,
-			 strerror(-rc));
+		snprintf(err, errlen, "cannot create scratch image %s: %s",
+			 path, strerror(-rc));
 		goto out;
 	}
 	/* Incompressible-looking bytes, so no layer below can shortcut. */
@@ -29,14 +31,22 @@ int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 		x ^= x << 17;
 		buf[i] = (unsigned char)x;
 	}
-	for (uint64_t done = 0; done < size;) {
+	/* Signed like the workloads' scratch files: io.* write only to
+	 * targets that carry the signature. */
+	rc = vp_io_write_signature(fd);
+	if (rc) {
+		snprintf(err, errlen, "writing scratch image %s: %s", path,
+			 strerror(-rc));
+		goto out;
+	}
+	for (uint64_t done = VP_IO_SIG_BYTES; done < size;) {
 		size_t n = size - done < chunk ? (size_t)(size - done) : chunk;
-		ssize_t w = write(fd, buf, n);
-		if (w < 0) {
-			rc = -errno;
-			snprintf(err, errlen,
-				 "writing scratch image %s: %s%s", path,
-				 strerror(errno),
+		ssize_t w = pwrite(fd, buf, n, (off_t)done);
+		if (w <= 0) {
+			rc = w < 0 ? -errno : -ENOSPC;
+			errno = -rc;
+			snprintf(err, errlen, "writing scratch image %s: %s%s",
+				 path, strerror(errno),
 				 errno == ENOSPC ? " (free space or pass a "
 						   "smaller --disk-size)"
 						 : "");

@@ -1,6 +1,7 @@
 /* The raw scratch image shared by the guests (virtio-blk) and the host
  * target's io.* workloads. Filled with real data, not a sparse hole, so
- * reads reach the device on both sides. */
+ * reads reach the device on both sides. Its first 4 KiB are the io.*
+ * scratch signature: the workloads write only to signed targets. */
 #ifndef VP_SCRATCH_IMAGE_H
 #define VP_SCRATCH_IMAGE_H
 

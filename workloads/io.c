@@ -314,6 +314,7 @@ static void io_teardown(void *state)
 	    .options = vp_io_options,                                          \
 	    .opts_size = sizeof(struct vp_io_opts),                            \
 	    .supported = NULL,                                                 \
+	    .check = vp_io_check_opts,                                         \
 	    .setup = sym##_setup,                                              \
 	    .run = io_run_fn,                                                  \
 	    .teardown = io_teardown,                                           \

@@ -64,6 +64,19 @@ uint64_t vp_io_size_wanted(const struct vp_io_opts *o, uint64_t whole)
 	return whole < IO_SIZE_AUTO ? whole : IO_SIZE_AUTO;
 }
 
+int vp_io_check_opts(const void *opts, char *err, size_t errlen)
+{
+	const struct vp_io_opts *o = opts;
+	int rc = vp_io_check_bs(o->bs, err, errlen);
+	if (!rc && o->size && o->size < o->bs) {
+		snprintf(err, errlen, "size=%llu is smaller than bs=%llu",
+			 (unsigned long long)o->size,
+			 (unsigned long long)o->bs);
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
 bool vp_io_has_signature(int fd)
 {
 	void *buf = NULL;
@@ -174,14 +187,11 @@ out:
 	return rc;
 }
 
-static int write_signature(const char *wl, struct vp_io_target *t, char *err,
-			   size_t errlen)
+int vp_io_write_signature(int fd)
 {
 	void *buf = NULL;
-	if (posix_memalign(&buf, 4096, VP_IO_SIG_BYTES)) {
-		snprintf(err, errlen, "%s: out of memory", wl);
+	if (posix_memalign(&buf, 4096, VP_IO_SIG_BYTES))
 		return -ENOMEM;
-	}
 	memset(buf, 0, VP_IO_SIG_BYTES);
 	snprintf(buf, VP_IO_SIG_BYTES,
 		 "%screated=%lld pid=%d\n"
@@ -189,11 +199,18 @@ static int write_signature(const char *wl, struct vp_io_target *t, char *err,
 		 "data past the first 4 KiB is overwritten freely. Safe to "
 		 "delete.\n",
 		 VP_IO_SIG_MAGIC, (long long)time(NULL), (int)getpid());
-	int rc = write_full(t->fd, buf, VP_IO_SIG_BYTES, 0);
+	int rc = write_full(fd, buf, VP_IO_SIG_BYTES, 0);
+	free(buf);
+	return rc;
+}
+
+static int write_signature(const char *wl, struct vp_io_target *t, char *err,
+			   size_t errlen)
+{
+	int rc = vp_io_write_signature(t->fd);
 	if (rc)
 		snprintf(err, errlen, "%s: %s: writing the signature block: %s",
 			 wl, t->path, strerror(-rc));
-	free(buf);
 	return rc;
 }
 
@@ -247,7 +264,18 @@ static int open_device(const char *wl, const struct vp_io_opts *o,
 			 wl, dev);
 		return -EINVAL;
 	}
-	t->base = 0;
+	/* The same rule as for path=: only what vpbench prepared (the runner
+	 * signs the scratch image it creates) is written, whoever names it
+	 * (`vpbench agent --scratch-dev` is a command line too). */
+	if (!vp_io_has_signature(t->fd)) {
+		snprintf(err, errlen,
+			 "%s: scratch device %s carries no vpbench signature "
+			 "in its first 4 KiB: refusing to write to it",
+			 wl, dev);
+		return -EEXIST;
+	}
+	t->base = VP_IO_SIG_BYTES;
+	avail = avail > t->base ? avail - t->base : 0;
 	t->size = vp_io_size_wanted(o, avail);
 	t->size -= t->size % o->bs;
 	if (t->size < o->bs) {
@@ -451,14 +479,15 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 			if (rc)
 				goto fail;
 		}
-		if (!dev_already_filled(&st, t->size)) {
-			rc = fill_range(wl, t, 0, t->size, err, errlen);
+		if (!dev_already_filled(&st, t->base + t->size)) {
+			rc = fill_range(wl, t, t->base, t->base + t->size, err,
+					errlen);
 			if (rc)
 				goto fail;
 			dev_filled.dev = st.st_dev;
 			dev_filled.ino = st.st_ino;
 			dev_filled.rdev = st.st_rdev;
-			dev_filled.filled = t->size;
+			dev_filled.filled = t->base + t->size;
 		}
 		rc = vp_io_probe_read(wl, t, err, errlen);
 		if (rc)

@@ -5,7 +5,9 @@
  *     it); an existing `path` is used only when it carries that signature,
  *     anything else (plain files, devices, symlinks) is refused;
  *   - a scratch device given by the target (a guest's /dev/vdX, the raw
- *     image on the host) is used from offset 0, never created or extended;
+ *     image on the host) must carry the same signature (the runner writes
+ *     it into the image it creates) and is used after it, never created
+ *     or extended;
  *   - files created here are removed again by vp_io_target_close() unless
  *     the caller asks to keep them;
  *   - the read workloads may also measure an existing file or block device
@@ -55,6 +57,10 @@ struct vp_io_target {
  * a message naming the option. */
 int vp_io_check_bs(uint64_t bs, char *err, size_t errlen);
 
+/* The workloads' `check`: bs as above and a working set of at least one
+ * block, so a bad -O fails before the run, not in it. */
+int vp_io_check_opts(const void *opts, char *err, size_t errlen);
+
 /* Opens (and creates/fills when needed) the scratch target for workload
  * `wl` ("io.randread", used in messages). scratch_dev wins over opts->path
  * when non-NULL; with neither, a new file goes into scratch_dir (NULL:
@@ -78,6 +84,10 @@ int vp_io_target_open_read(const char *wl, const struct vp_io_opts *opts,
 /* Closes the target; removes the file when this process created it and
  * keep is false. Safe after a failed open and when already closed. */
 void vp_io_target_close(struct vp_io_target *t, bool keep);
+
+/* Writes the signature block at offset 0 of fd (a new scratch file or the
+ * runner's scratch image). 0 or -errno. */
+int vp_io_write_signature(int fd);
 
 /* True when the open file `fd` starts with the vpbench signature block. */
 bool vp_io_has_signature(int fd);

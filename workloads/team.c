@@ -251,6 +251,9 @@ void vp_worker_measure_begin(struct vp_worker *w)
 	w->long_waits = 0;
 	memset(w->aux, 0, sizeof(w->aux));
 	memset(&w->sched_end, 0, sizeof(w->sched_end));
+	/* The run-queue delay's own window brackets both reads, so a wait
+	 * between a read and the stamp cannot push it over 100%. */
+	w->sched_t0 = vp_now_s();
 	w->sched_err = vp_schedstat_read_self(&w->sched_begin);
 	w->t_begin = vp_now_s();
 	/* Publishes t_begin to the clock, which extends MEASURE until this
@@ -267,6 +270,7 @@ void vp_worker_measure_end(struct vp_worker *w, uint64_t ops)
 	w->ops = ops;
 	if (!w->sched_err)
 		w->sched_err = vp_schedstat_read_self(&w->sched_end);
+	w->sched_t1 = vp_now_s();
 }
 
 int vp_worker_spread(struct vp_worker *w)

@@ -81,6 +81,7 @@ struct vp_worker {
 	/* This thread's schedstat just before t_begin and just after t_end;
 	 * sched_err is 0 or the -errno of the failed read. */
 	struct vp_schedstat sched_begin, sched_end;
+	double sched_t0, sched_t1; /* monotonic s around the two reads */
 	int sched_err;
 	char pin_error[128]; /* set when pinning was requested and failed */
 } __attribute__((aligned(64)));

@@ -72,8 +72,9 @@ static int windows_check(const struct vp_team *t, char *why, size_t len)
 
 /* Run-queue delay of the benchmark threads seen from inside the target:
  * on bare metal the physical analogue of a preempted vCPU, in a guest the
- * guest scheduler's view (next to steal_pct). Each worker's own window is
- * the denominator, so threads x wall when the windows agree. */
+ * guest scheduler's view (next to steal_pct). Each worker's own window
+ * around its two schedstat reads is the denominator (threads x wall when
+ * the windows agree), so the share cannot exceed 100%. */
 static void runq_metrics(const struct vp_team *t, struct vp_metrics *out)
 {
 	double wait_ns = 0, window_ns = 0;
@@ -87,7 +88,7 @@ static void runq_metrics(const struct vp_team *t, struct vp_metrics *out)
 		else if (w->sched_end.wait_ns > w->sched_begin.wait_ns)
 			wait_ns += (double)(w->sched_end.wait_ns -
 					    w->sched_begin.wait_ns);
-		window_ns += (w->t_end - w->t_begin) * 1e9;
+		window_ns += (w->sched_t1 - w->sched_t0) * 1e9;
 	}
 	if (err)
 		vp_metrics_unavailable(out, "runq_delay_pct", "%", "%s",

@@ -33,6 +33,10 @@ struct vp_workload {
 	 * next to "yes" (mem.tlb: whether pages=2m would work here). */
 	int (*supported)(const struct vp_workload_ctx *ctx, char *why,
 			 size_t len);
+	/* Rules on the options alone (multiples, one option against another),
+	 * checked when the plan is complete, before anything runs. 0 or
+	 * -EINVAL with a message naming the option. May be NULL. */
+	int (*check)(const void *opts, char *err, size_t errlen);
 	/* Once per workload before its reps (scratch files...). May be NULL.
 	 * 0, or -errno with a message (rows failed); -EOPNOTSUPP when the
 	 * target cannot give what the options ask (rows unavailable). */

@@ -76,6 +76,19 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 	for (size_t i = 0; i < kv.n; i++)
 		out->env(out, kv.v[i].key, kv.v[i].value);
 	vp_kvlist_free(&kv);
+	if (strcmp(p->order, "random") == 0)
+		snprintf(buf, sizeof(buf), "random (seed %u)", p->seed);
+	else
+		snprintf(buf, sizeof(buf), "sequential");
+	out->env(out, "step_order", buf);
+	if (p->reps_auto)
+		snprintf(buf, sizeof(buf),
+			 "auto: 95%% CI half-width <= %g%% of the mean, %u .. "
+			 "%u reps",
+			 p->ci_target_pct, p->min_reps, p->max_reps);
+	else
+		snprintf(buf, sizeof(buf), "%u", p->reps);
+	out->env(out, "reps_rule", buf);
 	snprintf(buf, sizeof(buf), "%.3f", p->duration_s);
 	out->env(out, "duration_s", buf);
 	snprintf(buf, sizeof(buf), "%.3f", p->warmup_s);
@@ -84,11 +97,22 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 		out->env(out, "io_scratch", a->scratch_dev);
 }
 
+/* A step mark (emitter.h): outside the measured window, one record before
+ * the run and one after it. */
+static void emit_mark(struct vp_emitter *out, int step, enum vp_mark_phase ph,
+		      const char *workload, unsigned threads, unsigned rep)
+{
+	struct vp_step_mark m = {step, ph, workload, (int)threads, (int)rep};
+	if (out->mark)
+		out->mark(out, &m);
+}
+
 static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		    const struct vp_plan_workload *pw,
 		    const struct vp_workload_ctx *ctx, void *state,
 		    struct vp_counter_set *counters, unsigned threads,
-		    unsigned rep, double *throughput, bool *unavailable)
+		    unsigned rep, int step, double *throughput,
+		    bool *unavailable)
 {
 	*throughput = NAN;
 	*unavailable = false;
@@ -106,7 +130,9 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 	vp_metrics_init(&m);
 	struct vp_sysstat_snapshot before, after;
 	vp_sysstat_take(&before);
+	emit_mark(out, step, VP_MARK_BEGIN, pw->wl->name, threads, rep);
 	int rc = pw->wl->run(ctx, state, team, &m, err, sizeof(err));
+	emit_mark(out, step, VP_MARK_END, pw->wl->name, threads, rep);
 	vp_sysstat_take(&after);
 	int failed = 0;
 	if (a->interrupted && *a->interrupted) {
@@ -211,15 +237,16 @@ static void schedule_params(const struct vp_plan *p,
 	sp->min_reps = p->min_reps;
 	sp->max_reps = p->max_reps;
 	sp->ci_target_pct = p->ci_target_pct;
-	sp->order = p->order_random ? VP_ORDER_RANDOM : VP_ORDER_SEQUENTIAL;
+	sp->order = strcmp(p->order, "random") == 0 ? VP_ORDER_RANDOM
+						    : VP_ORDER_SEQUENTIAL;
 	sp->seed = p->seed;
 }
 
 /* Runs one scheduled step; returns 1 when it failed. */
 static int schedule_step(const struct vp_agent_args *a, struct vp_emitter *out,
 			 struct slot *sl, struct vp_counter_set *counters,
-			 unsigned threads, unsigned rep, double *throughput,
-			 bool *unavailable)
+			 unsigned threads, unsigned rep, int step,
+			 double *throughput, bool *unavailable)
 {
 	*throughput = NAN;
 	slot_prepare(sl);
@@ -230,7 +257,7 @@ static int schedule_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		return sl->skip == VP_STATUS_FAILED;
 	}
 	return run_step(a, out, sl->pw, &sl->ctx, sl->state, counters, threads,
-			rep, throughput, unavailable);
+			rep, step, throughput, unavailable);
 }
 
 static int run_schedule(const struct vp_agent_args *a, struct vp_emitter *out,
@@ -257,7 +284,7 @@ static int run_schedule(const struct vp_agent_args *a, struct vp_emitter *out,
 		if (out->progress)
 			out->progress(out, ++step, total, label);
 		any_failed |= schedule_step(a, out, sl, counters, p->threads[t],
-					    rep, &tp, &na);
+					    rep, step, &tp, &na);
 		if (!vp_schedule_record(sched, !isnan(tp), tp, na))
 			continue;
 		if (p->reps_auto)

@@ -42,10 +42,24 @@ static void stream_finish(struct vp_emitter *e, int code, const char *message)
 	vp_csv_write_record(e->ctx, fields, 3);
 }
 
+static void stream_mark(struct vp_emitter *e, const struct vp_step_mark *m)
+{
+	char step[16], phase[2] = {(char)m->phase, 0}, thr[16], rep[16];
+	snprintf(step, sizeof(step), "%d", m->step);
+	snprintf(thr, sizeof(thr), "%d", m->threads);
+	snprintf(rep, sizeof(rep), "%d", m->rep);
+	const char *fields[] = {"M", step, phase, m->workload, thr, rep};
+	vp_csv_write_record(e->ctx, fields, 6);
+}
+
 void vp_stream_emitter_init(struct vp_emitter *e, FILE *f)
 {
-	*e = (struct vp_emitter){stream_row, stream_env, stream_progress,
-				 stream_finish, f};
+	*e = (struct vp_emitter){.row = stream_row,
+				 .env = stream_env,
+				 .progress = stream_progress,
+				 .finish = stream_finish,
+				 .ctx = f,
+				 .mark = stream_mark};
 }
 
 /* ---- reader ---- */
@@ -151,12 +165,29 @@ static int feed_row(struct fields *f, const struct vp_target_info *ti,
 	return out->row(out, &row);
 }
 
+/* M,<step>,<b|e>,<workload>,<threads>,<rep> */
+static int feed_mark(struct fields *f, struct vp_emitter *out)
+{
+	struct vp_step_mark m = {0};
+	if (f->n != 6 || strlen(f->v[2]) != 1 || !f->v[3][0] ||
+	    parse_int(f->v[1], &m.step) || parse_int(f->v[4], &m.threads) ||
+	    parse_int(f->v[5], &m.rep))
+		return -EINVAL;
+	if (f->v[2][0] != VP_MARK_BEGIN && f->v[2][0] != VP_MARK_END)
+		return -EINVAL;
+	m.phase = (enum vp_mark_phase)f->v[2][0];
+	m.workload = f->v[3];
+	if (out->mark)
+		out->mark(out, &m);
+	return 0;
+}
+
 int vp_stream_feed_line(const char *line, const struct vp_target_info *ti,
 			struct vp_emitter *out, struct vp_stream_stats *st)
 {
 	/* Records start with a one-letter tag and a comma; anything else on
 	 * the channel (console noise) is ignored. */
-	if (!line[0] || line[1] != ',' || !strchr("REPX", line[0]))
+	if (!line[0] || line[1] != ',' || !strchr("REPMX", line[0]))
 		return 0;
 	struct fields f;
 	char clean[16384];
@@ -193,6 +224,12 @@ int vp_stream_feed_line(const char *line, const struct vp_target_info *ti,
 		} else {
 			st->bad_lines++;
 		}
+		break;
+	case 'M':
+		if (feed_mark(&f, out))
+			st->bad_lines++;
+		else
+			st->marks++;
 		break;
 	case 'X':
 		if (f.n == 3 && !parse_int(f.v[1], &st->exit_code)) {

@@ -4,6 +4,13 @@
  *   R,<the 16 results.csv fields>     a result row
  *   E,<key>,<value>                   an env.csv fact of this target
  *   P,<step>,<steps>,<label>          progress (step about to run)
+ *   M,<step>,<b|e>,<workload>,<threads>,<rep>
+ *                                     step mark: the step's run (warm-up
+ *                                     and measured window) begins (b) or
+ *                                     has ended (e); one record before and
+ *                                     one after, never inside the window.
+ *                                     The host samples its view of the
+ *                                     target there (vm: vCPU threads).
  *   X,<code>,<message>                the agent finished (code 0 = ok)
  * On a vm or libvirt guest's channel, guest init (runner/guest/guest_init.c)
  * adds its own records, read by the target and not by this parser:
@@ -34,6 +41,7 @@ void vp_stream_emitter_init(struct vp_emitter *e, FILE *f);
 
 struct vp_stream_stats {
 	size_t rows;	   /* R records accepted */
+	size_t marks;	   /* M records accepted */
 	size_t bad_lines;  /* malformed records (reported, skipped) */
 	int finished;	   /* X seen */
 	int exit_code;	   /* from X */

@@ -1,18 +1,16 @@
-/* QEMU command line, accelerator probe and QMP (see qemu.h). */
+/* QEMU command line, accelerator probe and version (see qemu.h); QMP is
+ * qmp.c. */
 #include "runner/targets/qemu.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/kvm.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "runner/util/child.h"
@@ -210,127 +208,4 @@ int vp_qemu_version(const char *qemu, char *buf, size_t len, char *err,
 		 v ? v + 8 : out);
 	free(out);
 	return 0;
-}
-
-size_t vp_qmp_parse_threads(const char *json, int *tids, size_t max)
-{
-	const char *p = strstr(json, "\"return\"");
-	long idx = -1, tid = -1;
-	int depth = 1; /* inside the reply object */
-	size_t n = 0;
-
-	if (!p)
-		return 0;
-	/* {"return": [ {"thread-id": T, "props": {...}, "cpu-index": I}, ...]}
-	 * Elements sit at depth 3; nested "props" go deeper. */
-	for (p += 8; *p && depth > 0; p++) {
-		if (*p == '"') {
-			const char *q = strchr(p + 1, '"');
-
-			if (!q)
-				break;
-			if (depth == 3 && q[1] == ':') {
-				if (strncmp(p, "\"cpu-index\"", 11) == 0)
-					idx = strtol(q + 2, NULL, 10);
-				else if (strncmp(p, "\"thread-id\"", 11) == 0)
-					tid = strtol(q + 2, NULL, 10);
-			}
-			p = q;
-		} else if (*p == '{' || *p == '[') {
-			if (++depth == 3)
-				idx = tid = -1;
-		} else if (*p == '}' || *p == ']') {
-			if (depth-- == 3 && idx >= 0 && (size_t)idx < max &&
-			    tid > 0) {
-				tids[idx] = (int)tid;
-				if ((size_t)idx + 1 > n)
-					n = (size_t)idx + 1;
-			}
-		}
-	}
-	return n;
-}
-
-/* Reads until a line containing key (QMP replies are one JSON per line). */
-static int qmp_read_until(int fd, const char *key, char *buf, size_t len,
-			  double end)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	while (vp_child_now() < end) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		ssize_t r;
-		char *line;
-
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		r = read(fd, buf + n, len - n - 1);
-		if (r <= 0)
-			return -EIO;
-		n += (size_t)r;
-		buf[n] = '\0';
-		line = strstr(buf, key);
-		if (line && strchr(line, '\n'))
-			return 0;
-		if (n + 1 >= len)
-			return -ENOBUFS;
-	}
-	return -ETIMEDOUT;
-}
-
-int vp_qmp_vcpu_threads(const char *sock, int *tids, size_t max,
-			double timeout_s, char *err, size_t errlen)
-{
-	static const char caps[] = "{\"execute\":\"qmp_capabilities\"}\n";
-	static const char q[] = "{\"execute\":\"query-cpus-fast\"}\n";
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	double end = vp_child_now() + timeout_s;
-	char buf[65536];
-	int fd = -1, rc;
-
-	if (strlen(sock) >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "QMP socket path too long: %s", sock);
-		return -ENAMETOOLONG;
-	}
-	memcpy(sa.sun_path, sock, strlen(sock) + 1);
-	for (;;) {
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0) {
-			rc = -errno;
-			snprintf(err, errlen, "socket: %s", strerror(errno));
-			return rc;
-		}
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-			break;
-		rc = -errno;
-		close(fd);
-		fd = -1;
-		if (vp_child_now() >= end) {
-			snprintf(err, errlen, "QMP connect %s: %s", sock,
-				 strerror(-rc));
-			return rc;
-		}
-		usleep(20000);
-	}
-	rc = qmp_read_until(fd, "\"QMP\"", buf, sizeof(buf), end);
-	if (!rc && write(fd, caps, sizeof(caps) - 1) != sizeof(caps) - 1)
-		rc = -EIO;
-	if (!rc)
-		rc = qmp_read_until(fd, "\"return\"", buf, sizeof(buf), end);
-	if (!rc && write(fd, q, sizeof(q) - 1) != sizeof(q) - 1)
-		rc = -EIO;
-	if (!rc)
-		rc = qmp_read_until(fd, "\"thread-id\"", buf, sizeof(buf), end);
-	if (rc) {
-		snprintf(err, errlen, "QMP query-cpus-fast: %s", strerror(-rc));
-	} else {
-		rc = (int)vp_qmp_parse_threads(buf, tids, max);
-		if (rc == 0) {
-			snprintf(err, errlen, "QMP reply without thread ids");
-			rc = -EPROTO;
-		}
-	}
-	close(fd);
-	return rc;
 }

@@ -1,6 +1,6 @@
 /* QEMU control for the vm target: accelerator choice (KVM when /dev/kvm is
  * usable, else multi-threaded TCG), the command line (built as an argv
- * array), version, and QMP queries for vCPU thread ids. */
+ * array) and version. The QMP client is qmp.h. */
 #ifndef VP_QEMU_H
 #define VP_QEMU_H
 
@@ -41,14 +41,5 @@ int vp_qemu_accel_choose(const char *want, bool kvm_ok, const char *kvm_why,
 /* "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)" from `qemu --version`. */
 int vp_qemu_version(const char *qemu, char *buf, size_t len, char *err,
 		    size_t errlen);
-
-/* Extracts the thread-id of each vCPU (indexed by cpu-index) from a QMP
- * query-cpus-fast reply. Returns the number found. Pure. */
-size_t vp_qmp_parse_threads(const char *json, int *tids, size_t max);
-
-/* Connects to the QMP socket (retrying until timeout_s), negotiates and
- * runs query-cpus-fast. Returns the number of vCPU thread ids or -errno. */
-int vp_qmp_vcpu_threads(const char *sock, int *tids, size_t max,
-			double timeout_s, char *err, size_t errlen);
 
 #endif

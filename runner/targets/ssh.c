@@ -22,6 +22,7 @@
 #include "runner/guest/guest.h"
 #include "runner/targets/ssh_args.h"
 #include "runner/targets/target.h"
+#include "runner/util/leftovers.h"
 #include "runner/util/child.h"
 
 #define SSH_SETUP_TIMEOUT 60.0
@@ -153,6 +154,8 @@ static int stage(struct vp_target *t, struct ssh_state *s,
 		s->local_dir[0] = '\0';
 		return rc;
 	}
+	vp_leftovers_add(s->local_dir,
+			 (const char *const[]){"plan.conf", "vpbench", NULL});
 	snprintf(path, sizeof(path), "%s/plan.conf", s->local_dir);
 	f = fopen(path, "we");
 	if (!f || vp_plan_write(t->plan, f) != 0) {
@@ -212,7 +215,9 @@ static int copy_files(struct ssh_state *s, struct vp_strlist *files, char *err,
 	char target[600], *out = NULL, line[512];
 	int rc = vp_ssh_base_argv("scp", &s->d, s->opts, &a);
 
-	snprintf(target, sizeof(target), "%s:%s/", s->dest, s->remote_dir);
+	char rdir[300];
+	snprintf(rdir, sizeof(rdir), "%s/", s->remote_dir);
+	vp_scp_dest_string(&s->d, rdir, target, sizeof(target));
 	rc |= vp_strlist_add(&a, "--");
 	for (size_t i = 0; i < files->n; i++)
 		rc |= vp_strlist_add(&a, files->v[i]);

@@ -2,76 +2,86 @@
 #include "runner/targets/ssh_args.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int vp_ssh_parse_target(const char *spec, struct vp_ssh_dest *d, char *err,
-			size_t errlen)
+static bool all_in(const char *s, const char *set)
 {
-	const char *at, *host, *port = NULL;
+	for (; *s; s++)
+		if (!strchr(set, *s))
+			return false;
+	return true;
+}
+
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+/* The host part: [v6] or [v6%zone] with an optional :port, or a name or
+ * IPv4 address with an optional :port. */
+static int parse_host(const char *host, struct vp_ssh_dest *d)
+{
+	const char *port = NULL;
 	size_t hl;
-	char *end;
-
-	memset(d, 0, sizeof(*d));
-	if (strncmp(spec, "ssh:", 4) == 0)
-		spec += 4;
-	at = strchr(spec, '@');
-	host = at ? at + 1 : spec;
-	if (at) {
-		if (at == spec || (size_t)(at - spec) >= sizeof(d->user))
-			goto bad;
-		snprintf(d->user, sizeof(d->user), "%.*s", (int)(at - spec),
-			 spec);
-	}
-	if (*host == '[') {
+	bool bracketed = *host == '[';
+	if (bracketed) {
 		const char *close = strchr(host, ']');
-
 		if (!close || close == host + 1)
-			goto bad;
+			return -EINVAL;
 		hl = (size_t)(close - host - 1);
 		host++;
 		if (close[1] == ':')
 			port = close + 2;
 		else if (close[1])
-			goto bad;
+			return -EINVAL;
 	} else {
 		const char *colon = strchr(host, ':');
-
 		if (colon && strchr(colon + 1, ':'))
-			goto bad; /* bare IPv6: needs brackets */
+			return -EINVAL; /* bare IPv6: needs brackets */
 		hl = colon ? (size_t)(colon - host) : strlen(host);
 		if (colon)
 			port = colon + 1;
 	}
 	if (hl == 0 || hl >= sizeof(d->host) || *host == '-')
-		goto bad;
+		return -EINVAL;
 	snprintf(d->host, sizeof(d->host), "%.*s", (int)hl, host);
-	for (const char *p = d->host; *p; p++)
-		if (!strchr(
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			"0123456789.-_:%",
-			*p))
-			goto bad;
-	for (const char *p = d->user; *p; p++)
-		if (!strchr(
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			"0123456789.-_",
-			*p) ||
-		    d->user[0] == '-')
-			goto bad;
+	/* ':' and a %zone belong to bracketed IPv6 addresses only. */
+	if (!all_in(d->host, bracketed ? ALNUM ".-_:%" : ALNUM ".-_"))
+		return -EINVAL;
 	if (port) {
+		char *end;
 		unsigned long v = strtoul(port, &end, 10);
-
-		if (!*port || *end || v < 1 || v > 65535)
-			goto bad;
+		if (!*port || !all_in(port, "0123456789") || *end || v < 1 ||
+		    v > 65535)
+			return -EINVAL;
 		d->port = (unsigned)v;
 	}
 	return 0;
+}
+
+int vp_ssh_parse_target(const char *spec, struct vp_ssh_dest *d, char *err,
+			size_t errlen)
+{
+	memset(d, 0, sizeof(*d));
+	if (strncmp(spec, "ssh:", 4) == 0)
+		spec += 4;
+	const char *at = strchr(spec, '@');
+	const char *host = at ? at + 1 : spec;
+	if (at) {
+		if (at == spec || (size_t)(at - spec) >= sizeof(d->user))
+			goto bad;
+		snprintf(d->user, sizeof(d->user), "%.*s", (int)(at - spec),
+			 spec);
+		if (d->user[0] == '-' || !all_in(d->user, ALNUM ".-_"))
+			goto bad;
+	}
+	if (parse_host(host, d) == 0)
+		return 0;
 bad:
+	memset(d, 0, sizeof(*d));
 	snprintf(err, errlen,
-		 "bad ssh target '%s': expected ssh:[user@]host[:port] "
-		 "(IPv6 as [addr]:port, port 1 .. 65535)",
+		 "bad ssh target 'ssh:%s': expected ssh:[user@]host[:port] "
+		 "(IPv6 as [addr] or [addr]:port, port 1 .. 65535)",
 		 spec);
 	return -EINVAL;
 }
@@ -124,10 +134,18 @@ int vp_shell_join(const char *const *words, size_t n, char *out, size_t len)
 
 void vp_ssh_dest_string(const struct vp_ssh_dest *d, char *out, size_t len)
 {
-	bool v6 = strchr(d->host, ':') != NULL;
+	/* ssh takes an IPv6 address bare ("ssh ::1"); brackets would be
+	 * looked up as a host name. */
+	snprintf(out, len, "%s%s%s", d->user, d->user[0] ? "@" : "", d->host);
+}
 
-	snprintf(out, len, "%s%s%s%s%s", d->user, d->user[0] ? "@" : "",
-		 v6 ? "[" : "", d->host, v6 ? "]" : "");
+void vp_scp_dest_string(const struct vp_ssh_dest *d, const char *path,
+			char *out, size_t len)
+{
+	/* scp splits host from path at ':', so IPv6 goes in brackets. */
+	bool v6 = strchr(d->host, ':') != NULL;
+	snprintf(out, len, "%s%s%s%s%s:%s", d->user, d->user[0] ? "@" : "",
+		 v6 ? "[" : "", d->host, v6 ? "]" : "", path);
 }
 
 int vp_ssh_base_argv(const char *prog, const struct vp_ssh_dest *d,

@@ -16,7 +16,9 @@ struct vp_ssh_dest {
 };
 
 /* Parses "ssh:[user@]host[:port]" (the "ssh:" prefix is optional; IPv6 as
- * [addr] or [addr]:port). -EINVAL with the expected form otherwise. */
+ * [addr] or [addr]:port, a zone as [fe80::1%eth0]). The one parser for
+ * both the plan-time check (target.c) and the ssh target itself.
+ * -EINVAL with the expected form otherwise. */
 int vp_ssh_parse_target(const char *spec, struct vp_ssh_dest *d, char *err,
 			size_t errlen);
 
@@ -26,8 +28,12 @@ int vp_shell_quote(const char *in, char *out, size_t len);
 /* Joins words into one remote command line, each quoted. */
 int vp_shell_join(const char *const *words, size_t n, char *out, size_t len);
 
-/* "user@host" / "user@[v6]" for ssh, with ":path" for scp. */
+/* The destination argument of ssh: "user@host", IPv6 bare ("user@::1"). */
 void vp_ssh_dest_string(const struct vp_ssh_dest *d, char *out, size_t len);
+/* The remote argument of scp: "user@host:path", IPv6 in brackets
+ * ("user@[::1]:path"). */
+void vp_scp_dest_string(const struct vp_ssh_dest *d, const char *path,
+			char *out, size_t len);
 
 /* Appends the common prefix: ssh|scp, BatchMode=yes, ConnectTimeout,
  * the port (-p / -P) and the words of $VPBENCH_SSH_OPTS (split on blanks:

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/targets/ssh_args.h"
+
 #define TARGET_FORMS                                                           \
 	"host, vmN (N = 1 .. 64, e.g. vm2) or ssh:[user@]host[:port]"
 
@@ -22,42 +24,16 @@ static int parse_vm(const char *name, unsigned *n)
 	return 0;
 }
 
-static int valid_ssh(const char *spec)
-{
-	/* [user@]host[:port]; no characters that ssh would read as options
-	 * or that need quoting. */
-	if (!*spec || *spec == '-')
-		return 0;
-	for (const char *p = spec; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("@:.-_[]", *p))
-			return 0;
-	const char *host = strchr(spec, '@');
-	host = host ? host + 1 : spec;
-	if (!*host || *host == ':' || *host == '-')
-		return 0;
-	const char *colon = strrchr(host, ':');
-	if (colon && host[0] != '[') {
-		char *end;
-		unsigned long port = strtoul(colon + 1, &end, 10);
-		if (*end || port == 0 || port > 65535)
-			return 0;
-	}
-	return 1;
-}
-
 int vp_target_name_valid(const char *name, char *err, size_t errlen)
 {
 	unsigned n;
 	if (strcmp(name, "host") == 0 || parse_vm(name, &n) == 0)
 		return 0;
 	if (strncmp(name, "ssh:", 4) == 0) {
-		if (valid_ssh(name + 4))
-			return 0;
-		snprintf(err, errlen,
-			 "bad ssh target '%s': expected ssh:[user@]host[:port] "
-			 "(port 1 .. 65535)",
-			 name);
-		return -EINVAL;
+		/* The parser the ssh target runs with: what passes here is
+		 * what ssh gets. */
+		struct vp_ssh_dest d;
+		return vp_ssh_parse_target(name, &d, err, errlen);
 	}
 	snprintf(err, errlen, "unknown target '%s'; valid: %s", name,
 		 TARGET_FORMS);

@@ -8,7 +8,12 @@
  *                    vmN: a QEMU guest with N vCPUs built around this
  *                    binary (runner/guest/), collected from its serial
  *                    channel with the shared collector loop
- *   qemu.c           QEMU argv, version, KVM usability, QMP vCPU threads
+ *   qemu.c           QEMU argv, version, KVM usability
+ *   qmp.c            one persistent QMP connection per boot (ids, deadlines)
+ *   vm_attrib.c, vcpu_stats.c, qmp_stats.c
+ *                    host-side view of each step of a guest: its vCPU
+ *                    threads' run-queue delay, time on CPU, preemptions,
+ *                    KVM statistics, sampled at the agent's step marks
  *   host_load.c      busy threads beside the guests (--host-load)
  *   ssh.c, ssh_args.c
  *                    ssh:[user@]host[:port]: the binary copied to an

@@ -15,6 +15,7 @@
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
+#include "runner/util/leftovers.h"
 
 static const char *const vm_modules[] = {"virtio_pci", "virtio_blk"};
 
@@ -63,6 +64,8 @@ int vm_ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
 	    t->scratch_image ? sizeof(vm_modules) / sizeof(vm_modules[0]) : 0;
 	spec.plan_text = plan;
 	rc = vp_initramfs_build(&spec, s->initrd, &bytes, err, errlen);
+	if (!rc)
+		vp_leftovers_add(s->initrd, NULL);
 	free(plan);
 	return rc;
 }
@@ -96,23 +99,19 @@ void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
 }
 
 /* Pins vCPU i to allowed host CPU i mod n; describes the placement. */
-void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
-		  size_t len)
+void vm_pin_vcpus(struct vp_target *t, const int *tids, size_t n,
+		  const char *why, char *desc, size_t len)
 {
-	int tids[VM_MAX_VCPUS] = {0};
 	int cpus[1024];
 	cpu_set_t set;
 	size_t ncpus = 0, o = 0;
 	char err[256];
-	int n;
 
 	snprintf(desc, len, "none");
 	if (!t->plan->vcpu_pin)
 		return;
-	n = vp_qmp_vcpu_threads(s->qmp, tids, VM_MAX_VCPUS, 10, err,
-				sizeof(err));
-	if (n < 0) {
-		snprintf(desc, len, "failed: %s", err);
+	if (!n) {
+		snprintf(desc, len, "failed: %s", why);
 		return;
 	}
 	CPU_ZERO(&set);
@@ -124,11 +123,11 @@ void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
 		snprintf(desc, len, "failed: empty affinity mask");
 		return;
 	}
-	for (int i = 0; i < n && o + 48 < len; i++) {
-		unsigned pu = (unsigned)cpus[(size_t)i % ncpus];
+	for (size_t i = 0; i < n && o + 48 < len; i++) {
+		unsigned pu = (unsigned)cpus[i % ncpus];
 		int rc = vp_pin_tid(tids[i], pu, err, sizeof(err));
 
-		o += (size_t)snprintf(desc + o, len - o, "%svcpu%d->cpu%u%s",
+		o += (size_t)snprintf(desc + o, len - o, "%svcpu%zu->cpu%u%s",
 				      i ? " " : "", i, pu,
 				      rc ? " (failed)" : "");
 	}
@@ -206,6 +205,7 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 		return rc;
 	}
 	snprintf(s->qmp, sizeof(s->qmp), "%s/qmp.sock", s->sockdir);
+	vp_leftovers_add(s->sockdir, (const char *const[]){"qmp.sock", NULL});
 	build_append(t, s, append, sizeof(append));
 	c.qemu = s->qemu;
 	c.kernel = s->k.kernel;

@@ -17,6 +17,7 @@
 
 #include "runner/agent/collector.h"
 #include "runner/guest/guest.h"
+#include "runner/targets/vm_attrib.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
 
@@ -45,6 +46,10 @@ struct vm_watch {
 	off_t console_size, console_scanned;
 	char wedge_line[256];
 	bool first_seen;
+	/* QEMU's start: milestones and the boot timeout count from here,
+	 * not from the collector's start after the QMP setup. */
+	double t_spawn;
+	struct vm_attrib attrib; /* host-side view of every step */
 };
 
 static double run_timeout(const struct vp_plan *p, bool kvm)
@@ -69,11 +74,11 @@ static bool vm_line(struct vp_collector *c, const char *line)
 	rest = line + strlen(VP_GUEST_TAG);
 	if (strncmp(rest, "init,", 5) == 0) {
 		w->ms.init_uptime = atof(rest + 5);
-		w->ms.init = vp_child_now() - c->t0;
+		w->ms.init = vp_child_now() - w->t_spawn;
 	} else if (strncmp(rest, "ready,", 6) == 0) {
 		const char *comma = strchr(rest + 6, ',');
 
-		w->ms.ready = vp_child_now() - c->t0;
+		w->ms.ready = vp_child_now() - w->t_spawn;
 		snprintf(w->ms.modules, sizeof(w->ms.modules), "%s",
 			 comma ? comma + 1 : "");
 	} else if (strncmp(rest, "agent-exit,", 11) == 0) {
@@ -95,7 +100,7 @@ static void vm_record(struct vp_collector *c)
 	if (w->first_seen)
 		return;
 	w->first_seen = true;
-	w->ms.first = c->first - c->t0;
+	w->ms.first = c->first - w->t_spawn;
 	vm_env_fmt(c->out, "boot_s", "%.3f", ms->first);
 	if (ms->init > 0)
 		vm_env_fmt(c->out, "boot_breakdown",
@@ -168,7 +173,7 @@ static enum vp_collect_end vm_check(struct vp_collector *c, double now)
 
 	if (end != VP_COLLECT_FINISHED)
 		return end;
-	if (!c->first && now - c->t0 > w->tmo_boot) {
+	if (!c->first && now - w->t_spawn > w->tmo_boot) {
 		snprintf(c->reason, sizeof(c->reason),
 			 "boot timeout: no record from the guest agent within "
 			 "%.0f s (--boot-timeout)",
@@ -235,33 +240,54 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 		bool *booted, char *err, size_t errlen)
 {
 	struct vm_state *s = t->priv;
-	struct vm_watch w = {.t = t, .s = s, .wfd = -1};
+	struct vm_watch *w = calloc(1, sizeof(*w));
 	struct vp_collector c = {0};
-	char pinning[1024];
+	char pinning[1024], stats[512];
 	int rfd = -1, rc;
 
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	w->t = t;
+	w->s = s;
+	w->wfd = -1;
+
 	*booted = false;
-	w.tmo_run = run_timeout(t->plan, s->kvm);
-	w.tmo_boot = t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
-	rc = vm_spawn_qemu(t, s, &rfd, &w.wfd, attempt == 0 ? out : NULL, err,
+	w->tmo_run = run_timeout(t->plan, s->kvm);
+	w->tmo_boot =
+	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
+	rc = vm_spawn_qemu(t, s, &rfd, &w->wfd, attempt == 0 ? out : NULL, err,
 			   errlen);
-	if (rc)
+	if (rc) {
+		free(w);
 		return rc;
-	vm_pin_vcpus(t, s, pinning, sizeof(pinning));
-	if (attempt == 0)
+	}
+	w->t_spawn = vp_child_now();
+	/* One QMP connection per boot: thread ids for pinning and for the
+	 * per-step vCPU samples, KVM statistics. */
+	vm_attrib_open(&w->attrib, out, &t->ti, s->pid, s->qmp, s->kvm);
+	vm_pin_vcpus(t, w->attrib.tids, w->attrib.ntids, w->attrib.tid_why,
+		     pinning, sizeof(pinning));
+	vm_attrib_describe(&w->attrib, stats, sizeof(stats));
+	if (attempt == 0) {
 		out->env(out, "vcpu_pinning", pinning);
+		out->env(out, "vcpu_stats", stats);
+	}
 	c.fd = rfd;
 	c.poll_ms = 100;
 	c.ti = &t->ti;
-	c.out = out;
+	c.out = vm_attrib_emitter(&w->attrib);
 	c.interrupted = t->interrupted;
 	c.pid = s->pid;
 	c.eof_grace_s = 5;
-	c.priv = &w;
+	c.priv = w;
 	rc = vp_collect(&c, &vm_hooks, err, errlen);
+	vm_attrib_close(&w->attrib);
 	s->pid = -1;
 	close(rfd);
-	close(w.wfd);
+	close(w->wfd);
 	*booted = c.first > 0;
+	free(w);
 	return rc;
 }

@@ -41,9 +41,10 @@ void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s);
  * set (first boot), the target's env facts are emitted. */
 int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 		  struct vp_emitter *out, char *err, size_t errlen);
-/* Pins vCPU threads as the plan asks; describes the placement in desc. */
-void vm_pin_vcpus(struct vp_target *t, struct vm_state *s, char *desc,
-		  size_t len);
+/* Pins the n vCPU threads tids as the plan asks (why: the reason there
+ * are none); describes the placement in desc. */
+void vm_pin_vcpus(struct vp_target *t, const int *tids, size_t n,
+		  const char *why, char *desc, size_t len);
 
 /* vm_collect.c: one boot of the guest, from QEMU start to power-off.
  * *booted tells whether the agent got to send a record (a failure before

@@ -1,15 +1,18 @@
 /* Spawning helpers shared by the vm and ssh targets: argv only, explicit
- * descriptors, timeouts by polling waitpid (children are few and short). */
+ * descriptors, timeouts by polling waitpid (children are few and short).
+ * Children die with the runner (PR_SET_PDEATHSIG), so a SIGKILLed vpbench
+ * leaves no QEMU or ssh behind. */
 #include "runner/util/child.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -54,44 +57,91 @@ int vp_which(const char *prog, char *buf, size_t len)
 	return -ENOENT;
 }
 
+/* In the child, between fork and exec: only async-signal-safe calls. The
+ * runner may hold threads (host load, a workload team), so nothing that
+ * could take a lock another thread held at fork time. */
+static void exec_child(const char *path, char *const argv[], const int fds[3],
+		       pid_t parent, bool die_with_parent, int report_fd)
+{
+	sigset_t none;
+	int e;
+	/* Die with the runner even on SIGKILL (issue 11 defect 11). The
+	 * parent may already be gone between fork and prctl: then the
+	 * signal never comes, so check after setting it. */
+	if (die_with_parent &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent))
+		_exit(127);
+	for (int i = 0; i < 3; i++) {
+		int fd = fds[i];
+		if (fd < 0)
+			fd = open("/dev/null", i ? O_WRONLY : O_RDONLY);
+		if (fd < 0 || (fd != i && dup2(fd, i) < 0))
+			goto fail;
+		if (fd != i && fds[i] < 0)
+			close(fd);
+	}
+	/* The runner ignores SIGPIPE and SIGXFSZ (main.c) and may block
+	 * signals; an ignored signal stays ignored across exec, so children
+	 * start clean. */
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &dfl, NULL);
+	sigaction(SIGXFSZ, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(path, argv, environ);
+fail:
+	e = errno;
+	if (write(report_fd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
 pid_t vp_child_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
 		     char *err, size_t errlen)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none;
-	pid_t pid = -1;
-	int rc;
+	char path[PATH_MAX];
+	const int fds[3] = {in_fd, out_fd, err_fd};
+	int report[2], e = 0;
+	pid_t parent = getpid(), pid;
+	ssize_t n;
+	/* PR_SET_PDEATHSIG fires when the *thread* that forked exits, not
+	 * the process: only a child of the main thread (vpbench spawns from
+	 * it) can be tied to the runner's life without dying early. */
+	bool main_thread = gettid() == parent;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	/* The runner may block or ignore signals; children start clean. */
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	if (in_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
-	else
-		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY,
-						 0);
-	if (out_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	else
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
-						 0);
-	if (err_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	else
-		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY,
-						 0);
-	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (rc != 0) {
+	if (vp_which(argv[0], path, sizeof(path)) != 0) {
+		snprintf(err, errlen, "cannot run %s: %s (not found in PATH)",
+			 argv[0], strerror(ENOENT));
+		return -ENOENT;
+	}
+	if (pipe2(report, O_CLOEXEC) != 0) {
+		e = errno;
+		snprintf(err, errlen, "cannot run %s: pipe: %s", argv[0],
+			 strerror(e));
+		return -e;
+	}
+	pid = fork();
+	if (pid == 0)
+		exec_child(path, argv, fds, parent, main_thread, report[1]);
+	if (pid < 0)
+		e = errno;
+	close(report[1]);
+	/* The report pipe closes on a successful exec (O_CLOEXEC): zero
+	 * bytes mean the program runs, an int is exec's errno. */
+	while (pid > 0 && (n = read(report[0], &e, sizeof(e))) < 0 &&
+	       errno == EINTR)
+		;
+	close(report[0]);
+	if (pid > 0 && e)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (pid < 0 || e) {
 		snprintf(err, errlen, "cannot run %s: %s%s", argv[0],
-			 strerror(rc),
-			 rc == ENOENT ? " (not found in PATH)" : "");
-		return -rc;
+			 strerror(e),
+			 e == ENOENT ? " (not found in PATH)" : "");
+		return -e;
 	}
 	return pid;
 }

@@ -9,8 +9,11 @@
 #include <sys/types.h>
 
 /* Spawns argv[0] (searched in PATH) with the given descriptors as stdin,
- * stdout, stderr (-1 = /dev/null). Returns the pid, or -errno with a message
- * naming the program (ENOENT: "not found in PATH"). */
+ * stdout, stderr (-1 = /dev/null). The child gets SIGKILL when the runner
+ * dies (PR_SET_PDEATHSIG) if spawned from the main thread: the signal
+ * follows the forking thread's life, so children of other threads are not
+ * tied (vpbench spawns from its main thread only). Returns the pid, or
+ * -errno with a message naming the program (ENOENT: "not found in PATH"). */
 pid_t vp_child_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
 		     char *err, size_t errlen);
 

@@ -70,11 +70,14 @@ note=$(csvq "$tmp/refuse/results.csv" \
 	'[r["note"] for r in rows if r["workload"]=="io.randwrite" and r["status"]=="failed"][:1]')
 check "foreign file: failed row says why ($note)" grep -q "not a vpbench scratch file" <<<"$note"
 
-# Block sizes must be multiples of 512.
-"$VPBENCH" run "${common[@]}" -w io.randread -j 1 -O bs=1000 -O size=1M \
-	-o "$tmp/bs" >/dev/null 2>&1
-note=$(csvq "$tmp/bs/results.csv" '[r["note"] for r in rows if r["status"]=="failed"][:1]')
+# Block sizes must be multiples of 512: refused before the run (exit 2,
+# no run folder), not as failed rows.
+note=$("$VPBENCH" run "${common[@]}" -w io.randread -j 1 -O bs=1000 -O size=1M \
+	-o "$tmp/bs" 2>&1 >/dev/null)
+rc=$?
+check "bs=1000 refused with exit 2 (got $rc)" test "$rc" -eq 2
 check "bs=1000 refused ($note)" grep -q "multiple of 512" <<<"$note"
+check "bs=1000: no run folder" test ! -e "$tmp/bs"
 
 # A memory filesystem with O_DIRECT is refused, naming the options that help.
 if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]]; then

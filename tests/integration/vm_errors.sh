@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Deploy errors of the vm target get precise messages and failed rows,
-# without booting anything: QEMU missing, a file that is not a kernel, a
-# forced --accel kvm where KVM is unusable, and a missing kernel (the error
-# names the command that provides one).
+# without booting anything: QEMU missing, a file that is not a kernel, and
+# a missing kernel (the error names the command that provides one). A
+# forced --accel kvm where KVM is unusable is refused before the run.
 set -euo pipefail
 : "${VPBENCH:?VPBENCH must point at the vpbench binary}"
 fail() { echo "FAIL: $*"; exit 1; }
@@ -31,7 +31,17 @@ if [[ ! -r /boot/vmlinuz-$(uname -r) ]]; then
 	expect no-kernel "ci/fetch-guest-kernel.sh" HOME="$out/home" \
 		VPBENCH_CACHE="$out/empty-cache" "$VPBENCH" run -t vm1
 fi
+# A forced --accel kvm that cannot work here is a usage error found before
+# the run (exit 2, no run folder), not failed rows.
 if ! grep -qwE 'vmx|svm' /proc/cpuinfo; then
-	expect forced-kvm "KVM is not usable here" "$VPBENCH" run -t vm1 --accel kvm
+	set +e
+	"$VPBENCH" run -t vm1 --accel kvm -w cpu.int -j 1 -r 1 -d 0.1 \
+		-o "$out/forced-kvm" --no-report -q >"$out/forced-kvm.txt" 2>&1
+	rc=$?
+	set -e
+	[[ $rc -eq 2 ]] || { cat "$out/forced-kvm.txt"; fail "forced-kvm: exit $rc, expected 2"; }
+	grep -q "KVM is not usable here" "$out/forced-kvm.txt" || fail "forced-kvm: message"
+	[[ ! -e "$out/forced-kvm" ]] || fail "forced-kvm: a run folder was created"
+	echo "forced-kvm ok"
 fi
 echo "PASS: vm errors"

@@ -80,7 +80,10 @@ Test(agent_stream, round_trip_with_noise)
 
 	struct capture c;
 	memset(&c, 0, sizeof(c));
-	struct vp_emitter out = {cap_row, cap_env, cap_progress, NULL, &c};
+	struct vp_emitter out = {.row = cap_row,
+				 .env = cap_env,
+				 .progress = cap_progress,
+				 .ctx = &c};
 	struct vp_target_info host_view = {.run_id = "r1", .target = "vm2",
 					   .target_kind = "vm", .accel = "tcg",
 					   .host_cpus = 2};
@@ -114,7 +117,10 @@ Test(agent_stream, truncated_stream_is_not_finished)
 	const char *text = "E,kernel,6.1\nP,1,4,host cpu.int\nR,1,r,vm1";
 	struct capture c;
 	memset(&c, 0, sizeof(c));
-	struct vp_emitter out = {cap_row, cap_env, cap_progress, NULL, &c};
+	struct vp_emitter out = {.row = cap_row,
+				 .env = cap_env,
+				 .progress = cap_progress,
+				 .ctx = &c};
 	struct vp_target_info ti = {.target = "vm1"};
 	struct vp_stream_stats st;
 	memset(&st, 0, sizeof(st));
@@ -126,4 +132,69 @@ Test(agent_stream, truncated_stream_is_not_finished)
 	cr_assert_eq(st.bad_lines, 1);
 	cr_assert_eq(st.last_step, 1);
 	cr_assert_str_eq(st.last_progress, "host cpu.int");
+}
+
+struct marks {
+	struct vp_step_mark m[8];
+	char workload[8][64];
+	size_t n;
+};
+
+static void cap_mark(struct vp_emitter *e, const struct vp_step_mark *m)
+{
+	struct marks *c = e->ctx;
+	size_t i = c->n++;
+
+	c->m[i] = *m;
+	snprintf(c->workload[i], 64, "%s", m->workload);
+	c->m[i].workload = c->workload[i];
+}
+
+Test(agent_stream, step_marks_round_trip)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct vp_emitter w;
+	struct vp_step_mark b = {7, VP_MARK_BEGIN, "lock.ticket", 4, 2};
+	struct vp_step_mark e = {7, VP_MARK_END, "lock.ticket", 4, 2};
+
+	vp_stream_emitter_init(&w, f);
+	cr_assert_not_null(w.mark, "the stream writer carries marks");
+	w.mark(&w, &b);
+	w.mark(&w, &e);
+	/* Malformed marks: phase, a missing field, a non-number, no name. */
+	fputs("M,7,x,lock.ticket,4,2\nM,7,b,lock.ticket,4\n"
+	      "M,7,b,lock.ticket,four,2\nM,7,e,,4,2\n",
+	      f);
+	fclose(f);
+	cr_expect(strstr(buf, "M,7,b,lock.ticket,4,2\n"), "%s", buf);
+
+	struct marks c;
+	memset(&c, 0, sizeof(c));
+	struct vp_emitter out = {.mark = cap_mark, .ctx = &c};
+	struct vp_target_info ti = {.target = "vm4"};
+	struct vp_stream_stats st;
+	memset(&st, 0, sizeof(st));
+	FILE *in = fmemopen(buf, len, "r");
+	vp_stream_collect(in, &ti, &out, &st);
+	fclose(in);
+	free(buf);
+	cr_assert_eq(c.n, 2);
+	cr_assert_eq(st.marks, 2);
+	cr_expect_eq(st.bad_lines, 4);
+	cr_expect_eq(c.m[0].phase, VP_MARK_BEGIN);
+	cr_expect_eq(c.m[1].phase, VP_MARK_END);
+	cr_expect_eq(c.m[1].step, 7);
+	cr_expect_str_eq(c.m[1].workload, "lock.ticket");
+	cr_expect_eq(c.m[1].threads, 4);
+	cr_expect_eq(c.m[1].rep, 2);
+
+	/* An emitter without a mark callback drops marks quietly. */
+	struct vp_emitter none = {.ctx = &c};
+	memset(&st, 0, sizeof(st));
+	cr_expect_eq(vp_stream_feed_line("M,1,b,cpu.int,1,1", &ti, &none, &st),
+		     1);
+	cr_expect_eq(st.marks, 1);
+	cr_expect_eq(st.bad_lines, 0);
 }

@@ -97,7 +97,7 @@ static enum vp_collect_end give_up_after(struct vp_collector *c, double now)
 Test(collector, finished_stream)
 {
 	struct seen s = {0};
-	struct vp_emitter out = {on_row, on_env, NULL, NULL, &s};
+	struct vp_emitter out = {.row = on_row, .env = on_env, .ctx = &s};
 	struct vp_target_info ti = {.target = "vm2", .run_id = "r"};
 	struct vp_collector c;
 	struct vp_collector_hooks h = {.line = own_line,
@@ -122,7 +122,7 @@ Test(collector, finished_stream)
 Test(collector, stream_ends_without_x)
 {
 	struct seen s = {0};
-	struct vp_emitter out = {on_row, on_env, NULL, NULL, &s};
+	struct vp_emitter out = {.row = on_row, .env = on_env, .ctx = &s};
 	struct vp_target_info ti = {.target = "vm2"};
 	struct vp_collector c;
 	struct vp_collector_hooks h = {.explain = explain,
@@ -142,7 +142,7 @@ Test(collector, stream_ends_without_x)
 Test(collector, check_hook_times_out_and_stops_child)
 {
 	struct seen s = {0};
-	struct vp_emitter out = {on_row, on_env, NULL, NULL, &s};
+	struct vp_emitter out = {.row = on_row, .env = on_env, .ctx = &s};
 	struct vp_target_info ti = {.target = "vm2"};
 	struct vp_collector c;
 	struct vp_collector_hooks h = {.check = give_up_after,
@@ -165,7 +165,7 @@ Test(collector, check_hook_times_out_and_stops_child)
 Test(collector, interrupt)
 {
 	struct seen s = {0};
-	struct vp_emitter out = {on_row, on_env, NULL, NULL, &s};
+	struct vp_emitter out = {.row = on_row, .env = on_env, .ctx = &s};
 	struct vp_target_info ti = {.target = "vm2"};
 	struct vp_collector c;
 	struct vp_collector_hooks h = {0};

@@ -78,6 +78,16 @@ static const struct gen_case gen_cases[] = {
     {false, 4096, 1 << 20, 131072, 2}, {true, 4096, 4096, 4096, 2},
 };
 
+/* A scratch image as the runner makes it: signed, size bytes. */
+static int make_image(const char *path, off_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert_geq(fd, 0, "%s", path);
+	cr_assert_eq(vp_io_write_signature(fd), 0);
+	cr_assert_eq(ftruncate(fd, size), 0);
+	return fd;
+}
+
 Test(io_gen, offsets_aligned_and_in_range)
 {
 	for (size_t c = 0; c < sizeof(gen_cases) / sizeof(gen_cases[0]); c++) {
@@ -270,10 +280,7 @@ Test(io_safety, scratch_image_on_memory_fs_refused_but_kept)
 	struct vp_io_target t;
 	snprintf(img, sizeof(img), "/dev/shm/vpbench-test-img.%d",
 		 (int)getpid());
-	int fd = open(img, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(ftruncate(fd, 1 << 20), 0);
-	close(fd);
+	close(make_image(img, 1 << 20));
 	int rc = vp_io_target_open("io.randread", &o, NULL, img, &t, errbuf,
 				   sizeof(errbuf));
 	bool still_there = exists(img);
@@ -476,14 +483,13 @@ Test(io_scratch, scratch_device_file_never_extended_or_removed,
 	struct vp_io_target t;
 	struct stat sb;
 	path_in(img, sizeof(img), "image");
-	int fd = open(img, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(ftruncate(fd, 2 << 20), 0);
-	close(fd);
+	close(make_image(img, 2 << 20));
 
+	/* The working set starts after the signature block. */
 	struct {
 		uint64_t size, want;
-	} cases[] = {{64 << 20, 2 << 20}, {1 << 20, 1 << 20}};
+	} cases[] = {{64 << 20, (2 << 20) - VP_IO_SIG_BYTES},
+		     {1 << 20, 1 << 20}};
 	for (size_t i = 0; i < 2; i++) {
 		struct vp_io_opts o = default_opts();
 		/* the device wins over path, which must stay untouched */
@@ -494,7 +500,7 @@ Test(io_scratch, scratch_device_file_never_extended_or_removed,
 			     0, "%s", errbuf);
 		cr_assert(t.is_dev);
 		cr_assert_not(t.created);
-		cr_assert_eq(t.base, 0);
+		cr_assert_eq(t.base, VP_IO_SIG_BYTES);
 		cr_assert_eq(t.size, cases[i].want);
 		vp_io_target_close(&t, false);
 		cr_assert_eq(stat(img, &sb), 0, "the device must stay");
@@ -503,6 +509,47 @@ Test(io_scratch, scratch_device_file_never_extended_or_removed,
 	}
 	/* the working set was filled with real data */
 	cr_assert_geq((uint64_t)sb.st_blocks * 512, 2u << 20);
+}
+
+/* Defect 5 of issue 11: `vpbench agent --scratch-dev FILE` overwrote any
+ * file, even for io.randread. A scratch device must carry the signature
+ * like any other scratch target. */
+Test(io_scratch, unsigned_scratch_device_is_refused_and_untouched,
+     .init = mk_tmpdir, .fini = rm_tmpdir)
+{
+	static const char *const wls[] = {"io.randread", "io.randwrite",
+					  "io.seqread", "io.fsync"};
+	char img[512], before[4096], after[4096];
+	struct vp_io_target t;
+	struct stat sb;
+	path_in(img, sizeof(img), "precious");
+	int fd = open(img, O_RDWR | O_CREAT | O_EXCL, 0600);
+	cr_assert_geq(fd, 0);
+	memset(before, 'p', sizeof(before));
+	for (int i = 0; i < 512; i++)
+		cr_assert_eq(write(fd, before, sizeof(before)),
+			     (ssize_t)sizeof(before));
+	close(fd);
+	for (size_t i = 0; i < sizeof(wls) / sizeof(wls[0]); i++) {
+		struct vp_io_opts o = default_opts();
+		o.size = 1 << 20;
+		cr_expect_eq(vp_io_target_open(wls[i], &o, NULL, img, &t,
+					       errbuf, sizeof(errbuf)),
+			     -EEXIST, "%s used an unsigned device", wls[i]);
+		cr_expect(strstr(errbuf, "no vpbench signature"), "%s",
+			  errbuf);
+		cr_expect(strstr(errbuf, img), "%s", errbuf);
+	}
+	fd = open(img, O_RDONLY);
+	cr_assert_eq(fstat(fd, &sb), 0);
+	cr_expect_eq(sb.st_size, 512 * 4096);
+	for (int i = 0; i < 512; i++) {
+		cr_assert_eq(read(fd, after, sizeof(after)),
+			     (ssize_t)sizeof(after));
+		cr_assert_eq(memcmp(before, after, sizeof(after)), 0,
+			     "block %d changed", i);
+	}
+	close(fd);
 }
 
 Test(io_scratch, missing_scratch_device_is_an_error)
@@ -617,9 +664,7 @@ Test(io_run, io_error_fails_the_run_naming_file_and_offset, .init = mk_tmpdir,
 	 * new end come back short, which must fail the run, not count. */
 	char img[512];
 	path_in(img, sizeof(img), "image");
-	int fd = open(img, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	cr_assert_geq(fd, 0);
-	cr_assert_eq(ftruncate(fd, 1 << 20), 0);
+	int fd = make_image(img, 1 << 20);
 	const struct vp_workload *wl = vp_workload_find("io.randread");
 	struct vp_io_opts o = default_opts();
 	struct vp_workload_ctx ctx = {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "runner/plan.h"
+#include "runner/run.h"
 #include "runner/targets/target.h"
 
 static struct vp_plan plan;
@@ -198,4 +199,84 @@ Test(plan, target_init_binds_kinds)
 	cr_assert_str_eq(t.ops->kind, "ssh");
 	cr_assert_eq(vp_target_init(&t, "host", err, sizeof(err)), 0);
 	cr_assert_str_eq(t.ti.target_kind, "host");
+}
+
+/* Defect 10 of issue 11: what can be checked before the run is. */
+Test(plan, empty_items_and_values_are_refused)
+{
+	static const struct bad_case cases[] = {
+	    {"threads", "1,", "empty item in '1,'"},
+	    {"threads", "1,,2", "empty item"},
+	    {"threads", " , 2", "empty item"},
+	    {"targets", "host,", "empty item"},
+	    {"workloads", ",cpu", "empty item"},
+	    {"output", "", "empty value"},
+	    {"kernel", "", "empty value"},
+	    {"run-id", "", "empty value"},
+	    {"counters", "", "empty value"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = 0;
+		cr_expect_neq(vp_plan_set(&plan, cases[i].key, cases[i].value,
+					  err, sizeof(err)),
+			      0, "%s='%s' accepted", cases[i].key,
+			      cases[i].value);
+		cr_expect(strstr(err, cases[i].must_contain), "%s='%s': %s",
+			  cases[i].key, cases[i].value, err);
+	}
+}
+
+Test(plan, workload_option_rules_apply_when_the_plan_is_complete)
+{
+	static const struct bad_case cases[] = {
+	    {"bs=1000", NULL, "bs=1000: must be a multiple of 512"},
+	    {"size=64k", "bs=1M", "smaller than bs"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vp_plan_free(&plan);
+		vp_plan_defaults(&plan);
+		cr_assert_eq(vp_plan_set(&plan, "workloads", "io.randread", err,
+					 sizeof(err)),
+			     0);
+		cr_assert_eq(vp_plan_set(&plan, "option", cases[i].key, err,
+					 sizeof(err)),
+			     0);
+		if (cases[i].value)
+			cr_assert_eq(vp_plan_set(&plan, "option",
+						 cases[i].value, err,
+						 sizeof(err)),
+				     0);
+		cr_expect_neq(vp_plan_finalize(&plan, err, sizeof(err)), 0,
+			      "-O %s accepted", cases[i].key);
+		cr_expect(strstr(err, cases[i].must_contain), "%s", err);
+		cr_expect(strstr(err, "io.randread"), "%s", err);
+	}
+}
+
+Test(plan, run_check_refuses_typed_paths_that_cannot_work_here)
+{
+	cr_assert_eq(vp_plan_set(&plan, "targets", "host", err, sizeof(err)),
+		     0);
+	cr_assert_eq(vp_plan_set(&plan, "kernel", "/nonexistent/vmlinuz", err,
+				 sizeof(err)),
+		     0);
+	cr_expect_eq(vp_run_check(&plan, err, sizeof(err)), 0,
+		     "no vm target: the kernel is not used");
+	cr_assert_eq(
+	    vp_plan_set(&plan, "targets", "host,vm1", err, sizeof(err)), 0);
+	cr_expect_neq(vp_run_check(&plan, err, sizeof(err)), 0);
+	cr_expect(strstr(err, "--kernel /nonexistent/vmlinuz: No such file"),
+		  "%s", err);
+	cr_assert_eq(vp_plan_set(&plan, "kernel", "/tmp", err, sizeof(err)), 0);
+	cr_expect_neq(vp_run_check(&plan, err, sizeof(err)), 0);
+	cr_expect(strstr(err, "not a regular file"), "%s", err);
+	cr_assert_eq(
+	    vp_plan_set(&plan, "kernel", "/proc/self/exe", err, sizeof(err)),
+	    0);
+	cr_assert_eq(
+	    vp_plan_set(&plan, "modules", "/proc/self/exe", err, sizeof(err)),
+	    0);
+	cr_expect_neq(vp_run_check(&plan, err, sizeof(err)), 0);
+	cr_expect(strstr(err, "--modules /proc/self/exe: not a directory"),
+		  "%s", err);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "runner/targets/ssh_args.h"
+#include "runner/targets/target.h"
 
 struct parse_case {
 	const char *in;
@@ -36,6 +37,18 @@ Test(ssh_args, parse_table)
 	    {"ssh:box;rm", 0, NULL, NULL, 0},
 	    {"ssh:a b", 0, NULL, NULL, 0},
 	    {"ssh:[::1", 0, NULL, NULL, 0},
+	    /* issue 11 defect 8: IPv6 with a zone, and malformed forms that
+	     * used to pass the plan-time check */
+	    {"ssh:[::1]:22", 1, "", "::1", 22},
+	    {"ssh:[fe80::1%eth0]:22", 1, "", "fe80::1%eth0", 22},
+	    {"ssh:[]", 0, NULL, NULL, 0},
+	    {"ssh:[::1]:x", 0, NULL, NULL, 0},
+	    {"ssh:[::1]x", 0, NULL, NULL, 0},
+	    {"ssh:u@h@h", 0, NULL, NULL, 0},
+	    {"ssh:u@", 0, NULL, NULL, 0},
+	    {"ssh:box:", 0, NULL, NULL, 0},
+	    {"ssh:box:+22", 0, NULL, NULL, 0},
+	    {"ssh:box%eth0", 0, NULL, NULL, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct vp_ssh_dest d;
@@ -60,12 +73,37 @@ Test(ssh_args, dest_string)
 	struct vp_ssh_dest d = {"alice", "::1", 22};
 	char buf[64];
 
+	/* ssh takes IPv6 bare: "[::1]" would be looked up as a name */
 	vp_ssh_dest_string(&d, buf, sizeof(buf));
-	cr_expect_str_eq(buf, "alice@[::1]");
+	cr_expect_str_eq(buf, "alice@::1");
+	vp_scp_dest_string(&d, "/tmp/x/", buf, sizeof(buf));
+	cr_expect_str_eq(buf, "alice@[::1]:/tmp/x/");
 	d.user[0] = '\0';
 	snprintf(d.host, sizeof(d.host), "box");
 	vp_ssh_dest_string(&d, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "box");
+	vp_scp_dest_string(&d, "/tmp/x/", buf, sizeof(buf));
+	cr_expect_str_eq(buf, "box:/tmp/x/");
+}
+
+/* One parser: the plan-time check accepts exactly what the ssh target can
+ * use (issue 11 defect 8). */
+Test(ssh_args, plan_check_and_target_agree)
+{
+	static const char *const names[] = {
+	    "ssh:box",	     "ssh:[::1]:22", "ssh:[fe80::1%eth0]:22",
+	    "ssh:@host",     "ssh:[]",	     "ssh:[::1",
+	    "ssh:[::1]:x",   "ssh:u@h@h",    "ssh:a@b.c:2222",
+	    "ssh:-oProxy=x", "ssh:box:0",    "ssh:[::1]:65536",
+	    "ssh:box:+22",   "ssh:u@[::1]",  "ssh:bad host"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct vp_ssh_dest d;
+		char e1[256], e2[256];
+		int a = vp_target_name_valid(names[i], e1, sizeof(e1));
+		int b = vp_ssh_parse_target(names[i], &d, e2, sizeof(e2));
+		cr_expect_eq(a, b, "%s: plan check %d, target %d", names[i], a,
+			     b);
+	}
 }
 
 Test(ssh_args, quote_table)

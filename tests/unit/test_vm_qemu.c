@@ -111,22 +111,6 @@ Test(qemu, accel_choice)
 	cr_expect(strstr(err, "auto, kvm, tcg"), "%s", err);
 }
 
-Test(qemu, qmp_threads)
-{
-	static const char reply[] =
-	    "{\"return\": [{\"thread-id\": 4242, \"props\": {\"core-id\": 0, "
-	    "\"thread-id\": 0, \"socket-id\": 0}, \"qom-path\": "
-	    "\"/machine/unattached/device[0]\", \"cpu-index\": 0, \"target\": "
-	    "\"x86_64\"}, {\"props\": {\"socket-id\": 1}, \"cpu-index\": 1, "
-	    "\"thread-id\": 4243, \"target\": \"x86_64\"}]}\n";
-	int tids[4] = {0};
-
-	cr_assert_eq(vp_qmp_parse_threads(reply, tids, 4), 2);
-	cr_expect_eq(tids[0], 4242);
-	cr_expect_eq(tids[1], 4243);
-	cr_expect_eq(vp_qmp_parse_threads("{\"error\": {}}", tids, 4), 0);
-}
-
 Test(guest_init, cmdline_params)
 {
 	struct vp_guest_params p;

@@ -1,0 +1,64 @@
+/* Checks of a plan against this machine that the runner makes before a run
+ * folder exists (run.h): values the user typed that cannot work here are
+ * usage errors (exit 2), not failed rows found minutes into a run. What
+ * the environment lacks (QEMU, a cached kernel) stays a target failure,
+ * so the other targets still run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner/run.h"
+#include "runner/targets/qemu.h"
+#include "runner/util/printable.h"
+
+static bool has_vm_target(const struct vp_plan *p)
+{
+	for (size_t i = 0; i < p->ntargets; i++)
+		if (strncmp(p->targets[i], "vm", 2) == 0)
+			return true;
+	return false;
+}
+
+/* path must be a readable regular file (want_dir false) or a directory. */
+static int check_path(const char *key, const char *path, bool want_dir,
+		      char *err, size_t errlen)
+{
+	char shown[256];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int rc = fd < 0 || fstat(fd, &st) ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	vp_printable(path, shown, sizeof(shown));
+	if (rc)
+		snprintf(err, errlen, "--%s %s: %s", key, shown, strerror(-rc));
+	else if (want_dir != !!S_ISDIR(st.st_mode) ||
+		 (!want_dir && !S_ISREG(st.st_mode))) {
+		snprintf(err, errlen, "--%s %s: not a %s", key, shown,
+			 want_dir ? "directory" : "regular file");
+		rc = -EINVAL;
+	}
+	return rc;
+}
+
+int vp_run_check(const struct vp_plan *p, char *err, size_t errlen)
+{
+	char why[256];
+	bool kvm;
+	int rc = 0;
+	if (!has_vm_target(p))
+		return 0;
+	if (p->kernel[0])
+		rc = check_path("kernel", p->kernel, false, err, errlen);
+	if (!rc && p->modules[0])
+		rc = check_path("modules", p->modules, true, err, errlen);
+	if (!rc && strcmp(p->accel, "kvm") == 0) {
+		bool ok = vp_kvm_usable(why, sizeof(why));
+		rc = vp_qemu_accel_choose(p->accel, ok, why, &kvm, err, errlen);
+	}
+	return rc;
+}
