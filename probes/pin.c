@@ -223,7 +223,7 @@ out:
 	return ret;
 }
 
-static void load_topology(void)
+static void load_topology_here(void)
 {
 	hwloc_topology_t t;
 	if (hwloc_topology_init(&t)) {
@@ -245,6 +245,28 @@ static void load_topology(void)
 		tp.topo = NULL;
 		hwloc_topology_destroy(t);
 	}
+}
+
+static void *load_topology_main(void *arg)
+{
+	(void)arg;
+	load_topology_here();
+	return NULL;
+}
+
+/* hwloc's x86 discovery binds the calling thread to each PU in turn to read
+ * its CPUID, then restores the mask: the thread stays on the last PU. Done
+ * on the main thread (the env probe, before any step), that put every
+ * unpinned 1-thread run on the highest PU, on this kind of VM the one that
+ * takes all block-device interrupts, whatever the scheduler would have
+ * chosen. A throwaway thread takes the binding changes instead. */
+static void load_topology(void)
+{
+	pthread_t th;
+	if (pthread_create(&th, NULL, load_topology_main, NULL) == 0)
+		pthread_join(th, NULL);
+	else
+		load_topology_here();
 }
 
 hwloc_topology_t vp_topology(const char **why)

@@ -24,6 +24,9 @@
 #if HAVE_OPENMP
 #include <omp.h>
 #endif
+#if HAVE_OMP_PAUSE
+#include <dlfcn.h>
+#endif
 
 #include "workloads/workload_list.h"
 
@@ -164,8 +167,30 @@ static void omp_worker(struct vp_team *team, struct cpu_run *r)
 		pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
 }
 
+/* Ends OpenMP's idle threads now. libgomp keeps them after a region,
+ * spin-waiting for the next one (GOMP_SPINCOUNT, 300000 pauses unless
+ * OMP_WAIT_POLICY says otherwise: traced here, one such thread stayed on a
+ * CPU 70 ms into the next step, a lock.* one, eating its warm-up and, with
+ * a short --warmup, its measured window). Set through the environment that
+ * would apply to the whole process and be read before main; the next step
+ * creates its threads again before its start barrier, outside any window. */
+static void release_omp_threads(void)
+{
+#if HAVE_OMP_PAUSE
+	/* Ending them goes through pthread_exit, which aborts the process
+	 * when glibc cannot load libgcc_s (a minimal guest without it): then
+	 * they are left to spin. The vpbench binary lists it as needed. */
+	static int unwinder = -1;
+	if (unwinder < 0)
+		unwinder = dlopen("libgcc_s.so.1", RTLD_NOW) != NULL;
+	if (unwinder)
+		(void)omp_pause_resource_all(omp_pause_soft);
+#endif
+}
+
 /* Runs the team on OpenMP threads. Returns 1 when OpenMP cannot supply
- * exactly n threads (the caller falls back to pthreads), 0, or -errno. */
+ * exactly n threads (the caller falls back to pthreads), 0, or -errno
+ * (-ETIMEDOUT: a worker was not scheduled in time to be measured). */
 static int run_openmp(struct vp_team *team, struct cpu_run *r, char *why,
 		      size_t whylen, char *err, size_t errlen)
 {
@@ -191,8 +216,8 @@ static int run_openmp(struct vp_team *team, struct cpu_run *r, char *why,
 		return rc < 0 ? rc : -rc;
 #pragma omp parallel num_threads(n)
 	omp_worker(team, r);
-	vp_team_finish(team);
-	return 0;
+	release_omp_threads();
+	return vp_team_finish(team, err, errlen);
 }
 #endif
 

@@ -1,5 +1,7 @@
 /* Team of measured worker threads: creation, pinning, start barrier, the
- * warm-up / measure / stop phase clock and the standard per-run metrics. */
+ * warm-up / measure / stop phase clock and the run's verdict (every worker
+ * measured, or which one was not and why). The standard metrics are in
+ * team_metrics.c. */
 #include "workloads/team.h"
 
 #include <errno.h>
@@ -7,18 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "probes/tsc.h"
-
-struct vp_team {
-	struct vp_team_params p;
-	_Atomic int phase;
-	pthread_barrier_t start;
-	pthread_t clock_thread;
-	int clock_running;
-	struct vp_worker *workers;
-	double t_measure_begin, t_measure_end; /* set by the clock thread */
-};
+#include "workloads/team_internal.h"
 
 struct vp_team *vp_team_create(const struct vp_team_params *p, char *err,
 			       size_t errlen)
@@ -27,16 +21,19 @@ struct vp_team *vp_team_create(const struct vp_team_params *p, char *err,
 		snprintf(err, errlen, "a team needs at least one thread");
 		return NULL;
 	}
-	struct vp_team *t = calloc(1, sizeof(*t));
-	void *mem = NULL;
-	if (!t ||
+	void *tm = NULL, *mem = NULL;
+	if (posix_memalign(&tm, 64, sizeof(struct vp_team)) ||
 	    posix_memalign(&mem, 64, p->threads * sizeof(struct vp_worker))) {
-		free(t);
+		free(tm);
 		snprintf(err, errlen, "out of memory for %u workers",
 			 p->threads);
 		return NULL;
 	}
+	struct vp_team *t = tm;
+	memset(t, 0, sizeof(*t));
 	t->p = *p;
+	t->grace_s = VP_TEAM_GRACE_S;
+	t->late_worker = -1;
 	t->workers = mem;
 	memset(t->workers, 0, p->threads * sizeof(struct vp_worker));
 	for (unsigned i = 0; i < p->threads; i++) {
@@ -45,6 +42,7 @@ struct vp_team *vp_team_create(const struct vp_team_params *p, char *err,
 		w->phase = &t->phase;
 		w->id = i;
 		w->pinned_pu = -1;
+		atomic_init(&w->stage, VP_STAGE_CREATED);
 		vp_log2_hist_reset(&w->hist);
 	}
 	/* workers + the clock thread */
@@ -67,6 +65,11 @@ void vp_team_destroy(struct vp_team *t)
 	free(t);
 }
 
+void vp_team_set_grace(struct vp_team *t, double grace_s)
+{
+	t->grace_s = grace_s;
+}
+
 unsigned vp_team_size(const struct vp_team *t)
 {
 	return t->p.threads;
@@ -77,18 +80,103 @@ struct vp_worker *vp_team_worker(struct vp_team *t, unsigned i)
 	return i < t->p.threads ? &t->workers[i] : NULL;
 }
 
-/* The clock: waits until every worker is ready, then runs the phases. Being
- * a separate thread, it costs the workers nothing but one relaxed load per
- * poll. */
+static int stopped(const struct vp_team *t)
+{
+	return t->p.interrupted && *t->p.interrupted;
+}
+
+/* The clock's longest sleep: how soon it notices Ctrl-C. Each wake-up is a
+ * timer interrupt and a switch on some CPU during the measured window (20
+ * a second at the former 50 ms), so few and long. */
+#define CLOCK_POLL_S 0.25
+
+/* Sleeps until the monotonic `deadline` (absolute, so the phases do not
+ * drift by the wake-up latencies), or Ctrl-C. */
+static void sleep_until(const struct vp_team *t, double deadline)
+{
+	for (;;) {
+		double now = vp_now_s();
+		if (stopped(t) || now >= deadline)
+			return;
+		double until = deadline - now > CLOCK_POLL_S
+				   ? now + CLOCK_POLL_S
+				   : deadline;
+		struct timespec ts = {
+		    (time_t)until,
+		    (long)((until - (double)(time_t)until) * 1e9)};
+		if (ts.tv_nsec >= 1000000000L)
+			ts.tv_nsec = 999999999L;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
+}
+
+/* The first worker that has not reached `stage`, or -1. With `latest`, also
+ * the latest t_begin of the workers (meaningful once all are measuring). */
+static int first_late(struct vp_team *t, enum vp_stage stage, double *latest)
+{
+	for (unsigned i = 0; i < t->p.threads; i++) {
+		struct vp_worker *w = &t->workers[i];
+		if (atomic_load_explicit(&w->stage, memory_order_acquire) <
+		    (int)stage)
+			return (int)i;
+		if (latest && w->t_begin > *latest)
+			*latest = w->t_begin;
+	}
+	return -1;
+}
+
+/* Waits until every worker has reached `stage`; records the first one
+ * still missing at `deadline` and returns -1 then (or on Ctrl-C). The
+ * 1 ms polls happen only while a worker is late, never in a normal run. */
+static int await_stage(struct vp_team *t, enum vp_stage stage, double deadline)
+{
+	int late;
+	while ((late = first_late(t, stage, NULL)) >= 0) {
+		if (stopped(t))
+			return -1;
+		if (vp_now_s() >= deadline) {
+			t->late_worker = late;
+			t->late_stage = stage;
+			return -1;
+		}
+		sleep_until(t, vp_now_s() + 0.001);
+	}
+	return 0;
+}
+
+/* Keeps MEASURE on until every worker has measured for the duration: in a
+ * normal run all began within microseconds of the phase change, and this
+ * adds those microseconds; a worker the scheduler left waiting past the
+ * planned end still gets its full window (the others' windows grow too:
+ * every rate is ops over the worker's own window). */
+static void extend_measure(struct vp_team *t)
+{
+	double deadline = t->t_measure_begin + t->p.duration_s + t->grace_s;
+	if (await_stage(t, VP_STAGE_MEASURING, deadline))
+		return;
+	double latest = 0;
+	first_late(t, VP_STAGE_MEASURING, &latest);
+	sleep_until(t, latest + t->p.duration_s);
+}
+
+/* The clock: starts the warm-up once every worker runs past the barrier,
+ * the measure phase after the warm-up, and stops once every worker has
+ * been measured for the duration (or a late one has used up the grace).
+ * Being a separate thread, it costs the workers nothing but one relaxed
+ * load per poll. */
 static void *clock_main(void *arg)
 {
 	struct vp_team *t = arg;
 	pthread_barrier_wait(&t->start);
 	atomic_store(&t->phase, VP_PHASE_WARMUP);
-	vp_sleep_s(t->p.warmup_s, t->p.interrupted);
-	t->t_measure_begin = vp_now_s();
-	atomic_store(&t->phase, VP_PHASE_MEASURE);
-	vp_sleep_s(t->p.duration_s, t->p.interrupted);
+	if (await_stage(t, VP_STAGE_RUNNING, vp_now_s() + t->grace_s) == 0) {
+		sleep_until(t, vp_now_s() + t->p.warmup_s);
+		t->t_measure_begin = vp_now_s();
+		atomic_store(&t->phase, VP_PHASE_MEASURE);
+		sleep_until(t, t->t_measure_begin + t->p.duration_s);
+		if (!stopped(t))
+			extend_measure(t);
+	}
 	atomic_store(&t->phase, VP_PHASE_STOP);
 	t->t_measure_end = vp_now_s();
 	return NULL;
@@ -117,15 +205,41 @@ struct vp_worker *vp_team_enter(struct vp_team *t, unsigned id)
 	 * before the barrier so opening costs nothing measured. */
 	w->counters = vp_counters_thread_open(t->p.counters);
 	pthread_barrier_wait(&t->start);
+	atomic_store_explicit(&w->stage, VP_STAGE_RUNNING,
+			      memory_order_release);
 	return w;
 }
 
-void vp_team_finish(struct vp_team *t)
+/* The run's verdict: a worker that was never measured makes the run fail
+ * (an interrupted run is the agent's to report). */
+static int team_verdict(const struct vp_team *t, char *err, size_t errlen)
+{
+	if (t->late_worker < 0 || stopped(t))
+		return 0;
+	if (t->late_stage == VP_STAGE_RUNNING)
+		snprintf(err, errlen,
+			 "worker %d of %u was not scheduled within %.1f s of "
+			 "the start barrier (machine overloaded): no "
+			 "measurement",
+			 t->late_worker, t->p.threads, t->grace_s);
+	else
+		snprintf(err, errlen,
+			 "worker %d of %u was never scheduled during the "
+			 "measured window: it had not begun measuring %.1f s "
+			 "after the window was due to end (machine "
+			 "overloaded, or one operation took that long): no "
+			 "measurement",
+			 t->late_worker, t->p.threads, t->grace_s);
+	return -ETIMEDOUT;
+}
+
+int vp_team_finish(struct vp_team *t, char *err, size_t errlen)
 {
 	if (t->clock_running) {
 		pthread_join(t->clock_thread, NULL);
 		t->clock_running = 0;
 	}
+	return team_verdict(t, err, errlen);
 }
 
 /* The schedstat reads (a few microseconds each: open, read, close) sit
@@ -143,6 +257,10 @@ void vp_worker_measure_begin(struct vp_worker *w)
 	w->sched_t0 = vp_now_s();
 	w->sched_err = vp_schedstat_read_self(&w->sched_begin);
 	w->t_begin = vp_now_s();
+	/* Publishes t_begin to the clock, which extends MEASURE until this
+	 * window has lasted the duration. */
+	atomic_store_explicit(&w->stage, VP_STAGE_MEASURING,
+			      memory_order_release);
 	vp_counters_thread_start(w->counters);
 }
 
@@ -242,131 +360,9 @@ int vp_team_run(struct vp_team *t, vp_worker_fn fn, void *arg, char *err,
 	}
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(tids[i], NULL);
-	vp_team_finish(t);
+	rc = vp_team_finish(t, err, errlen);
 out:
 	free(tids);
 	free(args);
 	return rc;
-}
-
-double vp_team_measured_s(const struct vp_team *t)
-{
-	double b = 0, e = 0;
-	for (unsigned i = 0; i < t->p.threads; i++) {
-		const struct vp_worker *w = &t->workers[i];
-		if (i == 0 || w->t_begin < b)
-			b = w->t_begin;
-		if (i == 0 || w->t_end > e)
-			e = w->t_end;
-	}
-	return e > b ? e - b : 0;
-}
-
-void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into)
-{
-	vp_log2_hist_reset(into);
-	for (unsigned i = 0; i < t->p.threads; i++)
-		vp_log2_hist_merge(into, &t->workers[i].hist);
-}
-
-/* Run-queue delay of the benchmark threads seen from inside the target:
- * on bare metal the physical analogue of a preempted vCPU, in a guest the
- * guest scheduler's view (next to steal_pct). Each worker's own window
- * around its two schedstat reads is the denominator (threads x wall when
- * the windows agree), so the share cannot exceed 100%. */
-static void runq_metrics(const struct vp_team *t, struct vp_metrics *out)
-{
-	double wait_ns = 0, window_ns = 0;
-	int err = 0;
-	for (unsigned i = 0; i < t->p.threads && !err; i++) {
-		const struct vp_worker *w = &t->workers[i];
-		if (w->sched_err)
-			err = w->sched_err;
-		else if (vp_schedstat_is_off(&w->sched_end))
-			err = -ENODATA;
-		else if (w->sched_end.wait_ns > w->sched_begin.wait_ns)
-			wait_ns += (double)(w->sched_end.wait_ns -
-					    w->sched_begin.wait_ns);
-		window_ns += (w->sched_t1 - w->sched_t0) * 1e9;
-	}
-	if (err)
-		vp_metrics_unavailable(out, "runq_delay_pct", "%", "%s",
-				       vp_schedstat_why(err));
-	else if (window_ns <= 0)
-		vp_metrics_unavailable(out, "runq_delay_pct", "%",
-				       "no measured time");
-	else
-		vp_metrics_ok(out, "runq_delay_pct",
-			      100.0 * wait_ns / window_ns, "%");
-}
-
-/* Throughput rows over the workers that do the workload's operations
- * (helpers, such as mem.shootdown's touchers, are left out). */
-static void ops_metrics(const struct vp_team *t, const char *ops_name,
-			const char *ops_unit, struct vp_metrics *out)
-{
-	double total = 0, tmin = 0, tmax = 0;
-	uint64_t ops_total = 0, omin = UINT64_MAX, omax = 0;
-	unsigned counted = 0;
-	for (unsigned i = 0; i < t->p.threads; i++) {
-		const struct vp_worker *w = &t->workers[i];
-		if (w->helper)
-			continue;
-		double win = w->t_end - w->t_begin;
-		double rate = win > 0 ? (double)w->ops / win : 0;
-		total += rate;
-		if (counted == 0 || rate < tmin)
-			tmin = rate;
-		if (counted == 0 || rate > tmax)
-			tmax = rate;
-		ops_total += w->ops;
-		if (w->ops < omin)
-			omin = w->ops;
-		if (w->ops > omax)
-			omax = w->ops;
-		counted++;
-	}
-	vp_metrics_ok(out, ops_name, total, ops_unit);
-	vp_metrics_ok(out, "wall_s", vp_team_measured_s(t), "s");
-	vp_metrics_ok(out, "ops", (double)ops_total, "count");
-	if (counted < 2)
-		return;
-	char name[VP_METRIC_NAME_MAX];
-	snprintf(name, sizeof(name), "%s_thread_min", ops_name);
-	vp_metrics_ok(out, name, tmin, ops_unit);
-	snprintf(name, sizeof(name), "%s_thread_max", ops_name);
-	vp_metrics_ok(out, name, tmax, ops_unit);
-	/* Share of the slowest thread relative to the fastest: 1 is
-	 * perfectly fair, near 0 means some threads starved. */
-	if (omax > 0)
-		vp_metrics_ok(out, "fairness", (double)omin / (double)omax,
-			      "ratio");
-	else
-		vp_metrics_unavailable(out, "fairness", "ratio",
-				       "no operation completed");
-}
-
-void vp_team_metrics(struct vp_team *t, const char *ops_name,
-		     const char *ops_unit, struct vp_metrics *out)
-{
-	unsigned n = t->p.threads;
-	ops_metrics(t, ops_name, ops_unit, out);
-	const char *pin_err = NULL;
-	for (unsigned i = 0; i < n; i++)
-		if (t->workers[i].pinned_pu < 0 && t->workers[i].pin_error[0])
-			pin_err = t->workers[i].pin_error;
-	if (t->p.pin != VP_PIN_NONE && pin_err)
-		vp_metrics_failed(out, "pinned_threads", "count",
-				  "pinning (%s) failed: %s",
-				  vp_pin_mode_name(t->p.pin), pin_err);
-	runq_metrics(t, out);
-	struct vp_thread_counters **tcs = calloc(n, sizeof(*tcs));
-	if (tcs) {
-		for (unsigned i = 0; i < n; i++) {
-			tcs[i] = t->workers[i].counters;
-			t->workers[i].counters = NULL;
-		}
-		vp_counters_collect(t->p.counters, tcs, n, out);
-		free(tcs);
-	}
 }

@@ -7,12 +7,20 @@
  * read the thread's scheduler accounting (/proc/thread-self/schedstat, once
  * each side, outside the stamped window) for runq_delay_pct.
  *
+ * Every worker gets a real window. The clock starts the warm-up only once
+ * every worker runs after the barrier, and ends MEASURE only once every
+ * worker has been measuring for at least the duration: on an overloaded
+ * machine a worker the scheduler left waiting would otherwise find STOP on
+ * its first look and hand back an empty window (0 ops in 0 s). A worker
+ * that does not get there within the grace period (VP_TEAM_GRACE_S after
+ * the phase was due) makes the run fail with its id and the reason.
+ *
  * Two ways to run a team:
  *   - vp_team_run(): the team creates pthreads that call fn(worker, arg);
  *   - OpenMP: vp_team_start_clock() then, inside `#pragma omp parallel`,
  *     each thread calls vp_team_enter(team, omp_get_thread_num()) (pins and
  *     waits on the barrier) and uses the same worker API; afterwards
- *     vp_team_finish(). */
+ *     vp_team_finish(), which gives the run's verdict. */
 #ifndef VP_TEAM_H
 #define VP_TEAM_H
 
@@ -27,6 +35,12 @@
 #include "probes/pin.h"
 #include "probes/schedstat.h"
 
+/* How long a late worker may keep the clock waiting, in seconds: past the
+ * start barrier for the warm-up, past the planned end of MEASURE for its
+ * measured window. Lock-waiter preemption at 4 threads on 2 CPUs delays a
+ * worker by some hundreds of ms; this is far beyond that. */
+#define VP_TEAM_GRACE_S 10.0
+
 enum vp_phase {
 	VP_PHASE_INIT = 0,
 	VP_PHASE_WARMUP,
@@ -36,11 +50,20 @@ enum vp_phase {
 
 struct vp_team;
 
+enum vp_stage {
+	VP_STAGE_CREATED = 0,
+	VP_STAGE_RUNNING,   /* past the start barrier */
+	VP_STAGE_MEASURING, /* t_begin stamped */
+};
+
 /* Per-worker state, cache-line aligned so workers do not share lines. */
 struct vp_worker {
 	struct vp_team *team;
 	_Atomic int *phase; /* the team's phase word, polled relaxed */
 	unsigned id;
+	/* How far this worker got (VP_STAGE_*), for the clock: written once
+	 * per stage by the worker (release), read by the clock (acquire). */
+	_Atomic int stage;
 	int pinned_pu; /* OS PU index, -1 when not pinned */
 	/* Set by the workload for a thread that serves the others instead of
 	 * doing operations (mem.shootdown's touchers): vp_team_metrics leaves
@@ -77,18 +100,23 @@ struct vp_team_params {
 struct vp_team *vp_team_create(const struct vp_team_params *p, char *err,
 			       size_t errlen);
 void vp_team_destroy(struct vp_team *t);
+/* Replaces VP_TEAM_GRACE_S for this team (tests use a short one). */
+void vp_team_set_grace(struct vp_team *t, double grace_s);
 unsigned vp_team_size(const struct vp_team *t);
 struct vp_worker *vp_team_worker(struct vp_team *t, unsigned i);
 
 typedef void (*vp_worker_fn)(struct vp_worker *w, void *arg);
-/* Creates the threads, runs fn in each, joins. Returns 0 or -errno. */
+/* Creates the threads, runs fn in each, joins. Returns 0, -ETIMEDOUT with
+ * the reason when a worker was not scheduled in time to be measured, or
+ * another -errno. */
 int vp_team_run(struct vp_team *t, vp_worker_fn fn, void *arg, char *err,
 		size_t errlen);
 
 /* OpenMP (or other externally created threads) path. */
 int vp_team_start_clock(struct vp_team *t, char *err, size_t errlen);
 struct vp_worker *vp_team_enter(struct vp_team *t, unsigned id);
-void vp_team_finish(struct vp_team *t);
+/* Joins the clock; 0, or -ETIMEDOUT with the reason (as vp_team_run). */
+int vp_team_finish(struct vp_team *t, char *err, size_t errlen);
 
 static inline enum vp_phase vp_worker_phase(const struct vp_worker *w);
 void vp_worker_measure_begin(struct vp_worker *w);
@@ -106,15 +134,20 @@ int vp_worker_spread(struct vp_worker *w);
  * "PUs 1,0 (--pin scatter)", "not pinned: <reason>"). */
 void vp_team_placement_note(const struct vp_team *t, char *buf, size_t len);
 
-/* Standard metrics after a run: ops_per_s (total), ops_per_s_thread_min /
- * _max, fairness (min/max share; helpers excluded), wall_s (measured window),
- * pinning, runq_delay_pct (the workers' time runnable but waiting on a run
- * queue as % of their summed measured windows; unavailable with the reason when
- * schedstat cannot be read), then the counters (cnt.<event>).
- * Workload-specific metrics are the workload's. */
+/* Standard metrics after a run: ops_per_s (total: the sum of each worker's
+ * ops over its own window), ops_per_s_thread_min / _max, fairness (slowest
+ * worker's rate over the fastest's; helpers excluded), wall_s (measured
+ * window), pinning, runq_delay_pct (the workers' time runnable but waiting
+ * on a run queue as % of their summed measured windows; unavailable with
+ * the reason when schedstat cannot be read), then the counters
+ * (cnt.<event>).
+ * Workload-specific metrics are the workload's. A worker without a real
+ * window (none, or shorter than the duration: only when a run was cut
+ * short) makes all these rows `failed` with the worker named, never 0. */
 void vp_team_metrics(struct vp_team *t, const char *ops_name,
 		     const char *ops_unit, struct vp_metrics *out);
-/* Length of the measured window in seconds (union of worker windows). */
+/* Length of the measured window in seconds (union of the windows of the
+ * workers that began one; 0 when none did). */
 double vp_team_measured_s(const struct vp_team *t);
 /* Merges all workers' hist into `into` (reset first). */
 void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into);
