@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "reports/metric_info.h"
 #include "reports/results_csv.h"
 
 #if HAVE_LIBCSV
@@ -272,16 +273,51 @@ static int bad_row(struct reader *r, long line, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int parse_int(const char *s, int *out)
+/* A decimal integer 0..max, digits only (strtol alone would take " 7",
+ * "+7" and "-0"). */
+static int parse_int(const char *s, long max, int *out)
 {
-	char *end;
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
 	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < 0 || v > INT_MAX)
+	long v = strtol(s, NULL, 10);
+	if (errno || v > max)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
+
+/* [-]digits[.digits][e[+-]digits], as "%.9g" writes; strtod alone would
+ * also take "inf", "nan", "0x1p3" and leading blanks. */
+static bool decimal_syntax(const char *s)
+{
+	size_t n = 0;
+	if (*s == '-' || *s == '+')
+		s++;
+	n = strspn(s, "0123456789");
+	s += n;
+	if (*s == '.') {
+		size_t frac = strspn(s + 1, "0123456789");
+		s += 1 + frac;
+		n += frac;
+	}
+	if (!n)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (!strspn(s, "0123456789"))
+			return false;
+		s += strspn(s, "0123456789");
+	}
+	return !*s;
+}
+
+/* Checks an ok row's value against its metric (see csv_read.h); returns
+ * a bad_row() result or 0 with *out set. */
+static int parse_value(struct reader *r, long line, const char *metric,
+		       const char *text, double *out);
 
 static char *steal(struct reader *r, size_t i)
 {
@@ -348,14 +384,16 @@ static int on_result(struct reader *r, long line)
 		    {C_THREADS, "threads"},
 		    {C_REP, "rep"}};
 	int iv[4];
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 4; i++) {
+		long max = i < 3 ? VP_READ_CPUS_MAX : INT_MAX;
 		if (i < 2 && !f[ints[i].col][0])
 			iv[i] = -1; /* CPU count the target could not see */
-		else if (parse_int(f[ints[i].col], &iv[i]))
+		else if (parse_int(f[ints[i].col], max, &iv[i]))
 			return bad_row(r, line,
-				       "%s '%.32s' is not a non-negative "
-				       "integer",
-				       ints[i].name, f[ints[i].col]);
+				       "%s '%.32s' is not an integer in 0 .. "
+				       "%ld",
+				       ints[i].name, f[ints[i].col], max);
+	}
 	if (!f[C_TARGET][0] || !f[C_WORKLOAD][0] || !f[C_METRIC][0])
 		return bad_row(r, line,
 			       "empty target, workload or metric (each row "
@@ -366,15 +404,19 @@ static int on_result(struct reader *r, long line)
 			       "status '%.32s', expected ok, unavailable or "
 			       "failed",
 			       f[C_STATUS]);
+	double bound;
+	const char *btext;
+	if (vp_metric_bucket_bound(f[C_METRIC], &bound, &btext) == -EINVAL)
+		return bad_row(r, line,
+			       "metric '%.64s': bucket bound '%.32s' is not a "
+			       "positive decimal integer (expected e.g. "
+			       "spin_wait_bucket_le_1024)",
+			       f[C_METRIC], btext);
 	double value = NAN;
 	if (st == VP_STATUS_OK) {
-		char *end;
-		value = strtod(f[C_VALUE], &end);
-		if (!f[C_VALUE][0] || *end || !isfinite(value))
-			return bad_row(r, line,
-				       "value '%.32s' is not a number "
-				       "(status ok needs a finite number)",
-				       f[C_VALUE]);
+		int rc = parse_value(r, line, f[C_METRIC], f[C_VALUE], &value);
+		if (rc || isnan(value))
+			return rc; /* a skipped truncated row leaves NAN */
 	}
 	if (r->truncated)
 		vp_run_warn(r->run,
@@ -412,6 +454,37 @@ static int on_result(struct reader *r, long line)
 	    .note = steal(r, C_NOTE),
 	    .line = line,
 	};
+	return 0;
+}
+
+static int parse_value(struct reader *r, long line, const char *metric,
+		       const char *text, double *out)
+{
+	*out = NAN;
+	if (!decimal_syntax(text))
+		return bad_row(r, line,
+			       "value '%.32s' is not a number (status ok "
+			       "needs a decimal number such as 12.5 or "
+			       "1.25e+06)",
+			       text);
+	double v = strtod(text, NULL);
+	if (vp_metric_is_bucket(metric, NULL) &&
+	    (v < 0 || v != floor(v) || v > VP_READ_BUCKET_COUNT_MAX))
+		return bad_row(r, line,
+			       "value '%.32s' of %.64s: a bucket count is a "
+			       "whole number up to 2^53",
+			       text, metric);
+	if (!(fabs(v) <= VP_READ_VALUE_MAX))
+		return bad_row(r, line,
+			       "value '%.32s' of %.64s is out of range (at "
+			       "most %g in magnitude)",
+			       text, metric, VP_READ_VALUE_MAX);
+	if (v < 0 && vp_metric_nonnegative(metric))
+		return bad_row(r, line,
+			       "value '%.32s' of %.64s is negative (a rate, "
+			       "duration, fraction or count is >= 0)",
+			       text, metric);
+	*out = v;
 	return 0;
 }
 

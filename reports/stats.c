@@ -150,14 +150,12 @@ int vp_modified_z(const double *x, size_t n, double *z)
 	return 0;
 }
 
-/* P(B <= j) for B ~ Binomial(n, 1/2), in logs so large n cannot underflow. */
-static double binom_half_cdf(size_t n, size_t j)
+/* P(B = i) for B ~ Binomial(n, 1/2), in logs so large n cannot
+ * underflow. */
+static double binom_half_pmf(size_t n, size_t i)
 {
-	double sum = 0;
-	for (size_t i = 0; i <= j && i <= n; i++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
-			   lgamma((double)(n - i) + 1) - (double)n * M_LN2);
-	return sum > 1 ? 1 : sum;
+	return exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+		   lgamma((double)(n - i) + 1) - (double)n * M_LN2);
 }
 
 void vp_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
@@ -167,10 +165,14 @@ void vp_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
 	*coverage = 0;
 	if (n == 0)
 		return;
+	/* The coverage of [x(k), x(n+1-k)] is 1 - 2 P(B <= k-1); the CDF
+	 * grows by one term per k (one pass: a cell may hold many rows). */
+	double cdf = binom_half_pmf(n, 0);
 	size_t best = 1;
-	double cov_best = 1.0 - 2.0 * binom_half_cdf(n, 0);
+	double cov_best = 1.0 - 2.0 * cdf;
 	for (size_t k = 2; k <= (n + 1) / 2; k++) {
-		double cov = 1.0 - 2.0 * binom_half_cdf(n, k - 1);
+		cdf += binom_half_pmf(n, k - 1);
+		double cov = 1.0 - 2.0 * (cdf > 1 ? 1 : cdf);
 		if (cov < level)
 			break;
 		best = k;

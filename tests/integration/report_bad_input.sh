@@ -53,6 +53,19 @@ expect 0 "warning: .*truncated/results.csv line 4: truncated last row" -- $R "$t
 grep -q 'truncated last row' "$tmp/truncated/report.html" ||
 	fail "the report does not show the truncation warning"
 
+# Issue 11 defect 1: a bucket bound that is not a finite number made
+# `vpbench report` loop forever (svg.c, up to log2(bound)). Reproduced as
+# reported: basic with one spin_wait_bucket_le_64 renamed _le_inf. Now the
+# reader refuses it (exit 2, file and line), within seconds.
+mkdir -p "$tmp/inf"
+cp "$VP_SOURCE_DIR/tests/data/runs/basic/env.csv" "$tmp/inf/"
+awk '!done && /spin_wait_bucket_le_64,/ { sub(/spin_wait_bucket_le_64,/, "spin_wait_bucket_le_inf,"); done = 1 } 1' \
+	"$VP_SOURCE_DIR/tests/data/runs/basic/results.csv" >"$tmp/inf/results.csv"
+grep -q 'spin_wait_bucket_le_inf,' "$tmp/inf/results.csv" || fail "inf fixture not made"
+expect 2 "inf/results.csv line [0-9]*: .*bucket bound 'inf'" -- timeout 20 $R "$tmp/inf"
+expect 2 "inf/results.csv line [0-9]*: .*bucket bound 'inf'" -- timeout 20 \
+	$VPBENCH compare "$tmp/inf" "$VP_SOURCE_DIR/tests/data/runs/basic"
+
 # Usage errors name the problem and the valid choices.
 expect 2 "no run folder given" -- $R
 expect 2 "unknown option '--colour'" "valid options: --output --summary --baseline --help" -- $R --colour "$tmp/truncated"
