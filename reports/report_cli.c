@@ -44,15 +44,17 @@ static void report_usage(FILE *f)
 
 static void compare_usage(FILE *f)
 {
-	fputs("usage: vpbench compare BASE NEW [--threshold PCT] [--alpha A] "
-	      "[--markdown FILE]\n"
-	      "                       [--junit FILE]\n"
+	fputs("usage: vpbench compare BASE NEW [--threshold PCT] [--alpha A]\n"
+	      "                       [--correction holm|bh|none] "
+	      "[--changes-only]\n"
+	      "                       [--markdown FILE] [--junit FILE]\n"
 	      "Pairs the cells (target x workload x threads x metric) of two "
 	      "run folders and\n"
 	      "judges each regressed / improved / unchanged / not comparable: "
 	      "a change counts\n"
-	      "when Welch's t-test is significant (p < alpha) and it is at "
-	      "least the\n"
+	      "when Welch's t-test is significant after the correction for "
+	      "multiple\n"
+	      "comparisons (adjusted p < alpha) and it is at least the\n"
 	      "threshold in the bad direction (ops/s, IOPS, MiB/s: higher is "
 	      "better; latency,\n"
 	      "spin waits, wall time: lower is better). Bucket rows are "
@@ -61,6 +63,16 @@ static void compare_usage(FILE *f)
 	      "(default 5)\n"
 	      "      --alpha A         significance level, 0 < A < 1 "
 	      "(default 0.05)\n"
+	      "      --correction C    adjustment of the p-values of all "
+	      "tested cells:\n"
+	      "                        holm (default: family-wise error <= "
+	      "alpha, so identical\n"
+	      "                        code fails with probability <= alpha), "
+	      "bh (Benjamini-\n"
+	      "                        Hochberg: false discovery rate <= "
+	      "alpha), none\n"
+	      "      --changes-only    list only regressed and improved cells "
+	      "(table, Markdown)\n"
 	      "      --markdown FILE   write a Markdown summary (CI job "
 	      "summary)\n"
 	      "      --junit FILE      write JUnit XML, one test case per "
@@ -237,15 +249,24 @@ static int parse_double(const char *s, double *out)
 
 int vp_compare_main(int argc, char **argv)
 {
-	enum { OPT_THRESHOLD = 256, OPT_ALPHA, OPT_MARKDOWN, OPT_JUNIT };
+	enum {
+		OPT_THRESHOLD = 256,
+		OPT_ALPHA,
+		OPT_CORRECTION,
+		OPT_CHANGES_ONLY,
+		OPT_MARKDOWN,
+		OPT_JUNIT
+	};
 	static const struct option longs[] = {
 	    {"threshold", required_argument, 0, OPT_THRESHOLD},
 	    {"alpha", required_argument, 0, OPT_ALPHA},
+	    {"correction", required_argument, 0, OPT_CORRECTION},
+	    {"changes-only", no_argument, 0, OPT_CHANGES_ONLY},
 	    {"markdown", required_argument, 0, OPT_MARKDOWN},
 	    {"junit", required_argument, 0, OPT_JUNIT},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0}};
-	struct vp_compare_opts o = {0.05, 0.05};
+	struct vp_compare_opts o = VP_COMPARE_DEFAULTS;
 	const char *markdown = NULL, *junit = NULL;
 	char err[2048] = "";
 	int c;
@@ -275,6 +296,18 @@ int vp_compare_main(int argc, char **argv)
 				return 2;
 			}
 			o.alpha = v;
+			break;
+		case OPT_CORRECTION:
+			if (vp_p_adjust_parse(optarg, &o.correction)) {
+				fprintf(stderr,
+					"vpbench compare: --correction '%s': "
+					"expected holm, bh or none\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case OPT_CHANGES_ONLY:
+			o.changes_only = true;
 			break;
 		case OPT_MARKDOWN:
 			markdown = optarg;

@@ -387,3 +387,70 @@ int vp_ratio_ci(double mean_num, double sd_num, size_t n_num, double mean_den,
 	*hi = *ratio * exp(h);
 	return 0;
 }
+
+struct indexed {
+	double p;
+	size_t i;
+};
+
+static int cmp_indexed(const void *a, const void *b)
+{
+	const struct indexed *x = a, *y = b;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i); /* stable: ties keep order */
+}
+
+int vp_p_adjust(const double *p, size_t n, enum vp_p_adjust how, double *adj,
+		size_t *m_out)
+{
+	size_t m = 0;
+	struct indexed *s = malloc((n ? n : 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		adj[i] = NAN;
+		if (!isnan(p[i]))
+			s[m++] = (struct indexed){p[i], i};
+	}
+	if (m_out)
+		*m_out = m;
+	qsort(s, m, sizeof(*s), cmp_indexed);
+	double run = 0;
+	if (how == VP_ADJ_HOLM) {
+		/* adj(k) = max_{j <= k} min(1, (m - j + 1) p(j)), 1-based */
+		for (size_t k = 0; k < m; k++) {
+			double v = fmin(1.0, (double)(m - k) * s[k].p);
+			run = fmax(run, v);
+			adj[s[k].i] = run;
+		}
+	} else if (how == VP_ADJ_BH) {
+		/* adj(k) = min_{j >= k} min(1, m / j p(j)) */
+		run = 1.0;
+		for (size_t k = m; k-- > 0;) {
+			double v = (double)m / (double)(k + 1) * s[k].p;
+			run = fmin(run, v);
+			adj[s[k].i] = run;
+		}
+	} else {
+		for (size_t k = 0; k < m; k++)
+			adj[s[k].i] = s[k].p;
+	}
+	free(s);
+	return 0;
+}
+
+const char *vp_p_adjust_name(enum vp_p_adjust how)
+{
+	return how == VP_ADJ_HOLM ? "holm" : how == VP_ADJ_BH ? "bh" : "none";
+}
+
+int vp_p_adjust_parse(const char *s, enum vp_p_adjust *how)
+{
+	for (int h = VP_ADJ_HOLM; h <= VP_ADJ_NONE; h++)
+		if (!strcmp(s, vp_p_adjust_name((enum vp_p_adjust)h))) {
+			*how = (enum vp_p_adjust)h;
+			return 0;
+		}
+	return -EINVAL;
+}
