@@ -16,6 +16,7 @@
 #include "reports/csv_read.h"
 #include "reports/html.h"
 #include "reports/summary.h"
+#include "reports/verdicts.h"
 
 static void report_usage(FILE *f)
 {
@@ -137,8 +138,15 @@ static int build(const char *cmd, const char *const *dirs, size_t n,
 	have_summary = true;
 	if (summary && (rc = vp_summary_write_csv(&s, summary, err, errlen)))
 		goto out;
-	if (html)
-		rc = vp_html_write(&s, html, err, errlen);
+	if (html) {
+		struct vp_verdicts v;
+		rc = vp_verdicts_build(&s, &v);
+		if (rc)
+			snprintf(err, errlen, "out of memory");
+		else
+			rc = vp_html_write(&s, &v, html, err, errlen);
+		vp_verdicts_free(&v);
+	}
 out:
 	if (have_summary)
 		vp_summary_free(&s);

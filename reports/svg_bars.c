@@ -37,8 +37,11 @@ static void value_axis(const struct vp_chart *c, const struct vp_series *s,
 				}
 		}
 	if (vp_svg_usable(c->ref, c->xlog)) {
-		lo = fmin(lo, c->ref);
-		hi = fmax(hi, c->ref);
+		/* Room on both sides of the reference line: a ratio chart
+		 * shows "slower" and "faster" even when all bars are on one
+		 * side. */
+		lo = fmin(lo, c->xlog ? c->ref / 2 : c->ref);
+		hi = fmax(hi, c->xlog ? c->ref * 2 : c->ref);
 	}
 	if (c->xlog)
 		vp_axis_log(a, lo, hi);
@@ -130,7 +133,7 @@ void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
 	if (labw > 300)
 		labw = 300;
 	int W = c->width;
-	double L = labw, R = 62, B = 44;
+	double L = labw, R = 62, B = c->ref_label ? 60 : 44;
 	/* Legend first to know its height: draw into a scratch stream. */
 	char *lbuf = NULL;
 	size_t lsize = 0;
@@ -165,7 +168,7 @@ void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
 			"class=\"ref\"/>\n",
 			x, T - 4, x, T + ph);
 		if (c->ref_label)
-			vp_svg_text(f, x + 3, T + ph + 30, "start", "mk",
+			vp_svg_text(f, x, T + ph + 32, "middle", "mk",
 				    c->ref_label);
 	}
 	fprintf(
