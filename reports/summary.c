@@ -180,42 +180,20 @@ static int cmp_cells(const void *pa, const void *pb)
 	return (a->metric > b->metric) - (a->metric < b->metric);
 }
 
-/* Labels: the target name for one run; "<run folder>/<target>" when several
- * runs merge (a vendor comparison is one command), with "#k" added when two
- * run folders share a base name. */
-static int set_labels(struct vp_summary *s)
-{
-	for (size_t i = 0; i < s->ntargets; i++) {
-		struct vp_target_ref *t = &s->targets[i];
-		const char *run = s->runs[t->run].label;
-		bool dup = false;
-		for (size_t r = 0; r < s->nruns; r++)
-			dup |= r != t->run && !strcmp(s->runs[r].label, run);
-		char buf[512];
-		if (s->nruns == 1)
-			snprintf(buf, sizeof(buf), "%s", t->name);
-		else if (dup)
-			snprintf(buf, sizeof(buf), "%s#%zu/%s", run, t->run + 1,
-				 t->name);
-		else
-			snprintf(buf, sizeof(buf), "%s/%s", run, t->name);
-		if (!(t->label = strdup(buf)))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 static int set_baselines(struct vp_summary *s, const char *baseline, char *err,
 			 size_t errlen)
 {
 	long global = -1;
 	bool any = false;
-	if (baseline)
-		for (size_t i = 0; i < s->ntargets; i++)
-			if (!strcmp(s->targets[i].label, baseline) &&
-			    (s->nruns > 1 ||
-			     !strcmp(s->targets[i].name, baseline)))
-				global = (long)i;
+	char folder[1024];
+	for (size_t i = 0; baseline && i < s->ntargets; i++) {
+		const struct vp_target_ref *t = &s->targets[i];
+		snprintf(folder, sizeof(folder), "%s/%s",
+			 s->runs[t->run].label, t->name);
+		if (s->nruns > 1 && (!strcmp(t->label, baseline) ||
+				     !strcmp(folder, baseline)))
+			global = (long)i;
+	}
 	for (size_t i = 0; i < s->ntargets; i++) {
 		struct vp_target_ref *t = &s->targets[i];
 		long b = global;
@@ -285,6 +263,14 @@ static void cell_figures(struct vp_summary *s, struct vp_cell *c)
 int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 		     struct vp_summary *s, char *err, size_t errlen)
 {
+	struct vp_summary_opts o = {.baseline = baseline};
+	return vp_summary_build_opts(runs, nruns, &o, s, err, errlen);
+}
+
+int vp_summary_build_opts(struct vp_run *runs, size_t nruns,
+			  const struct vp_summary_opts *o,
+			  struct vp_summary *s, char *err, size_t errlen)
+{
 	memset(s, 0, sizeof(*s));
 	s->runs = runs;
 	s->nruns = nruns;
@@ -306,9 +292,9 @@ int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 				goto nomem;
 	qsort(s->cells, s->ncells, sizeof(*s->cells), cmp_cells);
 	rehash(s);
-	if (set_labels(s))
-		goto nomem;
-	int rc = set_baselines(s, baseline, err, errlen);
+	int rc = vp_labels_assign(s, o->labels, o->nlabels, err, errlen);
+	if (!rc)
+		rc = set_baselines(s, o->baseline, err, errlen);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < s->ncells; i++) {

@@ -68,10 +68,12 @@ expect 2 "inf/results.csv line [0-9]*: .*bucket bound 'inf'" -- timeout 20 \
 
 # Usage errors name the problem and the valid choices.
 expect 2 "no run folder given" -- $R
-expect 2 "unknown option '--colour'" "valid options: --output --summary --baseline --help" -- $R --colour "$tmp/truncated"
+expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --help" -- $R --colour "$tmp/truncated"
 expect 2 "option -o needs a value" -- $R "$tmp/truncated" -o
 expect 2 "baseline target 'vm7' is in none of the runs (targets: host)" -- $R "$tmp/truncated" --baseline vm7
 expect 0 "usage: vpbench report" -- $R --help
+expect 2 "--label 'oops': expected RUN=TEXT" -- $R "$tmp/truncated" --label oops
+expect 2 "--label nope=...: no run folder of that name" -- $R "$tmp/truncated" --label nope=x
 C="$VPBENCH compare"
 expect 2 "expected two run folders" -- $C "$tmp/truncated"
 expect 2 "--threshold 'abc'" "expected a percentage" -- $C --threshold abc "$tmp/truncated" "$tmp/truncated"
