@@ -48,6 +48,7 @@ struct vp_run {
 	size_t nrows, caprows;
 	struct vp_env_entry *env;
 	size_t nenv, capenv;
+	size_t *env_index; /* env sorted by target, key (vp_run_env) */
 	char **warnings; /* "results.csv line 9: ..." */
 	size_t nwarn, capwarn;
 };

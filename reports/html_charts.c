@@ -21,11 +21,11 @@ const char *vp_report_color(const struct vp_summary *s, size_t t)
 static size_t thread_list(const struct vp_summary *s, size_t w, int *out,
 			  size_t max)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < s->ncells; i++) {
+	size_t n = 0, first, end;
+	for (size_t t = 0; t < s->ntargets; t++) {
+		vp_summary_range(s, t, w, &first, &end);
+		for (size_t i = first; i < end; i++) {
 		const struct vp_cell *c = &s->cells[i];
-		if (c->workload != w)
-			continue;
 		size_t k = 0;
 		while (k < n && out[k] != c->threads)
 			k++;
@@ -37,6 +37,7 @@ static size_t thread_list(const struct vp_summary *s, size_t w, int *out,
 			pos--;
 		}
 		out[pos] = c->threads;
+		}
 	}
 	return n;
 }
@@ -198,37 +199,81 @@ static bool starts(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* Largest thread count with spin buckets for target t, workload w. */
-static int spin_threads(const struct vp_summary *s, size_t t, size_t w)
+static bool spin_bucket(const struct vp_summary *s, const struct vp_cell *c)
+{
+	return c->bucket && c->d.n &&
+	       starts(s->metrics[c->metric], "spin_wait_bucket_le_");
+}
+
+/* Largest thread count with spin buckets for target t, workload w; the
+ * bucket range over all targets into *xmin, *xmax. */
+static int spin_threads(const struct vp_summary *s, size_t t, size_t w,
+			double *xmin, double *xmax)
 {
 	int best = -1;
-	for (size_t i = 0; i < s->ncells; i++) {
+	size_t first, end;
+	vp_summary_range(s, t, w, &first, &end);
+	for (size_t i = first; i < end; i++) {
 		const struct vp_cell *c = &s->cells[i];
-		if (c->target == t && c->workload == w && c->bucket && c->d.n &&
-		    c->threads > best &&
-		    starts(s->metrics[c->metric], "spin_wait_bucket_le_"))
+		double b;
+		if (!spin_bucket(s, c))
+			continue;
+		vp_metric_is_bucket(s->metrics[c->metric], &b);
+		*xmin = fmin(*xmin, b / 2);
+		*xmax = fmax(*xmax, b);
+		if (c->threads > best)
 			best = c->threads;
 	}
 	return best;
 }
 
+/* One target's histogram at th threads: counts summed over the reps. */
+static void spin_chart(const struct vp_summary *s, size_t t, size_t w, int th,
+		       double xmin, double xmax, FILE *f)
+{
+	double up[64], cnt[64];
+	size_t n = 0, reps = 0, first, end;
+	vp_summary_range(s, t, w, &first, &end);
+	for (size_t i = first; i < end && n < 64; i++) {
+		const struct vp_cell *c = &s->cells[i];
+		if (c->threads != th || !spin_bucket(s, c))
+			continue;
+		vp_metric_is_bucket(s->metrics[c->metric], &up[n]);
+		double sum = 0;
+		for (size_t k = 0; k < c->n; k++)
+			sum += c->v[k];
+		if (c->n > reps)
+			reps = c->n;
+		cnt[n++] = sum;
+	}
+	struct vp_marker mk[3] = {
+	    {"p50", median_metric(s, t, w, th, "spin_wait_p50_ns")},
+	    {"p99", median_metric(s, t, w, th, "spin_wait_p99_ns")},
+	    {"max", median_metric(s, t, w, th, "spin_wait_max_ns")}};
+	char title[256], ylab[64];
+	snprintf(title, sizeof(title), "%s, %d threads", s->targets[t].label,
+		 th);
+	snprintf(ylab, sizeof(ylab), "waits (sum of %zu reps)", reps);
+	struct vp_chart c = vp_chart_defaults(
+	    title, "wait time per contended acquisition", ylab, 375, 250);
+	c.xfmt = VP_AXIS_NS;
+	c.xmin = xmin;
+	c.xmax = xmax;
+	fputs("<figure>", f);
+	vp_svg_log2_histogram(f, &c, up, cnt, n, vp_report_color(s, t), mk, 3);
+	fputs("</figure>\n", f);
+}
+
 void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
 {
 	bool any = false;
-	for (size_t w = 0; w < s->nworkloads; w++) {
+	int *th = calloc(s->ntargets + 1, sizeof(*th));
+	for (size_t w = 0; th && w < s->nworkloads; w++) {
 		double xmin = INFINITY, xmax = 0;
 		bool wl_any = false;
-		for (size_t i = 0; i < s->ncells; i++) {
-			const struct vp_cell *c = &s->cells[i];
-			double b;
-			if (c->workload != w || !c->bucket || !c->d.n ||
-			    !starts(s->metrics[c->metric],
-				    "spin_wait_bucket_le_"))
-				continue;
-			vp_metric_is_bucket(s->metrics[c->metric], &b);
-			xmin = fmin(xmin, b / 2);
-			xmax = fmax(xmax, b);
-			wl_any = true;
+		for (size_t t = 0; t < s->ntargets; t++) {
+			th[t] = spin_threads(s, t, w, &xmin, &xmax);
+			wl_any |= th[t] >= 0;
 		}
 		if (!wl_any)
 			continue;
@@ -236,55 +281,12 @@ void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
 		fprintf(f, "<h3>");
 		vp_html_escape(f, s->workloads[w]);
 		fprintf(f, "</h3>\n<div class=\"grid3\">\n");
-		for (size_t t = 0; t < s->ntargets; t++) {
-			int th = spin_threads(s, t, w);
-			if (th < 0)
-				continue;
-			size_t n = 0;
-			double up[64], cnt[64];
-			size_t reps = 0;
-			for (size_t i = 0; i < s->ncells && n < 64; i++) {
-				const struct vp_cell *c = &s->cells[i];
-				double b;
-				if (c->target != t || c->workload != w ||
-				    c->threads != th || !c->bucket ||
-				    !starts(s->metrics[c->metric],
-					    "spin_wait_bucket_le_"))
-					continue;
-				vp_metric_is_bucket(s->metrics[c->metric], &b);
-				double sum = 0;
-				for (size_t k = 0; k < c->n; k++)
-					sum += c->v[k];
-				if (c->n > reps)
-					reps = c->n;
-				up[n] = b;
-				cnt[n++] = sum;
-			}
-			struct vp_marker mk[3] = {
-			    {"p50",
-			     median_metric(s, t, w, th, "spin_wait_p50_ns")},
-			    {"p99",
-			     median_metric(s, t, w, th, "spin_wait_p99_ns")},
-			    {"max",
-			     median_metric(s, t, w, th, "spin_wait_max_ns")}};
-			char title[256], ylab[64];
-			snprintf(title, sizeof(title), "%s, %d threads",
-				 s->targets[t].label, th);
-			snprintf(ylab, sizeof(ylab), "waits (sum of %zu reps)",
-				 reps);
-			struct vp_chart c = vp_chart_defaults(
-			    title, "wait time per contended acquisition", ylab,
-			    375, 250);
-			c.xfmt = VP_AXIS_NS;
-			c.xmin = xmin;
-			c.xmax = xmax;
-			fputs("<figure>", f);
-			vp_svg_log2_histogram(f, &c, up, cnt, n,
-					      vp_report_color(s, t), mk, 3);
-			fputs("</figure>\n", f);
-		}
+		for (size_t t = 0; t < s->ntargets; t++)
+			if (th[t] >= 0)
+				spin_chart(s, t, w, th[t], xmin, xmax, f);
 		fputs("</div>\n", f);
 	}
+	free(th);
 	if (!any)
 		fputs("<p class=\"muted\">No spin-wait buckets in these runs "
 		      "(no lock workload with contention).</p>\n",

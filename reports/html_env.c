@@ -63,16 +63,17 @@ void vp_html_environment(const struct vp_summary *s, FILE *f)
 	const char **keys = calloc(cap + 1, sizeof(*keys));
 	if (!keys)
 		return;
+	/* Sorted, then duplicates dropped: linear after the sort, however
+	 * many keys an env.csv holds. */
 	for (size_t r = 0; r < s->nruns; r++)
-		for (size_t i = 0; i < s->runs[r].nenv; i++) {
-			const char *k = s->runs[r].env[i].key;
-			size_t j = 0;
-			while (j < nk && strcmp(keys[j], k))
-				j++;
-			if (j == nk)
-				keys[nk++] = k;
-		}
+		for (size_t i = 0; i < s->runs[r].nenv; i++)
+			keys[cap ? nk++ : 0] = s->runs[r].env[i].key;
 	qsort(keys, nk, sizeof(*keys), cmp_keys);
+	size_t u = 0;
+	for (size_t i = 0; i < nk; i++)
+		if (!u || strcmp(keys[u - 1], keys[i]))
+			keys[u++] = keys[i];
+	nk = u;
 	fputs("<table class=\"env\"><tr><th>key</th>", f);
 	for (size_t t = 0; t < s->ntargets; t++) {
 		fputs("<th>", f);

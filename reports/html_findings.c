@@ -155,20 +155,20 @@ static void excluded_line(const struct vp_summary *s,
 			  const struct vp_finding *x, FILE *f)
 {
 	char why[160];
-	for (size_t w = 0; w < s->nworkloads; w++)
-		for (size_t k = 0; k < v->head.ntargets; k++) {
-			const struct vp_hl_cell *h = vp_hl_cell_at(v, k, w);
-			if (!h || h->cell != x->cell)
-				continue;
-			vp_exclusion_text(s, h, why, sizeof(why));
-			fputs("<li>", f);
-			vp_html_escape(f, s->targets[h->target].label);
-			fputs(" · ", f);
-			vp_html_escape(f, s->workloads[w]);
-			fprintf(f, " · %d thr: ", h->threads);
-			vp_html_escape(f, why);
-			fputs("</li>\n", f);
-		}
+	size_t w = s->cells[x->cell].workload;
+	for (size_t k = 0; k < v->head.ntargets; k++) {
+		const struct vp_hl_cell *h = vp_hl_cell_at(v, k, w);
+		if (!h || h->cell != x->cell)
+			continue;
+		vp_exclusion_text(s, h, why, sizeof(why));
+		fputs("<li>", f);
+		vp_html_escape(f, s->targets[h->target].label);
+		fputs(" · ", f);
+		vp_html_escape(f, s->workloads[w]);
+		fprintf(f, " · %d thr: ", h->threads);
+		vp_html_escape(f, why);
+		fputs("</li>\n", f);
+	}
 }
 
 static const struct {

@@ -217,10 +217,11 @@ static const struct vp_cell *best_eff(const struct vp_summary *s, size_t t,
 				      size_t w, const char *m)
 {
 	const struct vp_cell *best = NULL;
-	for (size_t i = 0; i < s->ncells; i++) {
+	size_t first, end;
+	vp_summary_range(s, t, w, &first, &end);
+	for (size_t i = first; i < end; i++) {
 		const struct vp_cell *c = &s->cells[i];
-		if (c->target == t && c->workload == w &&
-		    !strcmp(s->metrics[c->metric], m) && !isnan(c->eff) &&
+		if (!strcmp(s->metrics[c->metric], m) && !isnan(c->eff) &&
 		    (!best || c->threads > best->threads))
 			best = c;
 	}

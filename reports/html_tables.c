@@ -2,6 +2,7 @@
  * statistics, every other metric folded in <details>), the spin-wait
  * summary and the unavailable metrics with their reasons. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/html_escape.h"
@@ -129,11 +130,12 @@ void vp_html_workload_table(const struct vp_summary *s,
 		      "<th>ratio to baseline [95% CI]</th><th>scaling "
 		      "efficiency</th></tr>\n",
 		      f);
-		for (size_t i = 0; i < s->ncells; i++) {
-			const struct vp_cell *c = &s->cells[i];
-			if (c->workload == w &&
-			    !strcmp(s->metrics[c->metric], m))
-				throughput_row(s, c, f);
+		for (size_t t = 0; t < s->ntargets; t++) {
+			size_t first, end;
+			vp_summary_range(s, t, w, &first, &end);
+			for (size_t i = first; i < end; i++)
+				if (!strcmp(s->metrics[s->cells[i].metric], m))
+					throughput_row(s, &s->cells[i], f);
 		}
 		fputs("</table>\n", f);
 	}
@@ -145,10 +147,53 @@ void vp_html_workload_table(const struct vp_summary *s,
 	      "<th>median</th><th>CV</th><th>ratio</th><th>status</th>"
 	      "</tr>\n",
 	      f);
-	for (size_t i = 0; i < s->ncells; i++)
-		if (s->cells[i].workload == w && !s->cells[i].bucket)
-			metric_row(s, &s->cells[i], f);
+	for (size_t t = 0; t < s->ntargets; t++) {
+		size_t first, end;
+		vp_summary_range(s, t, w, &first, &end);
+		for (size_t i = first; i < end; i++)
+			if (!s->cells[i].bucket)
+				metric_row(s, &s->cells[i], f);
+	}
 	fputs("</table></details>\n", f);
+}
+
+static int cmp_unav(const void *pa, const void *pb, void *ctx)
+{
+	const struct vp_summary *s = ctx;
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	const struct vp_cell *a = &s->cells[ia], *b = &s->cells[ib];
+	if (a->target != b->target)
+		return a->target < b->target ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	int c = strcmp(a->reason, b->reason);
+	return c ? c : (ia > ib) - (ia < ib);
+}
+
+/* keep[i]: cell i is the first of its target x metric x reason among the
+ * cells without data (sorted, so many unavailable cells stay fast). */
+static bool *first_of_kind(const struct vp_summary *s)
+{
+	size_t n = 0, *idx = malloc((s->ncells + 1) * sizeof(*idx));
+	bool *keep = calloc(s->ncells + 1, sizeof(*keep));
+	if (!idx || !keep) {
+		free(idx);
+		free(keep);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->ncells; i++)
+		if (!s->cells[i].d.n && s->cells[i].reason)
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_unav, (void *)s);
+	for (size_t k = 0; k < n; k++) {
+		const struct vp_cell *c = &s->cells[idx[k]];
+		const struct vp_cell *p = k ? &s->cells[idx[k - 1]] : NULL;
+		keep[idx[k]] = !p || p->target != c->target ||
+			       p->metric != c->metric ||
+			       strcmp(p->reason, c->reason);
+	}
+	free(idx);
+	return keep;
 }
 
 void vp_html_unavailable(const struct vp_summary *s, FILE *f)
@@ -156,19 +201,10 @@ void vp_html_unavailable(const struct vp_summary *s, FILE *f)
 	fputs("<h2 id=\"unavailable\">Unavailable metrics and counters</h2>\n",
 	      f);
 	size_t n = 0;
-	for (size_t i = 0; i < s->ncells; i++) {
+	bool *keep = first_of_kind(s);
+	for (size_t i = 0; keep && i < s->ncells; i++) {
 		const struct vp_cell *c = &s->cells[i];
-		if (c->d.n || !c->reason)
-			continue;
-		/* One line per target x metric x reason. */
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++) {
-			const struct vp_cell *o = &s->cells[j];
-			seen = !o->d.n && o->reason && o->target == c->target &&
-			       o->metric == c->metric &&
-			       !strcmp(o->reason, c->reason);
-		}
-		if (seen)
+		if (!keep[i]) /* one line per target x metric x reason */
 			continue;
 		if (!n++)
 			fputs("<p class=\"sub\">Never averaged as zero: these "
@@ -186,6 +222,7 @@ void vp_html_unavailable(const struct vp_summary *s, FILE *f)
 		vp_html_escape(f, c->reason);
 		fputs("</td></tr>\n", f);
 	}
+	free(keep);
 	if (n)
 		fputs("</table>\n", f);
 	else

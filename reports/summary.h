@@ -53,6 +53,10 @@ struct vp_summary {
 	size_t nmetrics;
 	long *hash; /* cell index buckets (open addressing), internal */
 	size_t hashcap;
+	struct vp_name_index {
+		long *slot; /* index into the names, -1: empty */
+		size_t cap; /* a power of two, > 2 x names */
+	} wl_index, metric_index; /* internal: name -> index */
 };
 
 struct vp_summary_opts {
@@ -73,6 +77,11 @@ int vp_summary_build_opts(struct vp_run *runs, size_t nruns,
 int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 		     struct vp_summary *s, char *err, size_t errlen);
 void vp_summary_free(struct vp_summary *s);
+/* The cells of target t and workload w are s->cells[*first .. *end) (cells
+ * are sorted by target, workload, threads, metric): per-target, per-
+ * workload loops stay linear however many cells there are. */
+void vp_summary_range(const struct vp_summary *s, size_t t, size_t w,
+		      size_t *first, size_t *end);
 /* Cell index or -1. */
 long vp_summary_find(const struct vp_summary *s, size_t target,
 		     const char *workload, int threads, const char *metric);

@@ -19,16 +19,26 @@ static bool has_data(const struct vp_summary *s, size_t t, size_t w,
 	return i >= 0 && s->cells[i].d.n > 0;
 }
 
-/* "ops_per_s", "iops" or "mib_per_s": the first one workload w has. */
-static const char *tp_metric(const struct vp_summary *s, size_t w)
+/* Per workload: "ops_per_s", "iops" or "mib_per_s", the first of these
+ * that it has (one pass over the cells). Returns 0 or -ENOMEM. */
+static int tp_metrics(const struct vp_summary *s, const char **out)
 {
 	static const char *const order[] = {"ops_per_s", "iops", "mib_per_s"};
-	for (size_t k = 0; k < 3; k++)
-		for (size_t i = 0; i < s->ncells; i++)
-			if (s->cells[i].workload == w &&
-			    !strcmp(s->metrics[s->cells[i].metric], order[k]))
-				return order[k];
-	return NULL;
+	size_t *rank = malloc((s->nworkloads + 1) * sizeof(*rank));
+	if (!rank)
+		return -ENOMEM;
+	for (size_t w = 0; w < s->nworkloads; w++)
+		rank[w] = 3;
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct vp_cell *c = &s->cells[i];
+		for (size_t k = 0; k < rank[c->workload]; k++)
+			if (!strcmp(s->metrics[c->metric], order[k]))
+				rank[c->workload] = k;
+	}
+	for (size_t w = 0; w < s->nworkloads; w++)
+		out[w] = rank[w] < 3 ? order[rank[w]] : NULL;
+	free(rank);
+	return 0;
 }
 
 int vp_pick_threads(const struct vp_summary *s, size_t t, size_t w,
@@ -37,10 +47,11 @@ int vp_pick_threads(const struct vp_summary *s, size_t t, size_t w,
 	const struct vp_target_ref *tr = &s->targets[t];
 	long b = tr->baseline;
 	int best_common = -1, best_any = -1;
-	for (size_t i = 0; i < s->ncells; i++) {
+	size_t first, end;
+	vp_summary_range(s, t, w, &first, &end);
+	for (size_t i = first; i < end; i++) {
 		const struct vp_cell *c = &s->cells[i];
-		if (c->target != t || c->workload != w || !c->d.n ||
-		    strcmp(s->metrics[c->metric], metric))
+		if (!c->d.n || strcmp(s->metrics[c->metric], metric))
 			continue;
 		if (c->threads > best_any)
 			best_any = c->threads;
@@ -249,8 +260,8 @@ int vp_verdicts_build(const struct vp_summary *s, struct vp_verdicts *v)
 	v->is_baseline = calloc(s->ntargets + 1, sizeof(bool));
 	if (!v->tp_metric || !v->target_caveats || !v->is_baseline)
 		return -ENOMEM;
-	for (size_t w = 0; w < s->nworkloads; w++)
-		v->tp_metric[w] = tp_metric(s, w);
+	if (tp_metrics(s, v->tp_metric))
+		return -ENOMEM;
 	for (size_t t = 0; t < s->ntargets; t++) {
 		v->target_caveats[t] = target_caveats(s, t);
 		if (s->targets[t].baseline >= 0)
