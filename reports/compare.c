@@ -295,11 +295,18 @@ int vp_compare_runs(struct vp_run *base, struct vp_run *newr,
 	for (size_t i = 0; i < c->nrows; i++)
 		c->count[c->rows[i].verdict]++;
 	compare_env(c);
+	if (vp_verdicts_build(&c->base, &c->base_v) ||
+	    vp_verdicts_build(&c->new, &c->new_v)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void vp_comparison_free(struct vp_comparison *c)
 {
+	vp_verdicts_free(&c->base_v);
+	vp_verdicts_free(&c->new_v);
 	vp_summary_free(&c->base);
 	vp_summary_free(&c->new);
 	for (size_t i = 0; i < c->nenv; i++)

@@ -16,6 +16,7 @@
 
 #include "reports/metric_info.h"
 #include "reports/summary.h"
+#include "reports/verdicts.h"
 
 enum vp_verdict {
 	VP_REGRESSED,
@@ -57,6 +58,9 @@ struct vp_comparison {
 	size_t n_tested;     /* cells with a Welch p: the corrected family */
 	char **env_notes;    /* mismatched environments, plain text */
 	size_t nenv;
+	/* The report's verdicts of each side: their caveats (TCG, overcommit,
+	 * noisy cells...) are stated beside the comparison. */
+	struct vp_verdicts base_v, new_v;
 };
 
 /* Pairs and judges the cells of two loaded runs (which must outlive c).

@@ -80,6 +80,16 @@ static void fill_junit(const struct vp_comparison *c, FILE *f)
 		vp_html_escape(f, c->env_notes[i]);
 		fputs("\n", f);
 	}
+	char cav[1024];
+	for (int side = 0; side < 2; side++) {
+		vp_cmp_caveats(side ? &c->new : &c->base,
+			       side ? &c->new_v : &c->base_v, cav, sizeof(cav));
+		if (!cav[0])
+			continue;
+		fprintf(f, "caveats %s: ", side ? "NEW" : "BASE");
+		vp_html_escape(f, cav);
+		fputs("\n", f);
+	}
 	fputs("</system-out>\n</testsuite>\n</testsuites>\n", f);
 }
 

@@ -115,6 +115,16 @@ static void fill_markdown(const struct vp_comparison *c, FILE *f)
 		}
 		fputs("\n", f);
 	}
+	char cav[1024];
+	for (int side = 0; side < 2; side++) {
+		vp_cmp_caveats(side ? &c->new : &c->base,
+			       side ? &c->new_v : &c->base_v, cav, sizeof(cav));
+		if (!cav[0])
+			continue;
+		fprintf(f, "**Caveats of %s**: ", side ? "NEW" : "BASE");
+		md_code(f, cav, false);
+		fputs("\n\n", f);
+	}
 	if (c->count[VP_REGRESSED]) {
 		fputs("### Regressed\n\n", f);
 		md_table(f, c, VP_REGRESSED);

@@ -4,6 +4,7 @@
  * sequences. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "reports/compare.h"
@@ -67,6 +68,54 @@ void vp_cmp_method_line(const struct vp_comparison *c, char *buf, size_t len)
 		 vp_correction_title(c->opts.correction), c->n_tested);
 }
 
+static void append(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t off = strlen(buf);
+	va_list ap;
+	va_start(ap, fmt);
+	if (off < len)
+		vsnprintf(buf + off, len - off, fmt, ap);
+	va_end(ap);
+}
+
+void vp_cmp_caveats(const struct vp_summary *s, const struct vp_verdicts *v,
+		    char *buf, size_t len)
+{
+	static const struct {
+		enum vp_finding_kind kind;
+		const char *what;
+	} targets[] = {{VP_FIND_TCG, "TCG (emulated, not a hypervisor)"},
+		       {VP_FIND_TCG_1VCPU, "1-vCPU TCG (no real atomics)"},
+		       {VP_FIND_VCPU_OVERCOMMIT, "vCPUs > host CPUs"},
+		       {VP_FIND_BASE_IS_VM, "reference is itself a VM"}},
+	  cells[] = {
+	      {VP_FIND_THREAD_OVERCOMMIT,
+	       "throughput cell(s) with more threads than CPUs"},
+	      {VP_FIND_NOISY, "noisy throughput cell(s) (CV > 5%)"},
+	      {VP_FIND_FEW_REPS, "throughput cell(s) with fewer than 3 reps"},
+	      {VP_FIND_FAILED, "cell(s) with failed reps"}};
+	buf[0] = 0;
+	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
+		size_t n = 0;
+		for (size_t i = 0; i < v->nfindings; i++) {
+			const struct vp_finding *x = &v->findings[i];
+			if (x->kind != targets[k].kind)
+				continue;
+			if (!n++)
+				append(buf, len, "%s%s: ", buf[0] ? "; " : "",
+				       targets[k].what);
+			append(buf, len, "%s%s", n > 1 ? ", " : "",
+			       s->targets[x->target].label);
+		}
+	}
+	for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++)
+		if (v->count[cells[k].kind])
+			append(buf, len, "%s%zu %s", buf[0] ? "; " : "",
+			       v->count[cells[k].kind], cells[k].what);
+}
+
 bool vp_cmp_listed(const struct vp_comparison *c, const struct vp_cmp_row *r)
 {
 	return !c->opts.changes_only || r->verdict == VP_REGRESSED ||
@@ -119,6 +168,13 @@ void vp_compare_print(const struct vp_comparison *c, FILE *f)
 	for (size_t i = 0; i < c->nenv; i++)
 		fprintf(f, "environment: %s\n",
 			term(c->env_notes[i], t1, sizeof(t1)));
+	char cav[1024];
+	vp_cmp_caveats(&c->base, &c->base_v, cav, sizeof(cav));
+	if (cav[0])
+		fprintf(f, "caveats BASE: %s\n", term(cav, cav, sizeof(cav)));
+	vp_cmp_caveats(&c->new, &c->new_v, cav, sizeof(cav));
+	if (cav[0])
+		fprintf(f, "caveats NEW: %s\n", term(cav, cav, sizeof(cav)));
 	if (c->opts.changes_only)
 		fputs("changes only: regressed and improved cells\n", f);
 	fprintf(f,

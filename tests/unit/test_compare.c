@@ -161,6 +161,11 @@ Test(compare, markdown_and_junit, .fini = unload)
 			    "`ops_per_s` |"));
 	cr_assert(strstr(m, "correction holm: Holm step-down"), "named");
 	cr_assert(strstr(m, "p adjusted (holm)"), "adjusted p column");
+	/* The same verdicts as the report: each side's caveats. */
+	cr_assert(strstr(m, "**Caveats of NEW**: `TCG (emulated, not a "
+			    "hypervisor): vm1, vm2;"),
+		  "caveats from the verdicts");
+	cr_assert(strstr(x, "caveats BASE: TCG"), "caveats in JUnit");
 	cr_assert(strstr(m, "kernel differs"));
 	cr_assert(strstr(x, "failures=\"4\""));
 	cr_assert(strstr(x, "<testcase classname=\"vpbench.vm2.lock.tas\" "
