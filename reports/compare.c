@@ -104,9 +104,9 @@ static void decide(const struct vp_compare_opts *o, struct vp_cmp_row *r)
 	const char *corr = vp_p_adjust_name(o->correction);
 	if (significant && large) {
 		r->verdict = worse ? VP_REGRESSED : VP_IMPROVED;
-		snprintf(r->why, sizeof(r->why), "%+.1f%% (%s), p_adj=%.2g (%s)",
-			 100 * r->change, vp_direction_name(r->dir), r->p_adj,
-			 corr);
+		snprintf(r->why, sizeof(r->why),
+			 "%+.1f%% (%s), p_adj=%.2g (%s)", 100 * r->change,
+			 vp_direction_name(r->dir), r->p_adj, corr);
 	} else if (!large) {
 		snprintf(r->why, sizeof(r->why),
 			 "%+.1f%% is within the %.0f%% threshold",

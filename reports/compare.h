@@ -33,7 +33,10 @@ struct vp_compare_opts {
 	bool changes_only; /* outputs list regressed and improved cells only */
 };
 /* The defaults: 5%, 0.05, Holm, every cell listed. */
-#define VP_COMPARE_DEFAULTS {0.05, 0.05, VP_ADJ_HOLM, false}
+#define VP_COMPARE_DEFAULTS                                                    \
+	{                                                                      \
+		0.05, 0.05, VP_ADJ_HOLM, false                                 \
+	}
 
 struct vp_cmp_row {
 	const char *target, *workload, *metric, *unit;

@@ -51,7 +51,6 @@ static void compare_usage(FILE *f)
 	      f);
 }
 
-
 static int parse_double(const char *s, double *out)
 {
 	char *end;
@@ -173,8 +172,8 @@ int vp_compare_main(int argc, char **argv)
 	}
 	if (!rc) {
 		vp_cli_print_warnings("compare", &newr);
-		rc = vp_compare_runs(&base, &newr, &a.o, &cmp, err,
-				     sizeof(err));
+		rc =
+		    vp_compare_runs(&base, &newr, &a.o, &cmp, err, sizeof(err));
 	}
 	if (!rc) {
 		vp_compare_print(&cmp, stdout);

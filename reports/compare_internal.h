@@ -16,8 +16,7 @@ struct vp_cmp_cells {
 
 void vp_cmp_row_cells(const struct vp_cmp_row *r, struct vp_cmp_cells *c);
 /* "2 regressed, 1 improved, ..." */
-void vp_cmp_summary_line(const struct vp_comparison *c, char *buf,
-			 size_t len);
+void vp_cmp_summary_line(const struct vp_comparison *c, char *buf, size_t len);
 /* "threshold 5%, alpha 0.05, correction holm (Holm step-down (...)) over
  * 183 tested cells" */
 void vp_cmp_method_line(const struct vp_comparison *c, char *buf, size_t len);

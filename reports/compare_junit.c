@@ -24,8 +24,8 @@ static void properties(const struct vp_comparison *c, FILE *f)
 		vp_correction_title(c->opts.correction), c->n_tested);
 }
 
-static void testcase(const struct vp_comparison *c,
-		     const struct vp_cmp_row *r, FILE *f)
+static void testcase(const struct vp_comparison *c, const struct vp_cmp_row *r,
+		     FILE *f)
 {
 	struct vp_cmp_cells x;
 	vp_cmp_row_cells(r, &x);

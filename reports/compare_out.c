@@ -148,7 +148,8 @@ static const char *term(const char *s, char *buf, size_t len)
 {
 	size_t i = 0;
 	for (; s && s[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+		buf[i] =
+		    (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	buf[i] = 0;
 	return buf;
 }
@@ -162,8 +163,9 @@ void vp_compare_print(const struct vp_comparison *c, FILE *f)
 		term(c->new_run->dir, t3, sizeof(t3)),
 		term(vp_cmp_run_id(c->new_run), t4, sizeof(t4)));
 	vp_cmp_method_line(c, line, sizeof(line));
-	fprintf(f, "%s (Welch's t-test decides on the adjusted p; "
-		   "Mann-Whitney U p shown)\n",
+	fprintf(f,
+		"%s (Welch's t-test decides on the adjusted p; "
+		"Mann-Whitney U p shown)\n",
 		line);
 	for (size_t i = 0; i < c->nenv; i++)
 		fprintf(f, "environment: %s\n",
@@ -187,17 +189,16 @@ void vp_compare_print(const struct vp_comparison *c, FILE *f)
 			continue;
 		struct vp_cmp_cells x;
 		vp_cmp_row_cells(r, &x);
-		fprintf(f,
-			"%-14s %-16s %-14s %4d %-20s %10s %10s %8s %8s %8s %8s "
-			" %s\n",
-			r->verdict == VP_REGRESSED
-			    ? "REGRESSED"
-			    : vp_verdict_name(r->verdict),
-			term(r->target, t1, sizeof(t1)),
-			term(r->workload, t2, sizeof(t2)), r->threads,
-			term(r->metric, t3, sizeof(t3)), x.base, x.new,
-			x.change, x.pw, x.padj, x.pm,
-			term(r->why, t4, sizeof(t4)));
+		fprintf(
+		    f,
+		    "%-14s %-16s %-14s %4d %-20s %10s %10s %8s %8s %8s %8s "
+		    " %s\n",
+		    r->verdict == VP_REGRESSED ? "REGRESSED"
+					       : vp_verdict_name(r->verdict),
+		    term(r->target, t1, sizeof(t1)),
+		    term(r->workload, t2, sizeof(t2)), r->threads,
+		    term(r->metric, t3, sizeof(t3)), x.base, x.new, x.change,
+		    x.pw, x.padj, x.pm, term(r->why, t4, sizeof(t4)));
 	}
 	vp_cmp_summary_line(c, line, sizeof(line));
 	fprintf(f, "summary: %s\n", line);

@@ -40,7 +40,6 @@ void vp_run_warn(struct vp_run *run, const char *fmt, ...)
 		run->warnings[run->nwarn++] = s;
 }
 
-
 static int parse_int(const char *s, long max, int *out)
 {
 	if (!*s || strspn(s, "0123456789") != strlen(s))
@@ -124,24 +123,10 @@ enum {
 	C_NOTE
 };
 
-static int on_result(struct reader *r, long line)
+/* vcpus, host_cpus, threads, rep of the row into iv: 0, 1 when the row
+ * is a skipped truncated one, or -EINVAL. */
+static int row_ints(struct reader *r, long line, int *iv)
 {
-	if (r->nrecords == 1)
-		return vp_csv_check_header(r, vp_results_columns, VP_RESULTS_NCOLS,
-				    line);
-	if (r->nf < VP_RESULTS_NCOLS)
-		return vp_csv_bad_row(r, line, "short row: %zu fields, expected %d",
-			       r->nf, VP_RESULTS_NCOLS);
-	if (r->nf > VP_RESULTS_NCOLS)
-		return vp_csv_bad_row(r, line, "long row: %zu fields, expected %d",
-			       r->nf, VP_RESULTS_NCOLS);
-	char **f = r->fields;
-	if (strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA) != 0)
-		return vp_csv_bad_row(r, line,
-			       "schema version '%.32s', expected '%s' (this "
-			       "vpbench reads results schema %s)",
-			       f[C_SCHEMA], VP_RESULTS_SCHEMA,
-			       VP_RESULTS_SCHEMA);
 	static const struct {
 		int col;
 		const char *name;
@@ -149,38 +134,69 @@ static int on_result(struct reader *r, long line)
 		    {C_HOST_CPUS, "host_cpus"},
 		    {C_THREADS, "threads"},
 		    {C_REP, "rep"}};
-	int iv[4];
+	char **f = r->fields;
 	for (size_t i = 0; i < 4; i++) {
 		long max = i < 3 ? VP_READ_CPUS_MAX : INT_MAX;
-		if (i < 2 && !f[ints[i].col][0])
+		if (i < 2 && !f[ints[i].col][0]) {
 			iv[i] = -1; /* CPU count the target could not see */
-		else if (parse_int(f[ints[i].col], max, &iv[i]))
-			return vp_csv_bad_row(r, line,
-				       "%s '%.32s' is not an integer in 0 .. "
-				       "%ld",
-				       ints[i].name, f[ints[i].col], max);
+		} else if (parse_int(f[ints[i].col], max, &iv[i])) {
+			int rc = vp_csv_bad_row(
+			    r, line, "%s '%.32s' is not an integer in 0 .. %ld",
+			    ints[i].name, f[ints[i].col], max);
+			return rc ? rc : 1;
+		}
 	}
-	if (!f[C_TARGET][0] || !f[C_WORKLOAD][0] || !f[C_METRIC][0])
+	return 0;
+}
+
+static int on_result(struct reader *r, long line)
+{
+	if (r->nrecords == 1)
+		return vp_csv_check_header(r, vp_results_columns,
+					   VP_RESULTS_NCOLS, line);
+	if (r->nf < VP_RESULTS_NCOLS)
 		return vp_csv_bad_row(r, line,
-			       "empty target, workload or metric (each row "
-			       "needs all three)");
+				      "short row: %zu fields, expected %d",
+				      r->nf, VP_RESULTS_NCOLS);
+	if (r->nf > VP_RESULTS_NCOLS)
+		return vp_csv_bad_row(r, line,
+				      "long row: %zu fields, expected %d",
+				      r->nf, VP_RESULTS_NCOLS);
+	char **f = r->fields;
+	if (strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA) != 0)
+		return vp_csv_bad_row(
+		    r, line,
+		    "schema version '%.32s', expected '%s' (this "
+		    "vpbench reads results schema %s)",
+		    f[C_SCHEMA], VP_RESULTS_SCHEMA, VP_RESULTS_SCHEMA);
+	int iv[4];
+	int rc = row_ints(r, line, iv);
+	if (rc)
+		return rc < 0 ? rc : 0; /* 1: a skipped truncated row */
+	if (!f[C_TARGET][0] || !f[C_WORKLOAD][0] || !f[C_METRIC][0])
+		return vp_csv_bad_row(
+		    r, line,
+		    "empty target, workload or metric (each row "
+		    "needs all three)");
 	enum vp_status st;
 	if (vp_status_parse(f[C_STATUS], &st))
-		return vp_csv_bad_row(r, line,
-			       "status '%.32s', expected ok, unavailable or "
-			       "failed",
-			       f[C_STATUS]);
+		return vp_csv_bad_row(
+		    r, line,
+		    "status '%.32s', expected ok, unavailable or "
+		    "failed",
+		    f[C_STATUS]);
 	double bound;
 	const char *btext;
 	if (vp_metric_bucket_bound(f[C_METRIC], &bound, &btext) == -EINVAL)
-		return vp_csv_bad_row(r, line,
-			       "metric '%.64s': bucket bound '%.32s' is not a "
-			       "positive decimal integer (expected e.g. "
-			       "spin_wait_bucket_le_1024)",
-			       f[C_METRIC], btext);
+		return vp_csv_bad_row(
+		    r, line,
+		    "metric '%.64s': bucket bound '%.32s' is not a "
+		    "positive decimal integer (expected e.g. "
+		    "spin_wait_bucket_le_1024)",
+		    f[C_METRIC], btext);
 	double value = NAN;
 	if (st == VP_STATUS_OK) {
-		int rc = parse_value(r, line, f[C_METRIC], f[C_VALUE], &value);
+		rc = parse_value(r, line, f[C_METRIC], f[C_VALUE], &value);
 		if (rc || isnan(value))
 			return rc; /* a skipped truncated row leaves NAN */
 	}
@@ -228,28 +244,32 @@ static int parse_value(struct reader *r, long line, const char *metric,
 {
 	*out = NAN;
 	if (!decimal_syntax(text))
-		return vp_csv_bad_row(r, line,
-			       "value '%.32s' is not a number (status ok "
-			       "needs a decimal number such as 12.5 or "
-			       "1.25e+06)",
-			       text);
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' is not a number (status ok "
+		    "needs a decimal number such as 12.5 or "
+		    "1.25e+06)",
+		    text);
 	double v = strtod(text, NULL);
 	if (vp_metric_is_bucket(metric, NULL) &&
 	    (v < 0 || v != floor(v) || v > VP_READ_BUCKET_COUNT_MAX))
-		return vp_csv_bad_row(r, line,
-			       "value '%.32s' of %.64s: a bucket count is a "
-			       "whole number up to 2^53",
-			       text, metric);
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' of %.64s: a bucket count is a "
+		    "whole number up to 2^53",
+		    text, metric);
 	if (!(fabs(v) <= VP_READ_VALUE_MAX))
-		return vp_csv_bad_row(r, line,
-			       "value '%.32s' of %.64s is out of range (at "
-			       "most %g in magnitude)",
-			       text, metric, VP_READ_VALUE_MAX);
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' of %.64s is out of range (at "
+		    "most %g in magnitude)",
+		    text, metric, VP_READ_VALUE_MAX);
 	if (v < 0 && vp_metric_nonnegative(metric))
-		return vp_csv_bad_row(r, line,
-			       "value '%.32s' of %.64s is negative (a rate, "
-			       "duration, fraction or count is >= 0)",
-			       text, metric);
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' of %.64s is negative (a rate, "
+		    "duration, fraction or count is >= 0)",
+		    text, metric);
 	*out = v;
 	return 0;
 }
@@ -257,11 +277,13 @@ static int parse_value(struct reader *r, long line, const char *metric,
 static int on_env(struct reader *r, long line)
 {
 	if (r->nrecords == 1)
-		return vp_csv_check_header(r, vp_env_columns, VP_ENV_NCOLS, line);
+		return vp_csv_check_header(r, vp_env_columns, VP_ENV_NCOLS,
+					   line);
 	if (r->nf != VP_ENV_NCOLS)
-		return vp_csv_bad_row(r, line, "%s row: %zu fields, expected %d",
-			       r->nf < VP_ENV_NCOLS ? "short" : "long", r->nf,
-			       VP_ENV_NCOLS);
+		return vp_csv_bad_row(r, line,
+				      "%s row: %zu fields, expected %d",
+				      r->nf < VP_ENV_NCOLS ? "short" : "long",
+				      r->nf, VP_ENV_NCOLS);
 	struct vp_run *run = r->run;
 	if (run->nenv == run->capenv) {
 		size_t cap = run->capenv ? run->capenv * 2 : 64;
@@ -314,8 +336,8 @@ static int cmp_index(const void *pa, const void *pb, void *ctx)
 
 static int index_env(struct vp_run *run)
 {
-	run->env_index = malloc((run->nenv ? run->nenv : 1) *
-				sizeof(*run->env_index));
+	run->env_index =
+	    malloc((run->nenv ? run->nenv : 1) * sizeof(*run->env_index));
 	if (!run->env_index)
 		return -ENOMEM;
 	for (size_t i = 0; i < run->nenv; i++)

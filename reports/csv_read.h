@@ -49,7 +49,7 @@ struct vp_run {
 	struct vp_env_entry *env;
 	size_t nenv, capenv;
 	size_t *env_index; /* env sorted by target, key (vp_run_env) */
-	char **warnings; /* "results.csv line 9: ..." */
+	char **warnings;   /* "results.csv line 9: ..." */
 	size_t nwarn, capwarn;
 };
 

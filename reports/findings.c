@@ -23,8 +23,8 @@ static int add(struct vp_verdicts *v, struct vp_finding f)
 	return 0;
 }
 
-static int about_target(struct vp_verdicts *v, enum vp_finding_kind k,
-			size_t t, const char *text)
+static int about_target(struct vp_verdicts *v, enum vp_finding_kind k, size_t t,
+			const char *text)
 {
 	return add(v, (struct vp_finding){k, -1, (long)t, -1, text, 0});
 }
@@ -46,8 +46,8 @@ static int target_findings(const struct vp_summary *s, struct vp_verdicts *v)
 	for (size_t t = 0; t < s->ntargets && !rc; t++) {
 		const struct vp_target_ref *tr = &s->targets[t];
 		const char *hv = tr->hypervisor;
-		if ((v->is_baseline[t] || !strcmp(tr->kind, "host")) &&
-		    hv[0] && strcmp(hv, "bare metal") && strcmp(hv, "unknown") &&
+		if ((v->is_baseline[t] || !strcmp(tr->kind, "host")) && hv[0] &&
+		    strcmp(hv, "bare metal") && strcmp(hv, "unknown") &&
 		    strcmp(hv, "none"))
 			rc = about_target(v, VP_FIND_BASE_IS_VM, t, hv);
 	}
@@ -66,14 +66,13 @@ static int run_findings(const struct vp_summary *s, struct vp_verdicts *v)
 				has_base |= s->targets[t].baseline >= 0;
 			}
 		if (!has_base && nt > 1)
-			rc = add(v, (struct vp_finding){VP_FIND_NO_BASELINE,
-							(long)r, -1, -1, NULL,
-							0});
+			rc = add(v,
+				 (struct vp_finding){VP_FIND_NO_BASELINE,
+						     (long)r, -1, -1, NULL, 0});
 		for (size_t k = 0; k < s->runs[r].nwarn && !rc; k++)
-			rc = add(v, (struct vp_finding){VP_FIND_READER, (long)r,
-							-1, -1,
-							s->runs[r].warnings[k],
-							0});
+			rc = add(v, (struct vp_finding){
+					VP_FIND_READER, (long)r, -1, -1,
+					s->runs[r].warnings[k], 0});
 	}
 	return rc;
 }
@@ -93,8 +92,7 @@ static bool cell_is(enum vp_finding_kind k, const struct vp_summary *s,
 		return key_metric(s, c) && c->d.n && cpus > 0 &&
 		       c->threads > cpus;
 	case VP_FIND_NOISY:
-		return key_metric(s, c) && c->d.n >= 2 &&
-		       c->d.cv > VP_NOISY_CV;
+		return key_metric(s, c) && c->d.n >= 2 && c->d.cv > VP_NOISY_CV;
 	case VP_FIND_FEW_REPS:
 		return key_metric(s, c) && c->d.n < VP_MIN_REPS &&
 		       (c->d.n > 0 || c->n_failed);
@@ -126,11 +124,11 @@ static int cell_findings(const struct vp_summary *s, struct vp_verdicts *v)
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !rc; k++)
 		for (size_t i = 0; i < s->ncells && !rc; i++)
 			if (cell_is(kinds[k], s, &s->cells[i]))
-				rc = add(v, (struct vp_finding){
-						kinds[k], -1,
-						(long)s->cells[i].target,
-						(long)i, s->cells[i].reason,
-						0});
+				rc =
+				    add(v, (struct vp_finding){
+					       kinds[k], -1,
+					       (long)s->cells[i].target,
+					       (long)i, s->cells[i].reason, 0});
 	return rc;
 }
 

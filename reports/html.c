@@ -63,8 +63,8 @@ static void title(const struct vp_summary *s, FILE *f)
 		fputs(t ? ", <b>" : "<b>", f);
 		vp_html_escape(f, s->targets[t].label);
 		fputs("</b> (", f);
-		vp_html_escape(f,
-			       vp_h_target_desc(&s->targets[t], buf, sizeof(buf)));
+		vp_html_escape(
+		    f, vp_h_target_desc(&s->targets[t], buf, sizeof(buf)));
 		fputs(")", f);
 	}
 	fprintf(f, ". Generated %s from the runs' CSV files.</p>\n", tbuf);

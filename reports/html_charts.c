@@ -25,18 +25,18 @@ static size_t thread_list(const struct vp_summary *s, size_t w, int *out,
 	for (size_t t = 0; t < s->ntargets; t++) {
 		vp_summary_range(s, t, w, &first, &end);
 		for (size_t i = first; i < end; i++) {
-		const struct vp_cell *c = &s->cells[i];
-		size_t k = 0;
-		while (k < n && out[k] != c->threads)
-			k++;
-		if (k < n || n == max)
-			continue;
-		size_t pos = n++;
-		while (pos > 0 && out[pos - 1] > c->threads) {
-			out[pos] = out[pos - 1];
-			pos--;
-		}
-		out[pos] = c->threads;
+			const struct vp_cell *c = &s->cells[i];
+			size_t k = 0;
+			while (k < n && out[k] != c->threads)
+				k++;
+			if (k < n || n == max)
+				continue;
+			size_t pos = n++;
+			while (pos > 0 && out[pos - 1] > c->threads) {
+				out[pos] = out[pos - 1];
+				pos--;
+			}
+			out[pos] = c->threads;
 		}
 	}
 	return n;
@@ -152,13 +152,11 @@ void vp_html_ratio_chart(const struct vp_summary *s,
 		snprintf(names[k], sizeof(names[k]), "%s (%d vCPU, %s) / %s",
 			 tr->label, tr->vcpus, tr->accel,
 			 s->targets[tr->baseline].label);
-		ser[ns++] = (struct vp_series){names[k],
-					       vp_report_color(s, h->targets[k]),
-					       nw,
-					       NULL,
-					       y,
-					       lo,
-					       hi};
+		ser[ns++] = (struct vp_series){
+		    names[k], vp_report_color(s, h->targets[k]),
+		    nw,	      NULL,
+		    y,	      lo,
+		    hi};
 	}
 	if (!ns || !nw) {
 		fputs("<p class=\"muted\">No target has a baseline to compare "

@@ -59,8 +59,9 @@ static const struct {
      " its vCPUs take turns on the host's CPUs, so a preempted vCPU can "
      "hold a lock that the others spin on (the cost this suite measures, "
      "but on an overcommitted host, not an idle one)."},
-    {VP_FIND_BASE_IS_VM, "The \"bare metal\" reference is itself a virtual "
-			 "machine: ",
+    {VP_FIND_BASE_IS_VM,
+     "The \"bare metal\" reference is itself a virtual "
+     "machine: ",
      " (hypervisor as seen from inside in brackets): its figures, and "
      "ratios against it, compare guests with a guest, not with bare "
      "metal."},
@@ -104,8 +105,8 @@ static void target_bullet(const struct vp_summary *s,
 	fputs("</li>\n", b->f);
 }
 
-static void run_bullets(const struct vp_summary *s,
-			const struct vp_verdicts *v, struct box *b)
+static void run_bullets(const struct vp_summary *s, const struct vp_verdicts *v,
+			struct box *b)
 {
 	for (size_t i = 0; i < v->nfindings; i++) {
 		const struct vp_finding *x = &v->findings[i];
@@ -200,8 +201,8 @@ static const struct {
      "cell(s) with outliers"},
 };
 
-static void cell_bullet(const struct vp_summary *s,
-			const struct vp_verdicts *v, struct box *b, size_t k)
+static void cell_bullet(const struct vp_summary *s, const struct vp_verdicts *v,
+			struct box *b, size_t k)
 {
 	enum vp_finding_kind kind = cell_kinds[k].kind;
 	if (!v->count[kind])

@@ -16,8 +16,7 @@ static void caveat_tag(FILE *f, const char *text)
 	fputs("</span>", f);
 }
 
-void vp_h_caveat_tags(FILE *f, const struct vp_target_ref *t,
-		      unsigned caveats)
+void vp_h_caveat_tags(FILE *f, const struct vp_target_ref *t, unsigned caveats)
 {
 	char buf[96];
 	if (caveats & VP_CAV_TCG)
@@ -25,8 +24,9 @@ void vp_h_caveat_tags(FILE *f, const struct vp_target_ref *t,
 	if (caveats & VP_CAV_TCG_1VCPU)
 		caveat_tag(f, "1-vCPU TCG: no real atomics");
 	if (caveats & VP_CAV_VCPU_OVERCOMMIT) {
-		snprintf(buf, sizeof(buf), "overcommitted: %d vCPUs on %d host "
-					   "CPUs",
+		snprintf(buf, sizeof(buf),
+			 "overcommitted: %d vCPUs on %d host "
+			 "CPUs",
 			 t->vcpus, t->host_cpus);
 		caveat_tag(f, buf);
 	}
@@ -117,14 +117,15 @@ static void class_cell(const struct vp_hl_class *m, FILE *f)
 		fprintf(f, " of %zu of %zu workloads", m->n_used, total);
 	fputs("</span>", f);
 	if (m->n_excluded)
-		fprintf(f, "<span class=\"why\">%zu left out: degenerate "
-			   "baseline</span>",
+		fprintf(f,
+			"<span class=\"why\">%zu left out: degenerate "
+			"baseline</span>",
 			m->n_excluded);
 	fputs("</td>", f);
 }
 
-static void header_row(const struct vp_summary *s,
-		       const struct vp_verdicts *v, FILE *f)
+static void header_row(const struct vp_summary *s, const struct vp_verdicts *v,
+		       FILE *f)
 {
 	char buf[256];
 	fputs("<table class=\"head\"><tr><th>workload</th>", f);

@@ -24,8 +24,7 @@ const char *vp_h_target_desc(const struct vp_target_ref *t, char *buf,
 /* The target's colour square and escaped label. */
 void vp_h_target(FILE *f, const struct vp_summary *s, size_t t);
 /* Small tags for the caveat bits of a target or cell. */
-void vp_h_caveat_tags(FILE *f, const struct vp_target_ref *t,
-		      unsigned caveats);
+void vp_h_caveat_tags(FILE *f, const struct vp_target_ref *t, unsigned caveats);
 /* "▲" when lo > 1, "▼" when hi < 1, "" otherwise (or no CI): the
  * direction is readable without telling the colours apart. */
 const char *vp_h_ratio_mark(double lo, double hi);

@@ -51,8 +51,8 @@ static void ratio_cells(const struct vp_cell *c, FILE *f)
 		fputs("<td class=\"muted\">–</td>", f);
 }
 
-static void throughput_row(const struct vp_summary *s,
-			   const struct vp_cell *c, FILE *f)
+static void throughput_row(const struct vp_summary *s, const struct vp_cell *c,
+			   FILE *f)
 {
 	fputs("<tr><td>", f);
 	vp_h_target(f, s, c->target);

@@ -60,8 +60,8 @@ static struct json_object *cell_json(const struct vp_summary *s,
 	json_object_object_add(o, "target_kind", vp_jstr(t->kind));
 	json_object_object_add(o, "accel", vp_jstr(t->accel));
 	json_object_object_add(o, "hypervisor", vp_jstr(t->hypervisor));
-	json_object_object_add(o, "vcpus", t->vcpus >= 0 ? vp_jint(t->vcpus)
-							 : NULL);
+	json_object_object_add(o, "vcpus",
+			       t->vcpus >= 0 ? vp_jint(t->vcpus) : NULL);
 	json_object_object_add(o, "workload",
 			       vp_jstr(s->workloads[c->workload]));
 	json_object_object_add(o, "threads", vp_jint(c->threads));
@@ -71,27 +71,52 @@ static struct json_object *cell_json(const struct vp_summary *s,
 	json_object_object_add(o, "n_unavailable",
 			       vp_jint((long long)c->n_unavail));
 	json_object_object_add(o, "n_failed", vp_jint((long long)c->n_failed));
-	static const char *const names[] = {
-	    "mean",	    "median",	    "min",	     "max",
-	    "sd",	    "cv",	    "ci95_lo",	     "ci95_hi",
-	    "median_ci_lo", "median_ci_hi", "median_ci_level", "ratio",
-	    "ratio_ci95_lo", "ratio_ci95_hi", "scaling_eff",
-	    "scaling_eff_ci95_lo", "scaling_eff_ci95_hi"};
-	double v[] = {d->mean,	 d->median,   d->min,	   d->max,
-		      d->sd,	 d->cv,	      d->ci_lo,	   d->ci_hi,
-		      d->med_lo, d->med_hi,   c->n >= 2 ? d->med_level : NAN,
-		      c->ratio,	 c->ratio_lo, c->ratio_hi, c->eff,
-		      c->eff_lo, c->eff_hi};
+	static const char *const names[] = {"mean",
+					    "median",
+					    "min",
+					    "max",
+					    "sd",
+					    "cv",
+					    "ci95_lo",
+					    "ci95_hi",
+					    "median_ci_lo",
+					    "median_ci_hi",
+					    "median_ci_level",
+					    "ratio",
+					    "ratio_ci95_lo",
+					    "ratio_ci95_hi",
+					    "scaling_eff",
+					    "scaling_eff_ci95_lo",
+					    "scaling_eff_ci95_hi"};
+	double v[] = {d->mean,
+		      d->median,
+		      d->min,
+		      d->max,
+		      d->sd,
+		      d->cv,
+		      d->ci_lo,
+		      d->ci_hi,
+		      d->med_lo,
+		      d->med_hi,
+		      c->n >= 2 ? d->med_level : NAN,
+		      c->ratio,
+		      c->ratio_lo,
+		      c->ratio_hi,
+		      c->eff,
+		      c->eff_lo,
+		      c->eff_hi};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		json_object_object_add(o, names[i], vp_jnum(v[i] * ok));
-	json_object_object_add(o, "outliers", vp_jint((long long)d->n_outliers));
+	json_object_object_add(o, "outliers",
+			       vp_jint((long long)d->n_outliers));
 	json_object_object_add(
 	    o, "baseline",
 	    t->baseline >= 0 ? vp_jstr(s->targets[t->baseline].label) : NULL);
 	json_object_object_add(o, "status",
-			       json_object_new_string(
-				   c->n ? "ok"
-					: c->n_failed ? "failed" : "unavailable"));
+			       json_object_new_string(c->n ? "ok"
+						      : c->n_failed
+							  ? "failed"
+							  : "unavailable"));
 	char note[512] = ""; /* as in summary.csv */
 	if (c->reason)
 		snprintf(note, sizeof(note), "%s%s", c->n ? "some reps: " : "",
@@ -118,8 +143,10 @@ static struct json_object *generator_json(void)
 	strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string("vpbench"));
-	json_object_object_add(o, "version", json_object_new_string(VP_VERSION));
-	json_object_object_add(o, "generated_utc", json_object_new_string(tbuf));
+	json_object_object_add(o, "version",
+			       json_object_new_string(VP_VERSION));
+	json_object_object_add(o, "generated_utc",
+			       json_object_new_string(tbuf));
 	return o;
 }
 

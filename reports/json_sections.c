@@ -34,7 +34,8 @@ static char *read_plan(const char *dir)
 	if (fd < 0)
 		return NULL;
 	char *buf = NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < PLAN_MAX &&
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size < PLAN_MAX &&
 	    (buf = calloc(1, (size_t)st.st_size + 1))) {
 		ssize_t n = read(fd, buf, (size_t)st.st_size);
 		if (n < 0) {
@@ -84,8 +85,10 @@ struct json_object *vp_json_runs(const struct vp_summary *s)
 		json_object_object_add(o, "dir", vp_jstr(run->dir));
 		json_object_object_add(o, "label", vp_jstr(run->label));
 		json_object_object_add(
-		    o, "run_id", vp_jstr(run->nrows ? run->rows[0].run_id : ""));
-		json_object_object_add(o, "rows", vp_jint((long long)run->nrows));
+		    o, "run_id",
+		    vp_jstr(run->nrows ? run->rows[0].run_id : ""));
+		json_object_object_add(o, "rows",
+				       vp_jint((long long)run->nrows));
 		json_object_object_add(o, "warnings", w);
 		json_object_object_add(o, "plan", plan_json(run->dir));
 		json_object_array_add(a, o);
@@ -131,13 +134,13 @@ struct json_object *vp_json_targets(const struct vp_summary *s,
 		json_object_object_add(o, "name", vp_jstr(tr->name));
 		json_object_object_add(o, "kind", vp_jstr(tr->kind));
 		json_object_object_add(o, "accel", vp_jstr(tr->accel));
-		json_object_object_add(o, "hypervisor", vp_jstr(tr->hypervisor));
-		json_object_object_add(o, "vcpus", tr->vcpus >= 0
-						       ? vp_jint(tr->vcpus)
-						       : NULL);
-		json_object_object_add(o, "host_cpus",
-				       tr->host_cpus >= 0 ? vp_jint(tr->host_cpus)
-							  : NULL);
+		json_object_object_add(o, "hypervisor",
+				       vp_jstr(tr->hypervisor));
+		json_object_object_add(
+		    o, "vcpus", tr->vcpus >= 0 ? vp_jint(tr->vcpus) : NULL);
+		json_object_object_add(
+		    o, "host_cpus",
+		    tr->host_cpus >= 0 ? vp_jint(tr->host_cpus) : NULL);
 		json_object_object_add(
 		    o, "baseline",
 		    tr->baseline >= 0 ? vp_jstr(s->targets[tr->baseline].label)
@@ -160,22 +163,28 @@ static struct json_object *hl_cell_json(const struct vp_summary *s,
 	struct json_object *o = json_object_new_object();
 	char why[160];
 	vp_exclusion_text(s, h, why, sizeof(why));
-	json_object_object_add(o, "target", vp_jstr(s->targets[h->target].label));
-	json_object_object_add(o, "workload", vp_jstr(s->workloads[h->workload]));
+	json_object_object_add(o, "target",
+			       vp_jstr(s->targets[h->target].label));
+	json_object_object_add(o, "workload",
+			       vp_jstr(s->workloads[h->workload]));
 	json_object_object_add(
-	    o, "class", vp_jstr(v->head.classes[v->head.class_of[h->workload]]));
+	    o, "class",
+	    vp_jstr(v->head.classes[v->head.class_of[h->workload]]));
 	json_object_object_add(o, "metric", vp_jstr(h->metric));
 	json_object_object_add(o, "threads",
 			       h->threads >= 0 ? vp_jint(h->threads) : NULL);
 	json_object_object_add(o, "ratio", vp_jnum(c ? c->ratio : NAN));
-	json_object_object_add(o, "ratio_ci95_lo", vp_jnum(c ? c->ratio_lo : NAN));
-	json_object_object_add(o, "ratio_ci95_hi", vp_jnum(c ? c->ratio_hi : NAN));
-	json_object_object_add(o, "excluded",
-			       json_object_new_boolean(h->excl != VP_EXCL_NONE));
+	json_object_object_add(o, "ratio_ci95_lo",
+			       vp_jnum(c ? c->ratio_lo : NAN));
+	json_object_object_add(o, "ratio_ci95_hi",
+			       vp_jnum(c ? c->ratio_hi : NAN));
+	json_object_object_add(
+	    o, "excluded", json_object_new_boolean(h->excl != VP_EXCL_NONE));
 	json_object_object_add(o, "exclusion",
 			       h->excl ? vp_jstr(vp_exclusion_name(h->excl))
 				       : NULL);
-	json_object_object_add(o, "exclusion_text", why[0] ? vp_jstr(why) : NULL);
+	json_object_object_add(o, "exclusion_text",
+			       why[0] ? vp_jstr(why) : NULL);
 	json_object_object_add(o, "caveats", caveats_json(h->caveats));
 	return o;
 }
@@ -216,12 +225,15 @@ struct json_object *vp_json_headline(const struct vp_summary *s,
 			json_object_object_add(x, "class",
 					       vp_jstr(h->classes[cls]));
 			json_object_object_add(x, "ratio", vp_jnum(m->ratio));
-			json_object_object_add(x, "ratio_ci95_lo", vp_jnum(m->lo));
-			json_object_object_add(x, "ratio_ci95_hi", vp_jnum(m->hi));
+			json_object_object_add(x, "ratio_ci95_lo",
+					       vp_jnum(m->lo));
+			json_object_object_add(x, "ratio_ci95_hi",
+					       vp_jnum(m->hi));
 			json_object_object_add(x, "workloads_used",
 					       vp_jint((long long)m->n_used));
-			json_object_object_add(x, "workloads_excluded",
-					       vp_jint((long long)m->n_excluded));
+			json_object_object_add(
+			    x, "workloads_excluded",
+			    vp_jint((long long)m->n_excluded));
 			json_object_array_add(means, x);
 		}
 	json_object_object_add(o, "limits", limits_json());
@@ -240,16 +252,21 @@ struct json_object *vp_json_findings(const struct vp_summary *s,
 	struct json_object *a = json_object_new_array();
 	for (size_t i = 0; i < v->nfindings; i++) {
 		const struct vp_finding *x = &v->findings[i];
-		const struct vp_cell *c = x->cell >= 0 ? &s->cells[x->cell] : NULL;
+		const struct vp_cell *c =
+		    x->cell >= 0 ? &s->cells[x->cell] : NULL;
 		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "kind", vp_jstr(vp_finding_name(x->kind)));
+		json_object_object_add(o, "kind",
+				       vp_jstr(vp_finding_name(x->kind)));
 		json_object_object_add(
-		    o, "run", x->run >= 0 ? vp_jstr(s->runs[x->run].label) : NULL);
+		    o, "run",
+		    x->run >= 0 ? vp_jstr(s->runs[x->run].label) : NULL);
 		json_object_object_add(
 		    o, "target",
-		    x->target >= 0 ? vp_jstr(s->targets[x->target].label) : NULL);
-		json_object_object_add(
-		    o, "workload", c ? vp_jstr(s->workloads[c->workload]) : NULL);
+		    x->target >= 0 ? vp_jstr(s->targets[x->target].label)
+				   : NULL);
+		json_object_object_add(o, "workload",
+				       c ? vp_jstr(s->workloads[c->workload])
+					 : NULL);
 		json_object_object_add(o, "threads",
 				       c ? vp_jint(c->threads) : NULL);
 		json_object_object_add(

@@ -26,8 +26,7 @@ static const char *bucket_suffix(const char *metric)
 	return NULL;
 }
 
-int vp_metric_bucket_bound(const char *metric, double *bound,
-			   const char **text)
+int vp_metric_bucket_bound(const char *metric, double *bound, const char **text)
 {
 	const char *p = bucket_suffix(metric);
 	*bound = 0;

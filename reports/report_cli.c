@@ -134,9 +134,8 @@ int vp_report_build(const char *const *run_dirs, size_t n, const char *html_out,
 		    const char *summary_out, const char *baseline, char *err,
 		    size_t errlen)
 {
-	struct vp_report_opts o = {.html = html_out,
-				   .summary = summary_out,
-				   .baseline = baseline};
+	struct vp_report_opts o = {
+	    .html = html_out, .summary = summary_out, .baseline = baseline};
 	return vp_report_build_opts(run_dirs, n, &o, err, errlen);
 }
 

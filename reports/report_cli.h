@@ -35,8 +35,8 @@ int vp_report_build_opts(const char *const *run_dirs, size_t n,
  * NULL to skip it). baseline names the reference target (NULL: "host" of
  * each run). Warnings (a truncated last row...) go to stderr and into the
  * report. Returns 0, or -errno with a message naming file and line. */
-int vp_report_build(const char *const *run_dirs, size_t n,
-		    const char *html_out, const char *summary_out,
-		    const char *baseline, char *err, size_t errlen);
+int vp_report_build(const char *const *run_dirs, size_t n, const char *html_out,
+		    const char *summary_out, const char *baseline, char *err,
+		    size_t errlen);
 
 #endif

@@ -204,8 +204,8 @@ static int add_value(struct vp_cell *c, double v, int rep)
 static int add_row(struct vp_summary *s, size_t run, const struct vp_result *x)
 {
 	long t = target_of(s, run, x);
-	long w = intern(&s->workloads, &s->nworkloads, &s->wl_index,
-			x->workload);
+	long w =
+	    intern(&s->workloads, &s->nworkloads, &s->wl_index, x->workload);
 	long m = intern(&s->metrics, &s->nmetrics, &s->metric_index, x->metric);
 	if (t < 0 || w < 0 || m < 0)
 		return -ENOMEM;
@@ -255,10 +255,10 @@ static int set_baselines(struct vp_summary *s, const char *baseline, char *err,
 	char folder[1024];
 	for (size_t i = 0; baseline && i < s->ntargets; i++) {
 		const struct vp_target_ref *t = &s->targets[i];
-		snprintf(folder, sizeof(folder), "%s/%s",
-			 s->runs[t->run].label, t->name);
-		if (s->nruns > 1 && (!strcmp(t->label, baseline) ||
-				     !strcmp(folder, baseline)))
+		snprintf(folder, sizeof(folder), "%s/%s", s->runs[t->run].label,
+			 t->name);
+		if (s->nruns > 1 &&
+		    (!strcmp(t->label, baseline) || !strcmp(folder, baseline)))
 			global = (long)i;
 	}
 	for (size_t i = 0; i < s->ntargets; i++) {
@@ -335,8 +335,8 @@ int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 }
 
 int vp_summary_build_opts(struct vp_run *runs, size_t nruns,
-			  const struct vp_summary_opts *o,
-			  struct vp_summary *s, char *err, size_t errlen)
+			  const struct vp_summary_opts *o, struct vp_summary *s,
+			  char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
 	s->runs = runs;

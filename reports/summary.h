@@ -54,8 +54,8 @@ struct vp_summary {
 	long *hash; /* cell index buckets (open addressing), internal */
 	size_t hashcap;
 	struct vp_name_index {
-		long *slot; /* index into the names, -1: empty */
-		size_t cap; /* a power of two, > 2 x names */
+		long *slot;	  /* index into the names, -1: empty */
+		size_t cap;	  /* a power of two, > 2 x names */
 	} wl_index, metric_index; /* internal: name -> index */
 };
 
@@ -71,8 +71,8 @@ struct vp_summary_opts {
  * option strings). Returns 0, -EINVAL with a message when the named
  * baseline or a labelled run exists nowhere, -ENOMEM. */
 int vp_summary_build_opts(struct vp_run *runs, size_t nruns,
-			  const struct vp_summary_opts *o,
-			  struct vp_summary *s, char *err, size_t errlen);
+			  const struct vp_summary_opts *o, struct vp_summary *s,
+			  char *err, size_t errlen);
 /* The same with only a baseline. */
 int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 		     struct vp_summary *s, char *err, size_t errlen);

@@ -153,7 +153,8 @@ void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
 	struct frame fr = {L, T, W - L - R, ph, &a};
 	grid(f, c, &fr);
 	for (size_t i = 0; i < ncats; i++) {
-		double gy = T + (double)i * ((double)ns * BAR_H + GAP) + GAP / 2;
+		double gy =
+		    T + (double)i * ((double)ns * BAR_H + GAP) + GAP / 2;
 		vp_svg_text(f, L - 8, gy + (double)ns * BAR_H / 2 + 4, "end",
 			    "tl", cats[i]);
 		for (size_t j = 0; j < ns; j++)

@@ -82,7 +82,8 @@ void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
 {
 	int W = c->width, H = c->height;
 	vp_svg_open(f, W, H, c->title);
-	struct hist_frame h = {.L = 62, .T = 48, .pw = W - 62 - 14, .ph = H - 48 - 46};
+	struct hist_frame h = {
+	    .L = 62, .T = 48, .pw = W - 62 - 14, .ph = H - 48 - 46};
 	double lo = INFINITY, hi = 0, cmin = INFINITY, cmax = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!bucket_ok(upper[i], count[i]))

@@ -11,10 +11,10 @@
 
 #include "reports/svg.h"
 
-#define VP_SVG_CHAR_W	    6.6	  /* average glyph width at 12px sans-serif */
-#define VP_SVG_MAX_ABS	    1e300 /* larger magnitudes are drawn as no data */
-#define VP_SVG_MAX_DECADES  24	  /* a log axis spans at most this many */
-#define VP_SVG_MAX_TICKS    64
+#define VP_SVG_CHAR_W	   6.6	 /* average glyph width at 12px sans-serif */
+#define VP_SVG_MAX_ABS	   1e300 /* larger magnitudes are drawn as no data */
+#define VP_SVG_MAX_DECADES 24	 /* a log axis spans at most this many */
+#define VP_SVG_MAX_TICKS   64
 
 /* A value a chart can place: finite and within VP_SVG_MAX_ABS; for a log
  * axis also positive and not below 1 / VP_SVG_MAX_ABS. */
@@ -33,7 +33,7 @@ double vp_svg_legend(FILE *f, double x0, double y0, double width,
 /* A value axis: linear from 0, or logarithmic (decades). */
 struct vp_axis {
 	bool log;
-	double lo, hi;	     /* drawn range (log: powers of ten) */
+	double lo, hi; /* drawn range (log: powers of ten) */
 	double ticks[VP_SVG_MAX_TICKS];
 	size_t nticks;
 };

@@ -177,11 +177,14 @@ static void class_means(const struct vp_summary *s, struct vp_verdicts *v)
 	struct vp_headline *h = &v->head;
 	for (size_t cls = 0; cls < h->nclasses; cls++)
 		for (size_t k = 0; k < h->ntargets; k++) {
-			struct vp_hl_class *m = &h->means[cls * h->ntargets + k];
+			struct vp_hl_class *m =
+			    &h->means[cls * h->ntargets + k];
 			struct pool p = {0};
-			*m = (struct vp_hl_class){
-			    .cls = cls, .target = h->targets[k], .ratio = NAN,
-			    .lo = NAN, .hi = NAN};
+			*m = (struct vp_hl_class){.cls = cls,
+						  .target = h->targets[k],
+						  .ratio = NAN,
+						  .lo = NAN,
+						  .hi = NAN};
 			for (size_t w = 0; w < s->nworkloads; w++) {
 				const struct vp_hl_cell *c =
 				    vp_hl_cell_at(v, k, w);
@@ -294,8 +297,8 @@ const struct vp_hl_cell *vp_hl_cell_at(const struct vp_verdicts *v, size_t k,
 	return v->tp_metric[w] ? c : NULL;
 }
 
-const struct vp_hl_class *vp_hl_mean_at(const struct vp_verdicts *v,
-					size_t cls, size_t k)
+const struct vp_hl_class *vp_hl_mean_at(const struct vp_verdicts *v, size_t cls,
+					size_t k)
 {
 	return &v->head.means[cls * v->head.ntargets + k];
 }

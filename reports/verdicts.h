@@ -39,7 +39,7 @@ enum {
 	VP_CAV_TCG_1VCPU = 1u << 1, /* 1-vCPU TCG: no real atomics (locks) */
 	VP_CAV_VCPU_OVERCOMMIT = 1u << 2,   /* vCPUs > host CPUs */
 	VP_CAV_THREAD_OVERCOMMIT = 1u << 3, /* threads > the target's CPUs */
-	VP_CAV_BASE_IS_VM = 1u << 4, /* the baseline is itself a guest */
+	VP_CAV_BASE_IS_VM = 1u << 4,	    /* the baseline is itself a guest */
 };
 
 /* One workload x target of the headline table. */
@@ -54,7 +54,7 @@ struct vp_hl_cell {
 
 /* The geometric mean of a class's included cells for one target. */
 struct vp_hl_class {
-	size_t cls, target; /* index into classes / summary targets */
+	size_t cls, target;   /* index into classes / summary targets */
 	double ratio, lo, hi; /* NAN: no cell; lo/hi NAN: no CI (n < 2) */
 	size_t n_used, n_excluded;
 };
@@ -64,26 +64,26 @@ struct vp_headline {
 	size_t ntargets;
 	char **classes; /* "cpu", "lock": order of first appearance */
 	size_t nclasses;
-	size_t *class_of; /* per summary workload: its class index */
-	struct vp_hl_cell *cells; /* ntargets x nworkloads, row-major by
-				     workload (see vp_hl_cell_at) */
+	size_t *class_of;	   /* per summary workload: its class index */
+	struct vp_hl_cell *cells;  /* ntargets x nworkloads, row-major by
+				      workload (see vp_hl_cell_at) */
 	struct vp_hl_class *means; /* nclasses x ntargets */
 	size_t n_with_ratio, n_excluded;
 };
 
 enum vp_finding_kind {
-	VP_FIND_TCG,		  /* target */
-	VP_FIND_TCG_1VCPU,	  /* target */
-	VP_FIND_BASE_IS_VM,	  /* target (text: its hypervisor) */
-	VP_FIND_VCPU_OVERCOMMIT,  /* target */
-	VP_FIND_NO_BASELINE,	  /* run */
-	VP_FIND_READER,		  /* run (text: the reader's warning) */
-	VP_FIND_EXCLUDED,	  /* headline cell (cell, target) */
+	VP_FIND_TCG,		   /* target */
+	VP_FIND_TCG_1VCPU,	   /* target */
+	VP_FIND_BASE_IS_VM,	   /* target (text: its hypervisor) */
+	VP_FIND_VCPU_OVERCOMMIT,   /* target */
+	VP_FIND_NO_BASELINE,	   /* run */
+	VP_FIND_READER,		   /* run (text: the reader's warning) */
+	VP_FIND_EXCLUDED,	   /* headline cell (cell, target) */
 	VP_FIND_THREAD_OVERCOMMIT, /* throughput cell */
-	VP_FIND_NOISY,		  /* throughput cell, CV > VP_NOISY_CV */
-	VP_FIND_FEW_REPS,	  /* throughput cell, n < VP_MIN_REPS */
-	VP_FIND_FAILED,		  /* cell with failed repetitions */
-	VP_FIND_OUTLIERS,	  /* throughput cell with outliers */
+	VP_FIND_NOISY,		   /* throughput cell, CV > VP_NOISY_CV */
+	VP_FIND_FEW_REPS,	   /* throughput cell, n < VP_MIN_REPS */
+	VP_FIND_FAILED,		   /* cell with failed repetitions */
+	VP_FIND_OUTLIERS,	   /* throughput cell with outliers */
 	VP_NFIND
 };
 
@@ -115,8 +115,8 @@ void vp_verdicts_free(struct vp_verdicts *v);
 /* The headline cell of column k (index into head.targets), workload w. */
 const struct vp_hl_cell *vp_hl_cell_at(const struct vp_verdicts *v, size_t k,
 				       size_t w);
-const struct vp_hl_class *vp_hl_mean_at(const struct vp_verdicts *v,
-					size_t cls, size_t k);
+const struct vp_hl_class *vp_hl_mean_at(const struct vp_verdicts *v, size_t cls,
+					size_t k);
 /* Thread count at which target t is compared with its baseline for
  * workload w: its vCPU count when both measured it, else the largest count
  * both measured, else the largest t measured; -1 when t has no cell. */

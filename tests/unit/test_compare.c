@@ -21,9 +21,8 @@ static void load_with(const char *a, const char *b, double threshold,
 	snprintf(pb, sizeof(pb), "%s/runs/%s", VP_TEST_DATA, b);
 	cr_assert_eq(vp_run_load(pa, &base, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(vp_run_load(pb, &newr, err, sizeof(err)), 0, "%s", err);
-	struct vp_compare_opts o = {.threshold = threshold,
-				    .alpha = 0.05,
-				    .correction = corr};
+	struct vp_compare_opts o = {
+	    .threshold = threshold, .alpha = 0.05, .correction = corr};
 	cr_assert_eq(vp_compare_runs(&base, &newr, &o, &cmp, err, sizeof(err)),
 		     0, "%s", err);
 }
@@ -367,8 +366,9 @@ Test(compare, markdown_values_are_code_spans)
 			p += n - 1;
 			continue;
 		}
-		cr_assert(ticks || (strncmp(p, "![", 2) && strncmp(p, "](", 2) &&
-				    strncmp(p, "**w", 3)),
+		cr_assert(ticks ||
+			      (strncmp(p, "![", 2) && strncmp(p, "](", 2) &&
+			       strncmp(p, "**w", 3)),
 			  "unescaped at: %.30s", p);
 	}
 	free(m);

@@ -41,9 +41,9 @@ static struct json_object *write_and_parse(const char *fixture)
 	struct json_object *doc = json_object_from_file(path);
 	cr_assert_not_null(doc, "%s does not parse: %s", path,
 			   json_util_get_last_err());
-	cr_assert_eq(json_object_array_length(
-			 json_object_object_get(doc, "summary")),
-		     nonbucket);
+	cr_assert_eq(
+	    json_object_array_length(json_object_object_get(doc, "summary")),
+	    nonbucket);
 	unlink(path);
 	return doc;
 }
@@ -92,9 +92,9 @@ Test(json, degenerate_headline_round_trip)
 				 "vcpu_overcommit");
 	}
 	cr_assert(seen, "vm4 lock.ticket in headline.cells");
-	cr_assert_str_eq(json_object_get_string(
-			     at(d, "targets.0.environment.hostname")),
-			 "benchbox");
+	cr_assert_str_eq(
+	    json_object_get_string(at(d, "targets.0.environment.hostname")),
+	    "benchbox");
 	cr_assert_str_eq(json_object_get_string(at(d, "targets.2.caveats.1")),
 			 "vcpu_overcommit");
 	cr_assert_str_eq(json_object_get_string(at(d, "findings.0.kind")),

@@ -246,9 +246,9 @@ Test(summary, label_overrides, .fini = unload)
 	vp_summary_free(&sum);
 	struct vp_summary_opts opts = {
 	    .baseline = "basic/host", .labels = o, .nlabels = 2};
-	cr_assert_eq(vp_summary_build_opts(runs, 2, &opts, &sum, err,
-					   sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(
+	    vp_summary_build_opts(runs, 2, &opts, &sum, err, sizeof(err)), 0,
+	    "%s", err);
 	cr_assert_eq(sum.targets[target("EPYC 9654, KVM/vm4")].baseline,
 		     (long)target("laptop/host"));
 }

@@ -22,8 +22,8 @@ static void load_dir(const char *dir)
 {
 	char err[1024];
 	cr_assert_eq(vp_run_load(dir, &run, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(vp_summary_build(&run, 1, NULL, &sum, err, sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(vp_summary_build(&run, 1, NULL, &sum, err, sizeof(err)), 0,
+		     "%s", err);
 	cr_assert_eq(vp_verdicts_build(&sum, &ver), 0);
 }
 
@@ -61,7 +61,8 @@ static size_t workload(const char *wl)
 
 static const struct vp_hl_cell *hl(const char *t, const char *wl)
 {
-	const struct vp_hl_cell *c = vp_hl_cell_at(&ver, column(t), workload(wl));
+	const struct vp_hl_cell *c =
+	    vp_hl_cell_at(&ver, column(t), workload(wl));
 	cr_assert_not_null(c);
 	return c;
 }
@@ -172,18 +173,33 @@ Test(verdicts, exclusion_rules_at_the_limits)
 {
 	static const struct rule_case cases[] = {
 	    {"clean", 2, {1, 1.01, 0.99}, {1, 1.01, 0.99}, VP_EXCL_NONE},
-	    {"overcommitted baseline", 4, {1, 1.01, 0.99}, {1, 1.01, 0.99},
+	    {"overcommitted baseline",
+	     4,
+	     {1, 1.01, 0.99},
+	     {1, 1.01, 0.99},
 	     VP_EXCL_BASE_OVERCOMMIT},
 	    /* CV of {1-x, 1, 1+x} is x: 0.19 passes, 0.21 does not. */
-	    {"baseline CV 19%", 2, {0.81, 1, 1.19}, {1, 1.001, 0.999},
+	    {"baseline CV 19%",
+	     2,
+	     {0.81, 1, 1.19},
+	     {1, 1.001, 0.999},
 	     VP_EXCL_NONE},
-	    {"baseline CV 21%", 2, {0.79, 1, 1.21}, {1, 1.001, 0.999},
+	    {"baseline CV 21%",
+	     2,
+	     {0.79, 1, 1.21},
+	     {1, 1.001, 0.999},
 	     VP_EXCL_BASE_NOISY},
 	    /* Target CV 15%: the CI spans about 2.1x (kept); target CV 45%
 	     * on a baseline CV of 19% spans about 6.8x (left out). */
-	    {"ratio CI 2.1x", 2, {1, 1.01, 0.99}, {0.85, 1, 1.15},
+	    {"ratio CI 2.1x",
+	     2,
+	     {1, 1.01, 0.99},
+	     {0.85, 1, 1.15},
 	     VP_EXCL_NONE},
-	    {"ratio CI over 4x", 2, {0.81, 1, 1.19}, {0.55, 1, 1.45},
+	    {"ratio CI over 4x",
+	     2,
+	     {0.81, 1, 1.19},
+	     {0.55, 1, 1.45},
 	     VP_EXCL_WIDE_CI},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -194,8 +210,8 @@ Test(verdicts, exclusion_rules_at_the_limits)
 		cr_assert_eq(c->excl, cases[i].want, "%s: got '%s'",
 			     cases[i].what, vp_exclusion_name(c->excl));
 		const struct vp_hl_class *m = mean("vm2", "lock");
-		cr_assert_eq(m->n_excluded, cases[i].want != VP_EXCL_NONE,
-			     "%s", cases[i].what);
+		cr_assert_eq(m->n_excluded, cases[i].want != VP_EXCL_NONE, "%s",
+			     cases[i].what);
 		unload();
 		snprintf(path, sizeof(path), "%s/results.csv", dir);
 		unlink(path);
