@@ -16,9 +16,9 @@
 #include <json-c/json.h>
 #endif
 
+#if HAVE_JSONC
 static char path[] = "/tmp/vp_json_XXXXXX";
 
-#if HAVE_JSONC
 static struct json_object *write_and_parse(const char *fixture)
 {
 	struct vp_run run;
