@@ -12,5 +12,8 @@ void vp_cli_bad_option(const char *cmd, char **argv, int c,
 		       const struct option *longs);
 /* The reader's warnings of a run on stderr, control bytes replaced. */
 void vp_cli_print_warnings(const char *cmd, const struct vp_run *r);
+/* "vpbench CMD: MSG" on stderr with control bytes of MSG (which may quote
+ * a CSV field) shown as '?', so no input can send terminal escapes. */
+void vp_cli_error(const char *cmd, const char *msg);
 
 #endif

@@ -69,36 +69,33 @@ struct compare_args {
 	const char *markdown, *junit;
 };
 
-/* An option's value: 0 and *v, or the exit code 2 with a message. */
+/* An option's value: 0, or the exit code 2 with a message. */
 static int option_value(int c, const char *arg, struct compare_args *a)
 {
-	double v;
+	double v = 0;
+	const char *want = NULL, *name = NULL;
 	if (c == 'T' && (parse_double(arg, &v) || v < 0 || v > 1000)) {
-		fprintf(stderr,
-			"vpbench compare: --threshold '%s': expected a "
-			"percentage between 0 and 1000 (e.g. 5 for 5%%)\n",
-			arg);
-		return 2;
-	}
-	if (c == 'T')
+		name = "--threshold";
+		want = "a percentage between 0 and 1000 (e.g. 5 for 5%)";
+	} else if (c == 'T') {
 		a->o.threshold = v / 100.0;
+	}
 	if (c == 'A' && (parse_double(arg, &v) || !(v > 0 && v < 1))) {
-		fprintf(stderr,
-			"vpbench compare: --alpha '%s': expected a level "
-			"between 0 and 1 (exclusive), e.g. 0.05\n",
-			arg);
-		return 2;
-	}
-	if (c == 'A')
+		name = "--alpha";
+		want = "a level between 0 and 1 (exclusive), e.g. 0.05";
+	} else if (c == 'A') {
 		a->o.alpha = v;
-	if (c == 'C' && vp_p_adjust_parse(arg, &a->o.correction)) {
-		fprintf(stderr,
-			"vpbench compare: --correction '%s': expected holm, bh "
-			"or none\n",
-			arg);
-		return 2;
 	}
-	return 0;
+	if (c == 'C' && vp_p_adjust_parse(arg, &a->o.correction)) {
+		name = "--correction";
+		want = "holm, bh or none";
+	}
+	if (!want)
+		return 0;
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s '%s': expected %s", name, arg, want);
+	vp_cli_error("compare", msg);
+	return 2;
 }
 
 /* Options into a; returns -1 to go on, else the exit code. */
@@ -185,7 +182,7 @@ int vp_compare_main(int argc, char **argv)
 						    sizeof(err));
 	}
 	if (rc)
-		fprintf(stderr, "vpbench compare: %s\n", err);
+		vp_cli_error("compare", err);
 	exit_code = rc ? 2 : cmp.count[VP_REGRESSED] ? 1 : 0;
 	vp_comparison_free(&cmp);
 	vp_run_free(&base);

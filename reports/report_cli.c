@@ -52,15 +52,22 @@ static void report_usage(FILE *f)
 	      f);
 }
 
+static void put_safe(const char *s, FILE *f)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
 void vp_cli_bad_option(const char *cmd, char **argv, int c,
 		       const struct option *longs)
 {
+	char msg[512];
 	const char *arg = argv[optind - 1];
 	if (c == ':' || (optopt && strchr("o", optopt)))
-		fprintf(stderr, "vpbench %s: option %s needs a value\n", cmd,
-			arg);
+		snprintf(msg, sizeof(msg), "option %s needs a value", arg);
 	else
-		fprintf(stderr, "vpbench %s: unknown option '%s'\n", cmd, arg);
+		snprintf(msg, sizeof(msg), "unknown option '%s'", arg);
+	vp_cli_error(cmd, msg);
 	fprintf(stderr, "valid options:");
 	for (const struct option *o = longs; o->name; o++)
 		fprintf(stderr, " --%s", o->name);
@@ -69,9 +76,18 @@ void vp_cli_bad_option(const char *cmd, char **argv, int c,
 
 void vp_cli_print_warnings(const char *cmd, const struct vp_run *r)
 {
-	for (size_t i = 0; i < r->nwarn; i++)
-		fprintf(stderr, "vpbench %s: warning: %s\n", cmd,
-			r->warnings[i]);
+	for (size_t i = 0; i < r->nwarn; i++) {
+		fprintf(stderr, "vpbench %s: warning: ", cmd);
+		put_safe(r->warnings[i], stderr);
+		fputc('\n', stderr);
+	}
+}
+
+void vp_cli_error(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "vpbench %s: ", cmd);
+	put_safe(msg, stderr);
+	fputc('\n', stderr);
 }
 
 /* The outputs of one summary: summary.csv, HTML, JSON. */
@@ -225,7 +241,7 @@ static int parse_report(int argc, char **argv, struct report_args *a)
 			}
 			if (vp_label_parse(optarg, &a->labels[a->o.nlabels],
 					   err, sizeof(err))) {
-				fprintf(stderr, "vpbench report: %s\n", err);
+				vp_cli_error("report", err);
 				return 2;
 			}
 			a->o.nlabels++;
@@ -262,7 +278,7 @@ int vp_report_main(int argc, char **argv)
 	const char *const *dirs = (const char *const *)argv + optind;
 	default_paths(&a, dirs, n);
 	if (vp_report_build_opts(dirs, n, &a.o, err, sizeof(err))) {
-		fprintf(stderr, "vpbench report: %s\n", err);
+		vp_cli_error("report", err);
 		return 2;
 	}
 	printf("report: %s\nsummary: %s\n", a.o.html, a.o.summary);

@@ -66,6 +66,16 @@ expect 2 "inf/results.csv line [0-9]*: .*bucket bound 'inf'" -- timeout 20 $R "$
 expect 2 "inf/results.csv line [0-9]*: .*bucket bound 'inf'" -- timeout 20 \
 	$VPBENCH compare "$tmp/inf" "$VP_SOURCE_DIR/tests/data/runs/basic"
 
+# A sibling of issue 11 defect 7: messages never send raw control bytes
+# (terminal escapes from a CSV field or an argument) to the terminal.
+mkrun esc "$hdr\n${row/,100,/,1\\033[31mred,}\n"
+expect 2 "esc/results.csv line 2: value '1?\[31mred' is not a number" -- $R "$tmp/esc"
+if grep -q $'\033' "$tmp/out"; then fail "an escape byte reached the terminal"; fi
+mkrun esc2 "$hdr\n${row/,host,host,/,h\\033]0;x\\007,host,}\n${row/,host,host,/,h\\033]0;x\\007,host,}\n"
+"$VPBENCH" compare "$tmp/esc2" "$tmp/esc2" >"$tmp/out" 2>&1
+if grep -q $'[\033\007]' "$tmp/out"; then fail "compare printed control bytes"; fi
+expect 2 "unknown option '--x?'" -- $R $'--x\033' "$tmp/esc"
+
 # Usage errors name the problem and the valid choices.
 expect 2 "no run folder given" -- $R
 expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --help" -- $R --colour "$tmp/truncated"
