@@ -3,10 +3,14 @@
 # stored baseline run folder, publishes report.html (baseline and new run
 # side by side), a Markdown summary and JUnit XML, and fails on regression.
 #
-# usage: ci/regression-job.sh BASELINE_DIR [OUT_DIR]
+# usage: ci/regression-job.sh [--create-baseline] BASELINE_DIR [OUT_DIR]
+#   --create-baseline  when BASELINE_DIR holds no run yet, store this run as
+#                 the baseline and pass (the first scheduled job). Without
+#                 it (and without VP_CREATE_BASELINE=1) a missing baseline
+#                 is an error, exit 2: a lost cache must not turn every
+#                 later job into a silent pass against itself.
 #   BASELINE_DIR  a run folder (results.csv, env.csv) from an earlier run on
-#                 the same machine; when it does not exist yet, this run
-#                 becomes the baseline and the job passes.
+#                 the same machine.
 #   OUT_DIR       where to put run/, report.html, summary.csv, summary.md,
 #                 junit.xml (default: regression-out)
 # environment:
@@ -15,6 +19,9 @@
 #                     1-/2-vCPU VMs, cpu/lock/io, 1 and 2 threads, 5 reps)
 #   VP_THRESHOLD      practical threshold in percent (default 5)
 #   VP_ALPHA          significance level (default 0.05)
+#   VP_CORRECTION     multiple-comparison correction: holm (default), bh,
+#                     none (see vpbench compare --help)
+#   VP_CREATE_BASELINE=1  the same as --create-baseline
 #   VP_RUN_DIR        compare this existing run folder instead of running
 #                     the suite (a run made by an earlier CI step)
 #   GITHUB_STEP_SUMMARY  when set (GitHub Actions) the Markdown is appended
@@ -22,10 +29,26 @@
 # 2 bad input (unreadable baseline...); anything else: the job broke.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-baseline=${1:?usage: ci/regression-job.sh BASELINE_DIR [OUT_DIR]}
+usage="usage: ci/regression-job.sh [--create-baseline] BASELINE_DIR [OUT_DIR]"
+create=${VP_CREATE_BASELINE:-0}
+if [ "${1:-}" = --create-baseline ]; then
+	create=1
+	shift
+fi
+case "${1:-}" in
+"" | -*) echo "$usage" >&2; exit 2 ;;
+esac
+baseline=$1
 out=${2:-regression-out}
 threshold=${VP_THRESHOLD:-5}
 alpha=${VP_ALPHA:-0.05}
+correction=${VP_CORRECTION:-holm}
+if [ ! -e "$baseline/results.csv" ] && [ "$create" != 1 ]; then
+	echo "regression-job: no baseline run at $baseline (no results.csv there):" \
+		"nothing to compare with. Pass --create-baseline (or set" \
+		"VP_CREATE_BASELINE=1) to store this run as the baseline." >&2
+	exit 2
+fi
 read -r -a run_args <<<"${VP_RUN_ARGS:--t host,vm1,vm2 -w cpu,lock,io -j 1,2 -r 5 -d 1}"
 
 if [ -z "${VPBENCH:-}" ]; then
@@ -70,7 +93,8 @@ fi
 	--summary "$out/summary.csv" || echo "regression-job: merged report failed" >&2
 
 "$VPBENCH" compare "$baseline" "$out/run" --threshold "$threshold" \
-	--alpha "$alpha" --markdown "$out/summary.md" --junit "$out/junit.xml"
+	--alpha "$alpha" --correction "$correction" \
+	--markdown "$out/summary.md" --junit "$out/junit.xml"
 cmp_rc=$?
 [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "$out/summary.md" ] &&
 	cat "$out/summary.md" >>"$GITHUB_STEP_SUMMARY"

@@ -8,12 +8,12 @@ set -euo pipefail
 
 packages=(
 	build-essential cmake pkg-config clang-format help2man
-	libhwloc-dev hwloc libpfm4-dev libpapi-dev papi-tools libcsv-dev
+	libhwloc-dev hwloc libpfm4-dev libpapi-dev papi-tools libcsv-dev libjson-c-dev
 	libcriterion-dev
 	qemu-system-x86 qemu-utils cpio kmod xz-utils zstd busybox-static
 	openssh-server openssh-client
 	fio sysbench stress-ng
-	python3
+	python3 cmark-gfm
 )
 optional=(chromium)
 

@@ -44,10 +44,27 @@ static int add_row(struct vp_comparison *c, const struct vp_cmp_row *r)
 	return 0;
 }
 
-static void judge(const struct vp_compare_opts *o, struct vp_cmp_row *r)
+const char *vp_correction_title(enum vp_p_adjust how)
+{
+	switch (how) {
+	case VP_ADJ_HOLM:
+		return "Holm step-down (family-wise error rate)";
+	case VP_ADJ_BH:
+		return "Benjamini-Hochberg (false discovery rate)";
+	case VP_ADJ_NONE:
+	default:
+		return "none (each cell at alpha on its own)";
+	}
+}
+
+/* Change, Welch and Mann-Whitney p of a paired row; the verdict waits for
+ * the family's adjusted p (decide), except for cells that cannot be
+ * tested. */
+static void measure(struct vp_cmp_row *r)
 {
 	const struct vp_desc *a = &r->a->d, *b = &r->b->d;
-	r->change = r->p_welch = r->p_mwu = NAN;
+	r->change = r->p_welch = r->p_mwu = r->p_adj = NAN;
+	r->verdict = VP_UNCHANGED;
 	if (!a->n || !b->n) {
 		const struct vp_cell *e = !a->n ? r->a : r->b;
 		r->verdict = VP_NOT_COMPARABLE;
@@ -74,25 +91,55 @@ static void judge(const struct vp_compare_opts *o, struct vp_cmp_row *r)
 	double u;
 	if (vp_mann_whitney(r->a->v, r->a->n, r->b->v, r->b->n, &u, &r->p_mwu))
 		r->p_mwu = NAN;
+}
+
+/* The verdict of a tested row: significant after the correction and at
+ * least the threshold. */
+static void decide(const struct vp_compare_opts *o, struct vp_cmp_row *r)
+{
 	bool worse = (r->dir == VP_DIR_HIGHER && r->change < 0) ||
 		     (r->dir == VP_DIR_LOWER && r->change > 0);
-	bool significant = w.p < o->alpha;
+	bool significant = r->p_adj < o->alpha;
 	bool large = fabs(r->change) >= o->threshold;
+	const char *corr = vp_p_adjust_name(o->correction);
 	if (significant && large) {
 		r->verdict = worse ? VP_REGRESSED : VP_IMPROVED;
-		snprintf(r->why, sizeof(r->why), "%+.1f%% (%s), p=%.2g",
-			 100 * r->change, vp_direction_name(r->dir), w.p);
+		snprintf(r->why, sizeof(r->why),
+			 "%+.1f%% (%s), p_adj=%.2g (%s)", 100 * r->change,
+			 vp_direction_name(r->dir), r->p_adj, corr);
+	} else if (!large) {
+		snprintf(r->why, sizeof(r->why),
+			 "%+.1f%% is within the %.0f%% threshold",
+			 100 * r->change, 100 * o->threshold);
 	} else {
-		r->verdict = VP_UNCHANGED;
-		if (!large)
-			snprintf(r->why, sizeof(r->why),
-				 "%+.1f%% is within the %.0f%% threshold",
-				 100 * r->change, 100 * o->threshold);
-		else
-			snprintf(r->why, sizeof(r->why),
-				 "%+.1f%% is not significant (p=%.2g >= %.2g)",
-				 100 * r->change, w.p, o->alpha);
+		snprintf(r->why, sizeof(r->why),
+			 "%+.1f%% is not significant (p_adj=%.2g >= %.2g, %s; "
+			 "p=%.2g)",
+			 100 * r->change, r->p_adj, o->alpha, corr, r->p_welch);
 	}
+}
+
+/* One family: every row with a Welch p, adjusted together. */
+static int correct(struct vp_comparison *c)
+{
+	double *p = malloc((c->nrows ? c->nrows : 1) * sizeof(*p));
+	double *adj = malloc((c->nrows ? c->nrows : 1) * sizeof(*adj));
+	int rc = p && adj ? 0 : -ENOMEM;
+	for (size_t i = 0; !rc && i < c->nrows; i++)
+		p[i] = c->rows[i].p_welch;
+	if (!rc)
+		rc = vp_p_adjust(p, c->nrows, c->opts.correction, adj,
+				 &c->n_tested);
+	for (size_t i = 0; !rc && i < c->nrows; i++) {
+		struct vp_cmp_row *r = &c->rows[i];
+		if (isnan(r->p_welch))
+			continue;
+		r->p_adj = adj[i];
+		decide(&c->opts, r);
+	}
+	free(p);
+	free(adj);
+	return rc;
 }
 
 static void env_note(struct vp_comparison *c, const char *fmt, ...)
@@ -209,6 +256,7 @@ int vp_compare_runs(struct vp_run *base, struct vp_run *newr,
 			    .change = NAN,
 			    .p_welch = NAN,
 			    .p_mwu = NAN,
+			    .p_adj = NAN,
 			};
 			if (r.dir == VP_DIR_NONE) {
 				c->n_undirected++;
@@ -223,13 +271,17 @@ int vp_compare_runs(struct vp_run *base, struct vp_run *newr,
 			} else {
 				r.a = x;
 				r.b = &other->cells[j];
-				judge(o, &r);
+				measure(&r);
 			}
 			if (add_row(c, &r)) {
 				snprintf(err, errlen, "out of memory");
 				return -ENOMEM;
 			}
 		}
+	}
+	if (correct(c)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	/* Stable order: verdict, then the natural cell order. */
 	for (size_t i = 1; i < c->nrows; i++) {
@@ -244,11 +296,18 @@ int vp_compare_runs(struct vp_run *base, struct vp_run *newr,
 	for (size_t i = 0; i < c->nrows; i++)
 		c->count[c->rows[i].verdict]++;
 	compare_env(c);
+	if (vp_verdicts_build(&c->base, &c->base_v) ||
+	    vp_verdicts_build(&c->new, &c->new_v)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void vp_comparison_free(struct vp_comparison *c)
 {
+	vp_verdicts_free(&c->base_v);
+	vp_verdicts_free(&c->new_v);
 	vp_summary_free(&c->base);
 	vp_summary_free(&c->new);
 	for (size_t i = 0; i < c->nenv; i++)

@@ -1,10 +1,9 @@
-/* Reads results.csv and env.csv with libcsv in strict mode (malformed
- * quoting is an error), fed one line at a time so every record carries the
- * line it started on. Each row is validated against the contract of
- * reports/results_csv.h; the first problem stops the read with the file, the
- * line and what was expected. The writer ends every record with a newline,
- * so a last record without one comes from an interrupted run: it is skipped
- * with a warning when incomplete. */
+/* Reads a run folder's results.csv and env.csv (parsed by csv_parse.c).
+ * Each row is validated against the contract of reports/results_csv.h and
+ * every number against the limits of csv_read.h where it enters; the first
+ * problem stops the read with the file, the line and what was expected. A
+ * truncated last row (an interrupted run) is skipped with a warning. env.csv
+ * lookups go through a sorted index, so a huge env.csv stays fast. */
 #include "reports/csv_read.h"
 
 #include <errno.h>
@@ -17,27 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "reports/csv_internal.h"
+#include "reports/metric_info.h"
 #include "reports/results_csv.h"
-
-#if HAVE_LIBCSV
-#include <csv.h>
-#endif
-
-struct reader {
-	const char *path;
-	char **fields;
-	size_t nf, capf;
-	long line;	/* line being fed */
-	long rec_start; /* line the pending record started on, 0: none */
-	long nrecords;
-	bool failed;	/* a handler or the parser reported an error */
-	bool truncated; /* the record being handled has no final newline */
-	int rc;
-	char *err;
-	size_t errlen;
-	int (*on_record)(struct reader *r, long line);
-	struct vp_run *run;
-};
 
 void vp_run_warn(struct vp_run *run, const char *fmt, ...)
 {
@@ -59,229 +40,49 @@ void vp_run_warn(struct vp_run *run, const char *fmt, ...)
 		run->warnings[run->nwarn++] = s;
 }
 
-static void clear_fields(struct reader *r)
+static int parse_int(const char *s, long max, int *out)
 {
-	for (size_t i = 0; i < r->nf; i++)
-		free(r->fields[i]);
-	r->nf = 0;
-}
-
-#if HAVE_LIBCSV
-static void on_field(void *s, size_t len, void *data)
-{
-	struct reader *r = data;
-	if (r->failed)
-		return;
-	if (r->nf == r->capf) {
-		size_t cap = r->capf ? r->capf * 2 : 32;
-		char **f = realloc(r->fields, cap * sizeof(*f));
-		if (!f) {
-			r->failed = true;
-			r->rc = -ENOMEM;
-			snprintf(r->err, r->errlen, "out of memory");
-			return;
-		}
-		r->fields = f;
-		r->capf = cap;
-	}
-	char *copy = malloc(len + 1);
-	if (!copy) {
-		r->failed = true;
-		r->rc = -ENOMEM;
-		snprintf(r->err, r->errlen, "out of memory");
-		return;
-	}
-	if (len)
-		memcpy(copy, s, len);
-	copy[len] = 0;
-	r->fields[r->nf++] = copy;
-}
-
-static void on_record_end(int c, void *data)
-{
-	struct reader *r = data;
-	long start = r->rec_start ? r->rec_start : r->line;
-	r->rec_start = 0;
-	if (!r->failed) {
-		r->truncated = c == -1;
-		r->nrecords++;
-		int rc = r->on_record(r, start);
-		if (rc) {
-			r->failed = true;
-			r->rc = rc;
-		}
-	}
-	clear_fields(r);
-}
-
-static bool blank_line(const char *s)
-{
-	return strspn(s, "\r\n") == strlen(s);
-}
-
-/* Parses path, calling r->on_record for each record. */
-static int read_csv(struct reader *r)
-{
-	struct csv_parser p;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	bool ended_nl = true;
-	int rc = 0;
-	FILE *f = fopen(r->path, "r");
-	if (!f) {
-		rc = -errno;
-		snprintf(r->err, r->errlen, "%s: cannot open: %s", r->path,
-			 strerror(errno));
-		return rc;
-	}
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
-		fclose(f);
-		snprintf(r->err, r->errlen, "out of memory");
-		return -ENOMEM;
-	}
-	while (!r->failed && (len = getline(&line, &cap, f)) > 0) {
-		char *text = line;
-		r->line++;
-		ended_nl = line[len - 1] == '\n';
-		/* A UTF-8 byte order mark (spreadsheet exports) is not data. */
-		if (r->line == 1 && len >= 3 &&
-		    !memcmp(line, "\xEF\xBB\xBF", 3)) {
-			text += 3;
-			len -= 3;
-		}
-		if (!r->rec_start && !blank_line(text))
-			r->rec_start = r->line;
-		if (csv_parse(&p, text, (size_t)len, on_field, on_record_end,
-			      r) != (size_t)len &&
-		    !r->failed) {
-			r->failed = true;
-			r->rc = -EINVAL;
-			snprintf(r->err, r->errlen,
-				 "%s line %ld: malformed CSV quoting (%s); "
-				 "expected RFC 4180 fields, quotes doubled "
-				 "inside quoted fields",
-				 r->path, r->line, csv_strerror(csv_error(&p)));
-		}
-	}
-	if (!r->failed && ferror(f)) {
-		r->failed = true;
-		r->rc = -EIO;
-		snprintf(r->err, r->errlen, "%s: read error", r->path);
-	}
-	if (!r->failed) {
-		long start = r->rec_start;
-		if (csv_fini(&p, on_field, on_record_end, r) != 0 &&
-		    !r->failed) {
-			/* A quoted field still open at the end of the file. */
-			if (start == r->line && !ended_nl) {
-				vp_run_warn(r->run,
-					    "%s line %ld: truncated last row "
-					    "(unterminated quoted field; the "
-					    "run was probably interrupted): "
-					    "skipped",
-					    r->path, start);
-			} else {
-				r->failed = true;
-				r->rc = -EINVAL;
-				snprintf(r->err, r->errlen,
-					 "%s line %ld: unterminated quoted "
-					 "field (expected a closing '\"')",
-					 r->path, start);
-			}
-		}
-	}
-	if (r->failed)
-		rc = r->rc ? r->rc : -EINVAL;
-	clear_fields(r);
-	free(r->fields);
-	r->fields = NULL;
-	r->capf = 0;
-	csv_free(&p);
-	free(line);
-	fclose(f);
-	return rc;
-}
-#else
-static int read_csv(struct reader *r)
-{
-	snprintf(r->err, r->errlen,
-		 "%s: built without libcsv, cannot read CSV files "
-		 "(install libcsv-dev and rebuild)",
-		 r->path);
-	return -ENOTSUP;
-}
-#endif
-
-static void join_columns(const char *const *cols, size_t n, char *buf,
-			 size_t len)
-{
-	size_t off = 0;
-	buf[0] = 0;
-	for (size_t i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-					i ? "," : "", cols[i]);
-}
-
-static int check_header(struct reader *r, const char *const *cols, size_t n,
-			long line)
-{
-	char want[512];
-	join_columns(cols, n, want, sizeof(want));
-	for (size_t i = 0; i < n; i++) {
-		if (i >= r->nf || strcmp(r->fields[i], cols[i]) != 0) {
-			snprintf(r->err, r->errlen,
-				 "%s line %ld: wrong header: column %zu is "
-				 "'%.64s', expected '%s' (header: %s)",
-				 r->path, line, i + 1,
-				 i < r->nf ? r->fields[i] : "(missing)",
-				 cols[i], want);
-			return -EINVAL;
-		}
-	}
-	if (r->nf != n) {
-		snprintf(r->err, r->errlen,
-			 "%s line %ld: wrong header: %zu columns, expected %zu "
-			 "(%s)",
-			 r->path, line, r->nf, n, want);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* A bad row: an error, or a skipped row with a warning when it is the
- * truncated last one. */
-static int bad_row(struct reader *r, long line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int bad_row(struct reader *r, long line, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (r->truncated) {
-		vp_run_warn(r->run,
-			    "%s line %ld: truncated last row (%s; no newline "
-			    "at the end: the run was probably interrupted): "
-			    "skipped",
-			    r->path, line, what);
-		return 0;
-	}
-	snprintf(r->err, r->errlen, "%s line %ld: %s", r->path, line, what);
-	return -EINVAL;
-}
-
-static int parse_int(const char *s, int *out)
-{
-	char *end;
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
 	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < 0 || v > INT_MAX)
+	long v = strtol(s, NULL, 10);
+	if (errno || v > max)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
+
+/* [-]digits[.digits][e[+-]digits], as "%.9g" writes; strtod alone would
+ * also take "inf", "nan", "0x1p3" and leading blanks. */
+static bool decimal_syntax(const char *s)
+{
+	size_t n = 0;
+	if (*s == '-' || *s == '+')
+		s++;
+	n = strspn(s, "0123456789");
+	s += n;
+	if (*s == '.') {
+		size_t frac = strspn(s + 1, "0123456789");
+		s += 1 + frac;
+		n += frac;
+	}
+	if (!n)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (!strspn(s, "0123456789"))
+			return false;
+		s += strspn(s, "0123456789");
+	}
+	return !*s;
+}
+
+/* Checks an ok row's value against its metric (see csv_read.h); returns
+ * a vp_csv_bad_row() result or 0 with *out set. */
+static int parse_value(struct reader *r, long line, const char *metric,
+		       const char *text, double *out);
 
 static char *steal(struct reader *r, size_t i)
 {
@@ -322,24 +123,10 @@ enum {
 	C_NOTE
 };
 
-static int on_result(struct reader *r, long line)
+/* vcpus, host_cpus, threads, rep of the row into iv: 0, 1 when the row
+ * is a skipped truncated one, or -EINVAL. */
+static int row_ints(struct reader *r, long line, int *iv)
 {
-	if (r->nrecords == 1)
-		return check_header(r, vp_results_columns, VP_RESULTS_NCOLS,
-				    line);
-	if (r->nf < VP_RESULTS_NCOLS)
-		return bad_row(r, line, "short row: %zu fields, expected %d",
-			       r->nf, VP_RESULTS_NCOLS);
-	if (r->nf > VP_RESULTS_NCOLS)
-		return bad_row(r, line, "long row: %zu fields, expected %d",
-			       r->nf, VP_RESULTS_NCOLS);
-	char **f = r->fields;
-	if (strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA) != 0)
-		return bad_row(r, line,
-			       "schema version '%.32s', expected '%s' (this "
-			       "vpbench reads results schema %s)",
-			       f[C_SCHEMA], VP_RESULTS_SCHEMA,
-			       VP_RESULTS_SCHEMA);
 	static const struct {
 		int col;
 		const char *name;
@@ -347,34 +134,71 @@ static int on_result(struct reader *r, long line)
 		    {C_HOST_CPUS, "host_cpus"},
 		    {C_THREADS, "threads"},
 		    {C_REP, "rep"}};
-	int iv[4];
-	for (size_t i = 0; i < 4; i++)
-		if (i < 2 && !f[ints[i].col][0])
+	char **f = r->fields;
+	for (size_t i = 0; i < 4; i++) {
+		long max = i < 3 ? VP_READ_CPUS_MAX : INT_MAX;
+		if (i < 2 && !f[ints[i].col][0]) {
 			iv[i] = -1; /* CPU count the target could not see */
-		else if (parse_int(f[ints[i].col], &iv[i]))
-			return bad_row(r, line,
-				       "%s '%.32s' is not a non-negative "
-				       "integer",
-				       ints[i].name, f[ints[i].col]);
+		} else if (parse_int(f[ints[i].col], max, &iv[i])) {
+			int rc = vp_csv_bad_row(
+			    r, line, "%s '%.32s' is not an integer in 0 .. %ld",
+			    ints[i].name, f[ints[i].col], max);
+			return rc ? rc : 1;
+		}
+	}
+	return 0;
+}
+
+static int on_result(struct reader *r, long line)
+{
+	if (r->nrecords == 1)
+		return vp_csv_check_header(r, vp_results_columns,
+					   VP_RESULTS_NCOLS, line);
+	if (r->nf < VP_RESULTS_NCOLS)
+		return vp_csv_bad_row(r, line,
+				      "short row: %zu fields, expected %d",
+				      r->nf, VP_RESULTS_NCOLS);
+	if (r->nf > VP_RESULTS_NCOLS)
+		return vp_csv_bad_row(r, line,
+				      "long row: %zu fields, expected %d",
+				      r->nf, VP_RESULTS_NCOLS);
+	char **f = r->fields;
+	if (strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA) != 0)
+		return vp_csv_bad_row(
+		    r, line,
+		    "schema version '%.32s', expected '%s' (this "
+		    "vpbench reads results schema %s)",
+		    f[C_SCHEMA], VP_RESULTS_SCHEMA, VP_RESULTS_SCHEMA);
+	int iv[4];
+	int rc = row_ints(r, line, iv);
+	if (rc)
+		return rc < 0 ? rc : 0; /* 1: a skipped truncated row */
 	if (!f[C_TARGET][0] || !f[C_WORKLOAD][0] || !f[C_METRIC][0])
-		return bad_row(r, line,
-			       "empty target, workload or metric (each row "
-			       "needs all three)");
+		return vp_csv_bad_row(
+		    r, line,
+		    "empty target, workload or metric (each row "
+		    "needs all three)");
 	enum vp_status st;
 	if (vp_status_parse(f[C_STATUS], &st))
-		return bad_row(r, line,
-			       "status '%.32s', expected ok, unavailable or "
-			       "failed",
-			       f[C_STATUS]);
+		return vp_csv_bad_row(
+		    r, line,
+		    "status '%.32s', expected ok, unavailable or "
+		    "failed",
+		    f[C_STATUS]);
+	double bound;
+	const char *btext;
+	if (vp_metric_bucket_bound(f[C_METRIC], &bound, &btext) == -EINVAL)
+		return vp_csv_bad_row(
+		    r, line,
+		    "metric '%.64s': bucket bound '%.32s' is not a "
+		    "positive decimal integer (expected e.g. "
+		    "spin_wait_bucket_le_1024)",
+		    f[C_METRIC], btext);
 	double value = NAN;
 	if (st == VP_STATUS_OK) {
-		char *end;
-		value = strtod(f[C_VALUE], &end);
-		if (!f[C_VALUE][0] || *end || !isfinite(value))
-			return bad_row(r, line,
-				       "value '%.32s' is not a number "
-				       "(status ok needs a finite number)",
-				       f[C_VALUE]);
+		rc = parse_value(r, line, f[C_METRIC], f[C_VALUE], &value);
+		if (rc || isnan(value))
+			return rc; /* a skipped truncated row leaves NAN */
 	}
 	if (r->truncated)
 		vp_run_warn(r->run,
@@ -415,14 +239,51 @@ static int on_result(struct reader *r, long line)
 	return 0;
 }
 
+static int parse_value(struct reader *r, long line, const char *metric,
+		       const char *text, double *out)
+{
+	*out = NAN;
+	if (!decimal_syntax(text))
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' is not a number (status ok "
+		    "needs a decimal number such as 12.5 or "
+		    "1.25e+06)",
+		    text);
+	double v = strtod(text, NULL);
+	if (vp_metric_is_bucket(metric, NULL) &&
+	    (v < 0 || v != floor(v) || v > VP_READ_BUCKET_COUNT_MAX))
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' of %.64s: a bucket count is a "
+		    "whole number up to 2^53",
+		    text, metric);
+	if (!(fabs(v) <= VP_READ_VALUE_MAX))
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' of %.64s is out of range (at "
+		    "most %g in magnitude)",
+		    text, metric, VP_READ_VALUE_MAX);
+	if (v < 0 && vp_metric_nonnegative(metric))
+		return vp_csv_bad_row(
+		    r, line,
+		    "value '%.32s' of %.64s is negative (a rate, "
+		    "duration, fraction or count is >= 0)",
+		    text, metric);
+	*out = v;
+	return 0;
+}
+
 static int on_env(struct reader *r, long line)
 {
 	if (r->nrecords == 1)
-		return check_header(r, vp_env_columns, VP_ENV_NCOLS, line);
+		return vp_csv_check_header(r, vp_env_columns, VP_ENV_NCOLS,
+					   line);
 	if (r->nf != VP_ENV_NCOLS)
-		return bad_row(r, line, "%s row: %zu fields, expected %d",
-			       r->nf < VP_ENV_NCOLS ? "short" : "long", r->nf,
-			       VP_ENV_NCOLS);
+		return vp_csv_bad_row(r, line,
+				      "%s row: %zu fields, expected %d",
+				      r->nf < VP_ENV_NCOLS ? "short" : "long",
+				      r->nf, VP_ENV_NCOLS);
 	struct vp_run *run = r->run;
 	if (run->nenv == run->capenv) {
 		size_t cap = run->capenv ? run->capenv * 2 : 64;
@@ -451,6 +312,39 @@ static char *folder_label(const char *dir)
 	char *label = strdup(base && base[1] ? base + 1 : copy);
 	free(copy);
 	return label;
+}
+
+/* Order of the env index: target, key, then position in the file (so the
+ * first of duplicate rows is found, as a scan would). */
+static int env_cmp(const struct vp_env_entry *a, size_t ia,
+		   const struct vp_env_entry *b, size_t ib)
+{
+	int c = strcmp(a->target, b->target);
+	if (!c)
+		c = strcmp(a->key, b->key);
+	if (!c)
+		c = (ia > ib) - (ia < ib);
+	return c;
+}
+
+static int cmp_index(const void *pa, const void *pb, void *ctx)
+{
+	const struct vp_run *run = ctx;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return env_cmp(&run->env[a], a, &run->env[b], b);
+}
+
+static int index_env(struct vp_run *run)
+{
+	run->env_index =
+	    malloc((run->nenv ? run->nenv : 1) * sizeof(*run->env_index));
+	if (!run->env_index)
+		return -ENOMEM;
+	for (size_t i = 0; i < run->nenv; i++)
+		run->env_index[i] = i;
+	qsort_r(run->env_index, run->nenv, sizeof(*run->env_index), cmp_index,
+		run);
+	return 0;
 }
 
 int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
@@ -501,7 +395,7 @@ int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 			   .errlen = errlen,
 			   .on_record = on_result,
 			   .run = run};
-	rc = read_csv(&r);
+	rc = vp_csv_parse(&r);
 	if (rc)
 		return rc;
 	if (r.nrecords == 0) {
@@ -529,12 +423,16 @@ int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 			   .errlen = errlen,
 			   .on_record = on_env,
 			   .run = run};
-	rc = read_csv(&e);
+	rc = vp_csv_parse(&e);
 	if (!rc && e.nrecords == 0)
 		vp_run_warn(run,
 			    "%s: empty (environment of the targets "
 			    "unknown)",
 			    env);
+	if (!rc && index_env(run)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -ENOMEM;
+	}
 	return rc;
 }
 
@@ -551,6 +449,7 @@ void vp_run_free(struct vp_run *run)
 		free(run->warnings[i]);
 	free(run->rows);
 	free(run->env);
+	free(run->env_index);
 	free(run->warnings);
 	free(run->dir);
 	free(run->label);
@@ -560,9 +459,19 @@ void vp_run_free(struct vp_run *run)
 const char *vp_run_env(const struct vp_run *run, const char *target,
 		       const char *key)
 {
-	for (size_t i = 0; i < run->nenv; i++)
-		if (strcmp(run->env[i].target, target) == 0 &&
-		    strcmp(run->env[i].key, key) == 0)
-			return run->env[i].value;
-	return NULL;
+	/* Lower bound of (target, key, position 0). */
+	struct vp_env_entry want = {(char *)target, (char *)key, NULL};
+	size_t lo = 0, hi = run->env_index ? run->nenv : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, i = run->env_index[mid];
+		if (env_cmp(&run->env[i], i, &want, 0) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == (run->env_index ? run->nenv : 0))
+		return NULL;
+	const struct vp_env_entry *e = &run->env[run->env_index[lo]];
+	return strcmp(e->target, target) || strcmp(e->key, key) ? NULL
+								: e->value;
 }

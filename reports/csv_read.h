@@ -9,6 +9,21 @@
 
 #include "probes/metrics.h"
 
+/* Limits checked on every row where it is read (a row beyond them is an
+ * error naming the file and line), so that no later stage meets a number
+ * that makes a loop, a sum or a log scale run away:
+ * - value (status ok): a decimal number (no "inf", "nan", hex), |v| up to
+ *   VP_READ_VALUE_MAX, and not negative for rates, durations, latencies,
+ *   fractions and counts (vp_metric_nonnegative);
+ * - bucket rows: the bound in the name a positive decimal integer, the
+ *   value a whole count up to VP_READ_BUCKET_COUNT_MAX (2^53, exact in a
+ *   double);
+ * - vcpus, host_cpus, threads: decimal integers 0..VP_READ_CPUS_MAX; rep:
+ *   0..INT_MAX. */
+#define VP_READ_VALUE_MAX	 1e20
+#define VP_READ_BUCKET_COUNT_MAX 9007199254740992.0
+#define VP_READ_CPUS_MAX	 1048576
+
 struct vp_result {
 	char *run_id, *target, *target_kind, *accel, *hypervisor;
 	int vcpus, host_cpus;
@@ -33,7 +48,8 @@ struct vp_run {
 	size_t nrows, caprows;
 	struct vp_env_entry *env;
 	size_t nenv, capenv;
-	char **warnings; /* "results.csv line 9: ..." */
+	size_t *env_index; /* env sorted by target, key (vp_run_env) */
+	char **warnings;   /* "results.csv line 9: ..." */
 	size_t nwarn, capwarn;
 };
 

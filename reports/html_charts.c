@@ -1,5 +1,7 @@
 /* Chart sections of the HTML report (see html_charts.h). Every chart is
- * drawn from summary cells; CIs are the 95% intervals of the mean. */
+ * drawn from summary cells and the verdicts' choices (throughput metric,
+ * compared thread count); CIs are the 95% intervals of the mean. Ratios
+ * and latencies, which span decades, are on log axes. */
 #include "reports/html_charts.h"
 
 #include <math.h>
@@ -15,67 +17,27 @@ const char *vp_report_color(const struct vp_summary *s, size_t t)
 	return vp_palette(t);
 }
 
-static bool has_data(const struct vp_summary *s, size_t t, size_t w,
-		     const char *metric, int th)
-{
-	long i = vp_summary_find(s, t, s->workloads[w], th, metric);
-	return i >= 0 && s->cells[i].d.n > 0;
-}
-
-const char *vp_report_tp_metric(const struct vp_summary *s, size_t w)
-{
-	static const char *const order[] = {"ops_per_s", "iops", "mib_per_s"};
-	for (size_t k = 0; k < 3; k++)
-		for (size_t i = 0; i < s->ncells; i++)
-			if (s->cells[i].workload == w &&
-			    !strcmp(s->metrics[s->cells[i].metric], order[k]))
-				return order[k];
-	return NULL;
-}
-
-int vp_report_pick_threads(const struct vp_summary *s, size_t t, size_t w,
-			   const char *metric)
-{
-	const struct vp_target_ref *tr = &s->targets[t];
-	long b = tr->baseline;
-	int best_common = -1, best_any = -1;
-	for (size_t i = 0; i < s->ncells; i++) {
-		const struct vp_cell *c = &s->cells[i];
-		if (c->target != t || c->workload != w || !c->d.n ||
-		    strcmp(s->metrics[c->metric], metric))
-			continue;
-		if (c->threads > best_any)
-			best_any = c->threads;
-		if (b >= 0 && has_data(s, (size_t)b, w, metric, c->threads) &&
-		    c->threads > best_common)
-			best_common = c->threads;
-	}
-	if (has_data(s, t, w, metric, tr->vcpus) &&
-	    (b < 0 || has_data(s, (size_t)b, w, metric, tr->vcpus)))
-		return tr->vcpus;
-	return best_common >= 0 ? best_common : best_any;
-}
-
 /* Sorted distinct thread counts of workload w. */
 static size_t thread_list(const struct vp_summary *s, size_t w, int *out,
 			  size_t max)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < s->ncells; i++) {
-		const struct vp_cell *c = &s->cells[i];
-		if (c->workload != w)
-			continue;
-		size_t k = 0;
-		while (k < n && out[k] != c->threads)
-			k++;
-		if (k < n || n == max)
-			continue;
-		size_t pos = n++;
-		while (pos > 0 && out[pos - 1] > c->threads) {
-			out[pos] = out[pos - 1];
-			pos--;
+	size_t n = 0, first, end;
+	for (size_t t = 0; t < s->ntargets; t++) {
+		vp_summary_range(s, t, w, &first, &end);
+		for (size_t i = first; i < end; i++) {
+			const struct vp_cell *c = &s->cells[i];
+			size_t k = 0;
+			while (k < n && out[k] != c->threads)
+				k++;
+			if (k < n || n == max)
+				continue;
+			size_t pos = n++;
+			while (pos > 0 && out[pos - 1] > c->threads) {
+				out[pos] = out[pos - 1];
+				pos--;
+			}
+			out[pos] = c->threads;
 		}
-		out[pos] = c->threads;
 	}
 	return n;
 }
@@ -89,12 +51,13 @@ static enum vp_axis_fmt unit_fmt(const char *unit)
 	return VP_AXIS_NUM;
 }
 
-void vp_html_scaling_charts(const struct vp_summary *s, FILE *f)
+void vp_html_scaling_charts(const struct vp_summary *s,
+			    const struct vp_verdicts *v, FILE *f)
 {
 	int th[64];
 	fputs("<div class=\"grid2\">\n", f);
 	for (size_t w = 0; w < s->nworkloads; w++) {
-		const char *m = vp_report_tp_metric(s, w);
+		const char *m = v->tp_metric[w];
 		if (!m)
 			continue;
 		size_t nt = thread_list(s, w, th, 64);
@@ -152,48 +115,48 @@ void vp_html_scaling_charts(const struct vp_summary *s, FILE *f)
 	fputs("</div>\n", f);
 }
 
-void vp_html_ratio_chart(const struct vp_summary *s, FILE *f)
+void vp_html_ratio_chart(const struct vp_summary *s,
+			 const struct vp_verdicts *v, FILE *f)
 {
+	const struct vp_headline *h = &v->head;
 	size_t nw = 0, ns = 0;
 	const char **cats = calloc(s->nworkloads + 1, sizeof(*cats));
 	size_t *wl = calloc(s->nworkloads + 1, sizeof(*wl));
-	struct vp_series *ser = calloc(s->ntargets + 1, sizeof(*ser));
+	struct vp_series *ser = calloc(h->ntargets + 1, sizeof(*ser));
 	double *buf =
-	    calloc((s->ntargets + 1) * (s->nworkloads + 1) * 3, sizeof(*buf));
-	char(*names)[160] = calloc(s->ntargets + 1, sizeof(*names));
+	    calloc((h->ntargets + 1) * (s->nworkloads + 1) * 3, sizeof(*buf));
+	char(*names)[160] = calloc(h->ntargets + 1, sizeof(*names));
 	if (!cats || !wl || !ser || !buf || !names)
 		goto out;
 	for (size_t w = 0; w < s->nworkloads; w++)
-		if (vp_report_tp_metric(s, w)) {
+		if (v->tp_metric[w]) {
 			wl[nw] = w;
 			cats[nw++] = s->workloads[w];
 		}
-	for (size_t t = 0; t < s->ntargets; t++) {
-		const struct vp_target_ref *tr = &s->targets[t];
-		if (tr->baseline < 0)
-			continue;
-		double *y = buf + t * nw * 3, *lo = y + nw, *hi = lo + nw;
+	for (size_t k = 0; k < h->ntargets; k++) {
+		const struct vp_target_ref *tr = &s->targets[h->targets[k]];
+		double *y = buf + k * nw * 3, *lo = y + nw, *hi = lo + nw;
 		bool any = false;
-		for (size_t k = 0; k < nw; k++) {
-			const char *m = vp_report_tp_metric(s, wl[k]);
-			y[k] = lo[k] = hi[k] = NAN;
-			int th = vp_report_pick_threads(s, t, wl[k], m);
-			long i =
-			    vp_summary_find(s, t, s->workloads[wl[k]], th, m);
-			if (i < 0 || isnan(s->cells[i].ratio))
+		for (size_t j = 0; j < nw; j++) {
+			const struct vp_hl_cell *c = vp_hl_cell_at(v, k, wl[j]);
+			y[j] = lo[j] = hi[j] = NAN;
+			if (!c || c->cell < 0)
 				continue;
-			y[k] = s->cells[i].ratio;
-			lo[k] = s->cells[i].ratio_lo;
-			hi[k] = s->cells[i].ratio_hi;
+			y[j] = s->cells[c->cell].ratio;
+			lo[j] = s->cells[c->cell].ratio_lo;
+			hi[j] = s->cells[c->cell].ratio_hi;
 			any = true;
 		}
 		if (!any)
 			continue;
-		snprintf(names[t], sizeof(names[t]), "%s (%d vCPU, %s) / %s",
+		snprintf(names[k], sizeof(names[k]), "%s (%d vCPU, %s) / %s",
 			 tr->label, tr->vcpus, tr->accel,
 			 s->targets[tr->baseline].label);
 		ser[ns++] = (struct vp_series){
-		    names[t], vp_report_color(s, t), nw, NULL, y, lo, hi};
+		    names[k], vp_report_color(s, h->targets[k]),
+		    nw,	      NULL,
+		    y,	      lo,
+		    hi};
 	}
 	if (!ns || !nw) {
 		fputs("<p class=\"muted\">No target has a baseline to compare "
@@ -202,12 +165,15 @@ void vp_html_ratio_chart(const struct vp_summary *s, FILE *f)
 		goto out;
 	}
 	struct vp_chart c = vp_chart_defaults(
-	    "Throughput relative to the baseline (threads = vCPUs)",
-	    "ratio of mean throughput (1 = same as the baseline), 95% CI", NULL,
-	    1150, 0);
+	    "Throughput relative to the baseline (threads = vCPUs), log scale",
+	    "ratio of mean throughput (1 = same as the baseline), 95% CI; "
+	    "▲/▼ CI above/below 1",
+	    NULL, 1150, 0);
 	c.ref = 1.0;
 	c.ref_label = "baseline = 1";
 	c.yfmt = VP_AXIS_RATIO;
+	c.xlog = true;
+	c.mark_ref = true;
 	fputs("<figure>", f);
 	vp_svg_bars(f, &c, cats, nw, ser, ns);
 	fputs("</figure>\n", f);
@@ -231,37 +197,81 @@ static bool starts(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* Largest thread count with spin buckets for target t, workload w. */
-static int spin_threads(const struct vp_summary *s, size_t t, size_t w)
+static bool spin_bucket(const struct vp_summary *s, const struct vp_cell *c)
+{
+	return c->bucket && c->d.n &&
+	       starts(s->metrics[c->metric], "spin_wait_bucket_le_");
+}
+
+/* Largest thread count with spin buckets for target t, workload w; the
+ * bucket range over all targets into *xmin, *xmax. */
+static int spin_threads(const struct vp_summary *s, size_t t, size_t w,
+			double *xmin, double *xmax)
 {
 	int best = -1;
-	for (size_t i = 0; i < s->ncells; i++) {
+	size_t first, end;
+	vp_summary_range(s, t, w, &first, &end);
+	for (size_t i = first; i < end; i++) {
 		const struct vp_cell *c = &s->cells[i];
-		if (c->target == t && c->workload == w && c->bucket && c->d.n &&
-		    c->threads > best &&
-		    starts(s->metrics[c->metric], "spin_wait_bucket_le_"))
+		double b;
+		if (!spin_bucket(s, c))
+			continue;
+		vp_metric_is_bucket(s->metrics[c->metric], &b);
+		*xmin = fmin(*xmin, b / 2);
+		*xmax = fmax(*xmax, b);
+		if (c->threads > best)
 			best = c->threads;
 	}
 	return best;
 }
 
+/* One target's histogram at th threads: counts summed over the reps. */
+static void spin_chart(const struct vp_summary *s, size_t t, size_t w, int th,
+		       double xmin, double xmax, FILE *f)
+{
+	double up[64], cnt[64];
+	size_t n = 0, reps = 0, first, end;
+	vp_summary_range(s, t, w, &first, &end);
+	for (size_t i = first; i < end && n < 64; i++) {
+		const struct vp_cell *c = &s->cells[i];
+		if (c->threads != th || !spin_bucket(s, c))
+			continue;
+		vp_metric_is_bucket(s->metrics[c->metric], &up[n]);
+		double sum = 0;
+		for (size_t k = 0; k < c->n; k++)
+			sum += c->v[k];
+		if (c->n > reps)
+			reps = c->n;
+		cnt[n++] = sum;
+	}
+	struct vp_marker mk[3] = {
+	    {"p50", median_metric(s, t, w, th, "spin_wait_p50_ns")},
+	    {"p99", median_metric(s, t, w, th, "spin_wait_p99_ns")},
+	    {"max", median_metric(s, t, w, th, "spin_wait_max_ns")}};
+	char title[256], ylab[64];
+	snprintf(title, sizeof(title), "%s, %d threads", s->targets[t].label,
+		 th);
+	snprintf(ylab, sizeof(ylab), "waits (sum of %zu reps)", reps);
+	struct vp_chart c = vp_chart_defaults(
+	    title, "wait time per contended acquisition", ylab, 375, 250);
+	c.xfmt = VP_AXIS_NS;
+	c.xmin = xmin;
+	c.xmax = xmax;
+	fputs("<figure>", f);
+	vp_svg_log2_histogram(f, &c, up, cnt, n, vp_report_color(s, t), mk, 3);
+	fputs("</figure>\n", f);
+}
+
 void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
 {
 	bool any = false;
-	for (size_t w = 0; w < s->nworkloads; w++) {
+	int *th = calloc(s->ntargets + 1, sizeof(*th));
+	for (size_t w = 0; th && w < s->nworkloads; w++) {
 		double xmin = INFINITY, xmax = 0;
 		bool wl_any = false;
-		for (size_t i = 0; i < s->ncells; i++) {
-			const struct vp_cell *c = &s->cells[i];
-			double b;
-			if (c->workload != w || !c->bucket || !c->d.n ||
-			    !starts(s->metrics[c->metric],
-				    "spin_wait_bucket_le_"))
-				continue;
-			vp_metric_is_bucket(s->metrics[c->metric], &b);
-			xmin = fmin(xmin, b / 2);
-			xmax = fmax(xmax, b);
-			wl_any = true;
+		for (size_t t = 0; t < s->ntargets; t++) {
+			th[t] = spin_threads(s, t, w, &xmin, &xmax);
+			wl_any |= th[t] >= 0;
 		}
 		if (!wl_any)
 			continue;
@@ -269,55 +279,12 @@ void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
 		fprintf(f, "<h3>");
 		vp_html_escape(f, s->workloads[w]);
 		fprintf(f, "</h3>\n<div class=\"grid3\">\n");
-		for (size_t t = 0; t < s->ntargets; t++) {
-			int th = spin_threads(s, t, w);
-			if (th < 0)
-				continue;
-			size_t n = 0;
-			double up[64], cnt[64];
-			size_t reps = 0;
-			for (size_t i = 0; i < s->ncells && n < 64; i++) {
-				const struct vp_cell *c = &s->cells[i];
-				double b;
-				if (c->target != t || c->workload != w ||
-				    c->threads != th || !c->bucket ||
-				    !starts(s->metrics[c->metric],
-					    "spin_wait_bucket_le_"))
-					continue;
-				vp_metric_is_bucket(s->metrics[c->metric], &b);
-				double sum = 0;
-				for (size_t k = 0; k < c->n; k++)
-					sum += c->v[k];
-				if (c->n > reps)
-					reps = c->n;
-				up[n] = b;
-				cnt[n++] = sum;
-			}
-			struct vp_marker mk[3] = {
-			    {"p50",
-			     median_metric(s, t, w, th, "spin_wait_p50_ns")},
-			    {"p99",
-			     median_metric(s, t, w, th, "spin_wait_p99_ns")},
-			    {"max",
-			     median_metric(s, t, w, th, "spin_wait_max_ns")}};
-			char title[256], ylab[64];
-			snprintf(title, sizeof(title), "%s, %d threads",
-				 s->targets[t].label, th);
-			snprintf(ylab, sizeof(ylab), "waits (sum of %zu reps)",
-				 reps);
-			struct vp_chart c = vp_chart_defaults(
-			    title, "wait time per contended acquisition", ylab,
-			    375, 250);
-			c.xfmt = VP_AXIS_NS;
-			c.xmin = xmin;
-			c.xmax = xmax;
-			fputs("<figure>", f);
-			vp_svg_log2_histogram(f, &c, up, cnt, n,
-					      vp_report_color(s, t), mk, 3);
-			fputs("</figure>\n", f);
-		}
+		for (size_t t = 0; t < s->ntargets; t++)
+			if (th[t] >= 0)
+				spin_chart(s, t, w, th[t], xmin, xmax, f);
 		fputs("</div>\n", f);
 	}
+	free(th);
 	if (!any)
 		fputs("<p class=\"muted\">No spin-wait buckets in these runs "
 		      "(no lock workload with contention).</p>\n",
@@ -393,9 +360,10 @@ void vp_html_io_charts(const struct vp_summary *s, FILE *f)
 				 "%s: I/O latency percentiles per target",
 				 s->workloads[w]);
 			struct vp_chart c = vp_chart_defaults(
-			    title, "latency (mean of reps, 95% CI)", NULL, 1150,
-			    0);
+			    title, "latency (mean of reps, 95% CI), log scale",
+			    NULL, 1150, 0);
 			c.yfmt = unit_fmt("us");
+			c.xlog = true;
 			fputs("<figure>", f);
 			vp_svg_bars(f, &c, cats, ncat, ser, ns);
 			fputs("</figure>\n", f);

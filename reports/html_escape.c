@@ -3,6 +3,7 @@
  * the JUnit XML stays well-formed whatever the CSV holds. */
 #include "reports/html_escape.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define REPLACEMENT "\xEF\xBF\xBD"
@@ -111,4 +112,27 @@ static void to_file(const char *piece, size_t n, void *ctx)
 void vp_html_escape(FILE *f, const char *s)
 {
 	walk(s, to_file, f);
+}
+
+char *vp_utf8_dup(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)p);
+	char *out = malloc(3 * len + 1), *o = out; /* each bad byte: 3 */
+	if (!out)
+		return NULL;
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (!n) {
+			memcpy(o, REPLACEMENT, 3);
+			o += 3;
+			p++;
+		} else {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	*o = 0;
+	return out;
 }

@@ -15,4 +15,9 @@ void vp_html_escape(FILE *f, const char *s);
  * length the full result needs, like snprintf. */
 size_t vp_html_escape_buf(char *buf, size_t len, const char *s);
 
+/* A malloc'd copy of s that is valid UTF-8 (bad bytes become U+FFFD,
+ * other text unchanged), for outputs that must be UTF-8 (JSON). NULL when
+ * out of memory. */
+char *vp_utf8_dup(const char *s);
+
 #endif

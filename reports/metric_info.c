@@ -2,6 +2,7 @@
  * summary, HTML and compare agree on them. */
 #include "reports/metric_info.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,21 +17,51 @@ static bool ends(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-bool vp_metric_is_bucket(const char *metric, double *bound)
+/* <distribution>_bucket_le_<upper bound>: spin_wait_, lat_, call_, wake_
+ * (one convention for every log2 histogram). */
+static const char *bucket_suffix(const char *metric)
 {
-	/* <distribution>_bucket_le_<upper bound>: spin_wait_, lat_, call_,
-	 * wake_ (one convention for every log2 histogram) */
 	static const char tag[] = "_bucket_le_";
 	const char *p = strstr(metric, tag);
-	if (!p || p == metric)
+
+	return p && p != metric ? p + strlen(tag) : NULL;
+}
+
+int vp_metric_bucket_bound(const char *metric, double *bound, const char **text)
+{
+	const char *p = bucket_suffix(metric);
+	*bound = 0;
+	if (text)
+		*text = p;
+	if (!p)
+		return -ENOENT;
+	/* Digits only: strtoull alone would take "-1", " 64" and "0x40". */
+	if (!*p || strspn(p, "0123456789") != strlen(p))
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(p, NULL, 10);
+	if (errno || v == 0)
+		return -EINVAL;
+	*bound = (double)v;
+	return 0;
+}
+
+bool vp_metric_is_bucket(const char *metric, double *bound)
+{
+	double b = 0;
+	if (!bucket_suffix(metric))
 		return false;
-	p += strlen(tag);
-	if (bound) {
-		char *end;
-		double v = strtod(p, &end);
-		*bound = *p && !*end ? v : 0;
-	}
+	vp_metric_bucket_bound(metric, &b, NULL);
+	if (bound)
+		*bound = b;
 	return true;
+}
+
+bool vp_metric_nonnegative(const char *metric)
+{
+	return vp_metric_direction(metric) != VP_DIR_NONE ||
+	       bucket_suffix(metric) || starts(metric, "cnt.") ||
+	       !strcmp(metric, "ctx_switches");
 }
 
 bool vp_metric_is_throughput(const char *metric)

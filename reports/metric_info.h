@@ -13,8 +13,19 @@ enum vp_direction {
 
 enum vp_direction vp_metric_direction(const char *metric);
 /* <name>_bucket_le_<bound> (spin_wait_, lat_, call_, wake_); *bound
- * receives the bound (ns, or us for lat_). */
+ * receives the bound (ns, or us for lat_), or 0 when it is not a valid one
+ * (see vp_metric_bucket_bound). */
 bool vp_metric_is_bucket(const char *metric, double *bound);
+/* The bound of a bucket metric: 0 and *bound when it is a positive decimal
+ * integer up to 2^64 - 1 (what the writers print with "%llu"); -EINVAL
+ * otherwise ("inf", "0", "1e3", "-64", "0x40", empty); -ENOENT when metric
+ * is not a bucket row. *text (may be NULL) receives the bound's text. */
+int vp_metric_bucket_bound(const char *metric, double *bound,
+			   const char **text);
+/* Metrics that cannot be negative: every metric with a better direction
+ * (rates, durations, latencies, fractions), bucket rows, counters
+ * (cnt.*) and context switches. */
+bool vp_metric_nonnegative(const char *metric);
 /* ops_per_s, iops, mib_per_s: figures whose scaling with threads matters. */
 bool vp_metric_is_throughput(const char *metric);
 const char *vp_direction_name(enum vp_direction d);

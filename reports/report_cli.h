@@ -7,21 +7,36 @@
 
 #include <stddef.h>
 
-/* `vpbench report RUN... [-o FILE] [--summary FILE] [--baseline TARGET]`;
- * argv[0] is "report". Returns the exit code: 0 ok, 2 bad usage/input. */
+#include "reports/labels.h"
+
+/* `vpbench report RUN... [-o FILE] [--summary FILE] [--json FILE]
+ * [--baseline TARGET] [--label RUN=TEXT]...`; argv[0] is "report".
+ * Returns the exit code: 0 ok, 2 bad usage/input. */
 int vp_report_main(int argc, char **argv);
 
-/* `vpbench compare BASE NEW [--threshold PCT] [--alpha A] [--markdown FILE]
- * [--junit FILE]`; argv[0] is "compare". Returns 0 when nothing regressed,
- * 1 when some cell regressed, 2 on bad usage or bad input. */
+/* `vpbench compare BASE NEW [--threshold PCT] [--alpha A] [--correction
+ * holm|bh|none] [--changes-only] [--markdown FILE] [--junit FILE]`;
+ * argv[0] is "compare". Returns 0 when nothing regressed, 1 when some cell
+ * regressed, 2 on bad usage or bad input. */
 int vp_compare_main(int argc, char **argv);
+
+/* What a report writes (NULL: skip that output) and how it labels. */
+struct vp_report_opts {
+	const char *html, *summary, *json;
+	const char *baseline; /* NULL: "host" of each run */
+	const struct vp_label_override *labels;
+	size_t nlabels;
+};
+int vp_report_build_opts(const char *const *run_dirs, size_t n,
+			 const struct vp_report_opts *o, char *err,
+			 size_t errlen);
 
 /* Reads the n run folders and writes html_out and summary_out (either may be
  * NULL to skip it). baseline names the reference target (NULL: "host" of
  * each run). Warnings (a truncated last row...) go to stderr and into the
  * report. Returns 0, or -errno with a message naming file and line. */
-int vp_report_build(const char *const *run_dirs, size_t n,
-		    const char *html_out, const char *summary_out,
-		    const char *baseline, char *err, size_t errlen);
+int vp_report_build(const char *const *run_dirs, size_t n, const char *html_out,
+		    const char *summary_out, const char *baseline, char *err,
+		    size_t errlen);
 
 #endif

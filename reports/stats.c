@@ -150,14 +150,12 @@ int vp_modified_z(const double *x, size_t n, double *z)
 	return 0;
 }
 
-/* P(B <= j) for B ~ Binomial(n, 1/2), in logs so large n cannot underflow. */
-static double binom_half_cdf(size_t n, size_t j)
+/* P(B = i) for B ~ Binomial(n, 1/2), in logs so large n cannot
+ * underflow. */
+static double binom_half_pmf(size_t n, size_t i)
 {
-	double sum = 0;
-	for (size_t i = 0; i <= j && i <= n; i++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
-			   lgamma((double)(n - i) + 1) - (double)n * M_LN2);
-	return sum > 1 ? 1 : sum;
+	return exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+		   lgamma((double)(n - i) + 1) - (double)n * M_LN2);
 }
 
 void vp_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
@@ -167,10 +165,14 @@ void vp_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi,
 	*coverage = 0;
 	if (n == 0)
 		return;
+	/* The coverage of [x(k), x(n+1-k)] is 1 - 2 P(B <= k-1); the CDF
+	 * grows by one term per k (one pass: a cell may hold many rows). */
+	double cdf = binom_half_pmf(n, 0);
 	size_t best = 1;
-	double cov_best = 1.0 - 2.0 * binom_half_cdf(n, 0);
+	double cov_best = 1.0 - 2.0 * cdf;
 	for (size_t k = 2; k <= (n + 1) / 2; k++) {
-		double cov = 1.0 - 2.0 * binom_half_cdf(n, k - 1);
+		cdf += binom_half_pmf(n, k - 1);
+		double cov = 1.0 - 2.0 * (cdf > 1 ? 1 : cdf);
 		if (cov < level)
 			break;
 		best = k;
@@ -384,4 +386,71 @@ int vp_ratio_ci(double mean_num, double sd_num, size_t n_num, double mean_den,
 	*lo = *ratio * exp(-h);
 	*hi = *ratio * exp(h);
 	return 0;
+}
+
+struct indexed {
+	double p;
+	size_t i;
+};
+
+static int cmp_indexed(const void *a, const void *b)
+{
+	const struct indexed *x = a, *y = b;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i); /* stable: ties keep order */
+}
+
+int vp_p_adjust(const double *p, size_t n, enum vp_p_adjust how, double *adj,
+		size_t *m_out)
+{
+	size_t m = 0;
+	struct indexed *s = malloc((n ? n : 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		adj[i] = NAN;
+		if (!isnan(p[i]))
+			s[m++] = (struct indexed){p[i], i};
+	}
+	if (m_out)
+		*m_out = m;
+	qsort(s, m, sizeof(*s), cmp_indexed);
+	double run = 0;
+	if (how == VP_ADJ_HOLM) {
+		/* adj(k) = max_{j <= k} min(1, (m - j + 1) p(j)), 1-based */
+		for (size_t k = 0; k < m; k++) {
+			double v = fmin(1.0, (double)(m - k) * s[k].p);
+			run = fmax(run, v);
+			adj[s[k].i] = run;
+		}
+	} else if (how == VP_ADJ_BH) {
+		/* adj(k) = min_{j >= k} min(1, m / j p(j)) */
+		run = 1.0;
+		for (size_t k = m; k-- > 0;) {
+			double v = (double)m / (double)(k + 1) * s[k].p;
+			run = fmin(run, v);
+			adj[s[k].i] = run;
+		}
+	} else {
+		for (size_t k = 0; k < m; k++)
+			adj[s[k].i] = s[k].p;
+	}
+	free(s);
+	return 0;
+}
+
+const char *vp_p_adjust_name(enum vp_p_adjust how)
+{
+	return how == VP_ADJ_HOLM ? "holm" : how == VP_ADJ_BH ? "bh" : "none";
+}
+
+int vp_p_adjust_parse(const char *s, enum vp_p_adjust *how)
+{
+	for (int h = VP_ADJ_HOLM; h <= VP_ADJ_NONE; h++)
+		if (!strcmp(s, vp_p_adjust_name((enum vp_p_adjust)h))) {
+			*how = (enum vp_p_adjust)h;
+			return 0;
+		}
+	return -EINVAL;
 }

@@ -64,6 +64,23 @@ int vp_welch_test(double mean_a, double sd_a, size_t n_a, double mean_b,
 int vp_mann_whitney(const double *a, size_t n_a, const double *b, size_t n_b,
 		    double *u, double *p);
 
+/* Adjustment of a family of p-values for multiple comparisons. */
+enum vp_p_adjust {
+	VP_ADJ_HOLM, /* Holm 1979 step-down: family-wise error rate <= alpha */
+	VP_ADJ_BH,   /* Benjamini-Hochberg 1995 step-up: false discovery
+			rate <= alpha */
+	VP_ADJ_NONE, /* each p on its own */
+};
+/* Adjusted p-values adj[i] of p[0..n) (any order; rejecting where
+ * adj < alpha is the procedure at level alpha). NaN entries are not in the
+ * family and stay NaN; *m (may be NULL) receives the family size. Returns
+ * 0 or -ENOMEM. */
+int vp_p_adjust(const double *p, size_t n, enum vp_p_adjust how, double *adj,
+		size_t *m);
+/* "holm", "bh", "none"; and back (0 or -EINVAL). */
+const char *vp_p_adjust_name(enum vp_p_adjust how);
+int vp_p_adjust_parse(const char *s, enum vp_p_adjust *how);
+
 /* Ratio mean_num / mean_den with a 95% CI from the delta method on the log
  * ratio, Welch-Satterthwaite degrees of freedom. Needs n >= 2 on both sides
  * and positive means; returns -EINVAL otherwise (ratio still set when both

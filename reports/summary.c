@@ -13,18 +13,67 @@
 #include "reports/metric_info.h"
 #include "reports/results_csv.h"
 
-static long intern(char ***list, size_t *n, const char *s)
+static uint64_t str_hash(const char *s)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*list)[i], s))
-			return (long)i;
-	char **l = realloc(*list, (*n + 1) * sizeof(*l));
-	if (!l)
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* The slot of name s in ix (holding its index, or -1 where it would go). */
+static long *name_slot(const struct vp_name_index *ix, char *const *list,
+		       const char *s)
+{
+	size_t mask = ix->cap - 1;
+	for (size_t i = str_hash(s) & mask;; i = (i + 1) & mask)
+		if (ix->slot[i] < 0 || !strcmp(list[ix->slot[i]], s))
+			return &ix->slot[i];
+}
+
+static int name_grow(struct vp_name_index *ix, char *const *list, size_t n)
+{
+	size_t cap = ix->cap ? 2 * ix->cap : 64;
+	long *slot = malloc(cap * sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	free(ix->slot);
+	*ix = (struct vp_name_index){slot, cap};
+	for (size_t i = 0; i < cap; i++)
+		slot[i] = -1;
+	for (size_t i = 0; i < n; i++)
+		*name_slot(ix, list, list[i]) = (long)i;
+	return 0;
+}
+
+/* Index of s in the list, added when new; hashed, so rows with many
+ * distinct names stay linear. -1: out of memory. */
+static long intern(char ***list, size_t *n, struct vp_name_index *ix,
+		   const char *s)
+{
+	if (2 * (*n + 1) >= ix->cap && name_grow(ix, *list, *n))
 		return -1;
-	*list = l;
-	if (!(l[*n] = strdup(s)))
+	long *slot = name_slot(ix, *list, s);
+	if (*slot >= 0)
+		return *slot;
+	if (!(*n & (*n - 1)) || !*n) { /* capacity doubles at powers of 2 */
+		char **l = realloc(*list, (*n ? 2 * *n : 1) * sizeof(*l));
+		if (!l)
+			return -1;
+		*list = l;
+	}
+	if (!((*list)[*n] = strdup(s)))
 		return -1;
+	*slot = (long)*n;
 	return (long)(*n)++;
+}
+
+static long name_find(const struct vp_name_index *ix, char *const *list,
+		      const char *s)
+{
+	return ix->cap ? *name_slot(ix, list, s) : -1;
 }
 
 static uint64_t cell_hash(size_t t, size_t w, int th, size_t m)
@@ -68,16 +117,33 @@ static void rehash(struct vp_summary *s)
 long vp_summary_find(const struct vp_summary *s, size_t target,
 		     const char *workload, int threads, const char *metric)
 {
-	long w = -1, m = -1;
-	for (size_t i = 0; i < s->nworkloads && w < 0; i++)
-		if (!strcmp(s->workloads[i], workload))
-			w = (long)i;
-	for (size_t i = 0; i < s->nmetrics && m < 0; i++)
-		if (!strcmp(s->metrics[i], metric))
-			m = (long)i;
+	long w = name_find(&s->wl_index, s->workloads, workload);
+	long m = name_find(&s->metric_index, s->metrics, metric);
 	if (w < 0 || m < 0 || !s->hashcap)
 		return -1;
 	return *slot_of(s, target, (size_t)w, threads, (size_t)m);
+}
+
+/* First cell at or after (t, w) in the sorted cells. */
+static size_t lower_bound(const struct vp_summary *s, size_t t, size_t w)
+{
+	size_t lo = 0, hi = s->ncells;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct vp_cell *c = &s->cells[mid];
+		if (c->target < t || (c->target == t && c->workload < w))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void vp_summary_range(const struct vp_summary *s, size_t t, size_t w,
+		      size_t *first, size_t *end)
+{
+	*first = lower_bound(s, t, w);
+	*end = lower_bound(s, t, w + 1);
 }
 
 const char *vp_cell_workload(const struct vp_summary *s,
@@ -138,8 +204,9 @@ static int add_value(struct vp_cell *c, double v, int rep)
 static int add_row(struct vp_summary *s, size_t run, const struct vp_result *x)
 {
 	long t = target_of(s, run, x);
-	long w = intern(&s->workloads, &s->nworkloads, x->workload);
-	long m = intern(&s->metrics, &s->nmetrics, x->metric);
+	long w =
+	    intern(&s->workloads, &s->nworkloads, &s->wl_index, x->workload);
+	long m = intern(&s->metrics, &s->nmetrics, &s->metric_index, x->metric);
 	if (t < 0 || w < 0 || m < 0)
 		return -ENOMEM;
 	long *slot = slot_of(s, (size_t)t, (size_t)w, x->threads, (size_t)m);
@@ -180,42 +247,20 @@ static int cmp_cells(const void *pa, const void *pb)
 	return (a->metric > b->metric) - (a->metric < b->metric);
 }
 
-/* Labels: the target name for one run; "<run folder>/<target>" when several
- * runs merge (a vendor comparison is one command), with "#k" added when two
- * run folders share a base name. */
-static int set_labels(struct vp_summary *s)
-{
-	for (size_t i = 0; i < s->ntargets; i++) {
-		struct vp_target_ref *t = &s->targets[i];
-		const char *run = s->runs[t->run].label;
-		bool dup = false;
-		for (size_t r = 0; r < s->nruns; r++)
-			dup |= r != t->run && !strcmp(s->runs[r].label, run);
-		char buf[512];
-		if (s->nruns == 1)
-			snprintf(buf, sizeof(buf), "%s", t->name);
-		else if (dup)
-			snprintf(buf, sizeof(buf), "%s#%zu/%s", run, t->run + 1,
-				 t->name);
-		else
-			snprintf(buf, sizeof(buf), "%s/%s", run, t->name);
-		if (!(t->label = strdup(buf)))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 static int set_baselines(struct vp_summary *s, const char *baseline, char *err,
 			 size_t errlen)
 {
 	long global = -1;
 	bool any = false;
-	if (baseline)
-		for (size_t i = 0; i < s->ntargets; i++)
-			if (!strcmp(s->targets[i].label, baseline) &&
-			    (s->nruns > 1 ||
-			     !strcmp(s->targets[i].name, baseline)))
-				global = (long)i;
+	char folder[1024];
+	for (size_t i = 0; baseline && i < s->ntargets; i++) {
+		const struct vp_target_ref *t = &s->targets[i];
+		snprintf(folder, sizeof(folder), "%s/%s", s->runs[t->run].label,
+			 t->name);
+		if (s->nruns > 1 &&
+		    (!strcmp(t->label, baseline) || !strcmp(folder, baseline)))
+			global = (long)i;
+	}
 	for (size_t i = 0; i < s->ntargets; i++) {
 		struct vp_target_ref *t = &s->targets[i];
 		long b = global;
@@ -311,6 +356,14 @@ static void cell_figures(struct vp_summary *s, struct vp_cell *c)
 int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 		     struct vp_summary *s, char *err, size_t errlen)
 {
+	struct vp_summary_opts o = {.baseline = baseline};
+	return vp_summary_build_opts(runs, nruns, &o, s, err, errlen);
+}
+
+int vp_summary_build_opts(struct vp_run *runs, size_t nruns,
+			  const struct vp_summary_opts *o, struct vp_summary *s,
+			  char *err, size_t errlen)
+{
 	memset(s, 0, sizeof(*s));
 	s->runs = runs;
 	s->nruns = nruns;
@@ -332,9 +385,9 @@ int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 				goto nomem;
 	qsort(s->cells, s->ncells, sizeof(*s->cells), cmp_cells);
 	rehash(s);
-	if (set_labels(s))
-		goto nomem;
-	int rc = set_baselines(s, baseline, err, errlen);
+	int rc = vp_labels_assign(s, o->labels, o->nlabels, err, errlen);
+	if (!rc)
+		rc = set_baselines(s, o->baseline, err, errlen);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < s->ncells; i++) {
@@ -375,6 +428,8 @@ void vp_summary_free(struct vp_summary *s)
 	free(s->targets);
 	free(s->cells);
 	free(s->hash);
+	free(s->wl_index.slot);
+	free(s->metric_index.slot);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -10,12 +10,13 @@
 #include <stddef.h>
 
 #include "reports/csv_read.h"
+#include "reports/labels.h"
 #include "reports/stats.h"
 
 struct vp_target_ref {
 	size_t run;	  /* index into the runs */
 	const char *name; /* target as in its results.csv */
-	char *label;	  /* name, or "<run folder>/<name>" with several runs */
+	char *label;	  /* name, or "<machine>/<name>" (labels.h) */
 	const char *kind, *accel, *hypervisor;
 	int vcpus, host_cpus;
 	long baseline; /* index of its baseline target, -1: none or itself */
@@ -55,15 +56,35 @@ struct vp_summary {
 	size_t nmetrics;
 	long *hash; /* cell index buckets (open addressing), internal */
 	size_t hashcap;
+	struct vp_name_index {
+		long *slot;	  /* index into the names, -1: empty */
+		size_t cap;	  /* a power of two, > 2 x names */
+	} wl_index, metric_index; /* internal: name -> index */
 };
 
-/* Builds the cells of runs[0..nruns) (which must outlive s). baseline: NULL
- * for "host" of each run; a target name (per run) or a full label
- * ("<run folder>/<name>", one target for all). Returns 0, -EINVAL with a
- * message when the named baseline exists nowhere, -ENOMEM. */
+struct vp_summary_opts {
+	/* NULL: "host" of each run; a target name (per run), or one target
+	 * for all runs by its label or as "<run folder>/<name>". */
+	const char *baseline;
+	const struct vp_label_override *labels; /* --label RUN=TEXT */
+	size_t nlabels;
+};
+
+/* Builds the cells of runs[0..nruns) (which must outlive s, as must the
+ * option strings). Returns 0, -EINVAL with a message when the named
+ * baseline or a labelled run exists nowhere, -ENOMEM. */
+int vp_summary_build_opts(struct vp_run *runs, size_t nruns,
+			  const struct vp_summary_opts *o, struct vp_summary *s,
+			  char *err, size_t errlen);
+/* The same with only a baseline. */
 int vp_summary_build(struct vp_run *runs, size_t nruns, const char *baseline,
 		     struct vp_summary *s, char *err, size_t errlen);
 void vp_summary_free(struct vp_summary *s);
+/* The cells of target t and workload w are s->cells[*first .. *end) (cells
+ * are sorted by target, workload, threads, metric): per-target, per-
+ * workload loops stay linear however many cells there are. */
+void vp_summary_range(const struct vp_summary *s, size_t t, size_t w,
+		      size_t *first, size_t *end);
 /* Cell index or -1. */
 long vp_summary_find(const struct vp_summary *s, size_t target,
 		     const char *workload, int threads, const char *metric);

@@ -34,6 +34,10 @@ struct vp_chart {
 				  NAN for none */
 	const char *ref_label; /* e.g. "bare metal = 1" */
 	double xmin, xmax;     /* histogram x range (NAN: from the data) */
+	bool xlog;	       /* bars: logarithmic value axis (ratios,
+				  latencies spanning decades) */
+	bool mark_ref;	       /* bars: ▲ / ▼ after the value when its CI
+				  lies above / below ref */
 };
 
 struct vp_marker {
@@ -56,7 +60,8 @@ void vp_fmt_value(double v, const char *unit, const char *nan_text, char *buf,
 void vp_svg_lines(FILE *f, const struct vp_chart *c, const struct vp_series *s,
 		  size_t ns);
 /* Category i of series j: s[j].y[i] (with s[j].lo/hi[i]); bars are
- * horizontal, categories top to bottom, series grouped per category. */
+ * horizontal, categories top to bottom, series grouped per category. With
+ * xlog the value axis is logarithmic and bars start at ref (when set). */
 void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
 		 size_t ncats, const struct vp_series *s, size_t ns);
 /* Bucket k holds count[k] values in (upper[k] / 2, upper[k]]; both axes

@@ -53,12 +53,37 @@ expect 0 "warning: .*truncated/results.csv line 4: truncated last row" -- $R "$t
 grep -q 'truncated last row' "$tmp/truncated/report.html" ||
 	fail "the report does not show the truncation warning"
 
+# Issue 11 defect 1: a bucket bound that is not a finite number made
+# `vpbench report` loop forever (svg.c, up to log2(bound)). Reproduced as
+# reported: basic with one spin_wait_bucket_le_64 renamed _le_inf. Now the
+# reader refuses it (exit 2, file and line), within seconds.
+mkdir -p "$tmp/inf"
+cp "$VP_SOURCE_DIR/tests/data/runs/basic/env.csv" "$tmp/inf/"
+awk '!done && /spin_wait_bucket_le_64,/ { sub(/spin_wait_bucket_le_64,/, "spin_wait_bucket_le_inf,"); done = 1 } 1' \
+	"$VP_SOURCE_DIR/tests/data/runs/basic/results.csv" >"$tmp/inf/results.csv"
+grep -q 'spin_wait_bucket_le_inf,' "$tmp/inf/results.csv" || fail "inf fixture not made"
+expect 2 "inf/results.csv line [0-9]*: .*bucket bound 'inf'" -- timeout 20 $R "$tmp/inf"
+expect 2 "inf/results.csv line [0-9]*: .*bucket bound 'inf'" -- timeout 20 \
+	$VPBENCH compare "$tmp/inf" "$VP_SOURCE_DIR/tests/data/runs/basic"
+
+# A sibling of issue 11 defect 7: messages never send raw control bytes
+# (terminal escapes from a CSV field or an argument) to the terminal.
+mkrun esc "$hdr\n${row/,100,/,1\\033[31mred,}\n"
+expect 2 "esc/results.csv line 2: value '1?\[31mred' is not a number" -- $R "$tmp/esc"
+if grep -q $'\033' "$tmp/out"; then fail "an escape byte reached the terminal"; fi
+mkrun esc2 "$hdr\n${row/,host,host,/,h\\033]0;x\\007,host,}\n${row/,host,host,/,h\\033]0;x\\007,host,}\n"
+"$VPBENCH" compare "$tmp/esc2" "$tmp/esc2" >"$tmp/out" 2>&1
+if grep -q $'[\033\007]' "$tmp/out"; then fail "compare printed control bytes"; fi
+expect 2 "unknown option '--x?'" -- $R $'--x\033' "$tmp/esc"
+
 # Usage errors name the problem and the valid choices.
 expect 2 "no run folder given" -- $R
-expect 2 "unknown option '--colour'" "valid options: --output --summary --baseline --help" -- $R --colour "$tmp/truncated"
+expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --help" -- $R --colour "$tmp/truncated"
 expect 2 "option -o needs a value" -- $R "$tmp/truncated" -o
 expect 2 "baseline target 'vm7' is in none of the runs (targets: host)" -- $R "$tmp/truncated" --baseline vm7
 expect 0 "usage: vpbench report" -- $R --help
+expect 2 "--label 'oops': expected RUN=TEXT" -- $R "$tmp/truncated" --label oops
+expect 2 "--label nope=...: no run folder of that name" -- $R "$tmp/truncated" --label nope=x
 C="$VPBENCH compare"
 expect 2 "expected two run folders" -- $C "$tmp/truncated"
 expect 2 "--threshold 'abc'" "expected a percentage" -- $C --threshold abc "$tmp/truncated" "$tmp/truncated"

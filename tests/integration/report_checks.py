@@ -11,6 +11,17 @@
                                       anything but file:// or data:. The
                                       browser's own background requests
                                       (updates, accounts) are not the page's.
+  report_checks.py markdown FILE.md   exit 1 if the Markdown renders
+                                      anything but text, code and the
+                                      report's own structure (headings,
+                                      tables, lists, strong, details): no
+                                      link, image, emphasis or raw HTML from
+                                      a value. Rendered with cmark-gfm
+                                      (GitHub's renderer, tables and
+                                      autolinks on, raw HTML kept) when
+                                      installed; else code spans are
+                                      stripped by their fences and the rest
+                                      is checked for markup characters.
   report_checks.py junit FILE.xml N   parse with xml.etree; print
                                       "tests failures skipped" and check the
                                       counts are consistent with the cases
@@ -53,6 +64,40 @@ def netlog(path):
     return 1 if found else 0
 
 
+MD_TAGS = {"h2", "h3", "p", "strong", "code", "table", "thead", "tbody",
+           "tr", "th", "td", "ul", "li", "details", "summary"}
+
+
+def markdown(path):
+    import shutil
+    import subprocess
+    text = open(path, encoding="utf-8").read()
+    cmark = shutil.which("cmark-gfm")
+    bad = []
+    if cmark:
+        out = subprocess.run([cmark, "--unsafe", "-e", "table", "-e",
+                              "autolink", "-e", "strikethrough", path],
+                             capture_output=True, text=True, check=True).stdout
+        for tag in re.findall(r"<\s*([a-zA-Z][a-zA-Z0-9]*)", out):
+            if tag.lower() not in MD_TAGS:
+                bad.append("rendered <%s>" % tag)
+        mode = "cmark-gfm"
+    else:
+        for n, line in enumerate(text.splitlines(), 1):
+            rest = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", line)
+            rest = re.sub(r"</?(details|summary)>", "", rest)
+            rest = rest.replace("**", "")
+            for pat in ["<", "![", "](", "http:", "https:", "www.", "_", "*",
+                        "~~", "`"]:
+                if pat in rest:
+                    bad.append("line %d: %r outside a code span" % (n, pat))
+        mode = "code-span scan (cmark-gfm not installed)"
+    for b in bad[:10]:
+        print("markup from a value: " + b)
+    print("markdown checked with " + mode)
+    return 1 if bad else 0
+
+
 def junit(path, want_failures):
     root = ET.parse(path).getroot()
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
@@ -83,6 +128,8 @@ if __name__ == "__main__":
         sys.exit(static(sys.argv[2]))
     if len(sys.argv) == 3 and sys.argv[1] == "netlog":
         sys.exit(netlog(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] == "markdown":
+        sys.exit(markdown(sys.argv[2]))
     if len(sys.argv) == 4 and sys.argv[1] == "junit":
         sys.exit(junit(sys.argv[2], sys.argv[3]))
     sys.stderr.write(__doc__)

@@ -51,6 +51,48 @@ want = sorted([("vpbench.vm2.io.randread", "lat_p99_us threads=1"),
 sys.exit(0 if got == want else print(got) or 1)
 PY
 
+# The method is named in every output: text, Markdown, JUnit.
+grep -q '^threshold 5%, alpha 0.05, correction holm: Holm step-down' "$tmp/s.out" ||
+	fail "text output does not name the correction"
+grep -q 'correction holm: Holm step-down' "$tmp/s.md" || fail "Markdown: correction"
+grep -q 'name="correction" value="holm"' "$tmp/s.xml" || fail "JUnit: correction"
+grep -q 'name="threshold" value="5%"' "$tmp/s.xml" || fail "JUnit: threshold not 5%"
+# --changes-only lists the 4 regressed and 1 improved cells, nothing else.
+"$VPBENCH" compare "$runs/basic" "$runs/shifted" --changes-only \
+	--correction bh --markdown "$tmp/c.md" >"$tmp/c.out" 2>&1
+[ $? -eq 1 ] || fail "changes-only: exit code"
+n=$(grep -c -E '^(REGRESSED|improved|unchanged|not comparable) ' "$tmp/c.out")
+[ "$n" -eq 5 ] || { cat "$tmp/c.out"; fail "changes-only lists $n rows, want 5"; }
+grep -q 'correction bh: Benjamini-Hochberg' "$tmp/c.out" || fail "bh not named"
+grep -q 'All .* judged cells' "$tmp/c.md" && fail "changes-only Markdown lists all cells"
+"$VPBENCH" compare "$runs/basic" "$runs/basic" --correction bonferroni \
+	>"$tmp/e.out" 2>&1
+[ $? -eq 2 ] && grep -q "expected holm, bh or none" "$tmp/e.out" ||
+	fail "a bad --correction is not a usage error"
+
+# Issue 11 defect 9: a run id (or target, note) with Markdown in it was
+# rendered (an image fetched, a link shown). Every value is a code span;
+# the Markdown renders as text (checked with cmark-gfm when installed).
+mkdir -p "$tmp/md"
+cp "$runs/basic/env.csv" "$tmp/md/"
+python3 - "$runs/basic/results.csv" "$tmp/md/results.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+for r in rows[1:]:
+    r[1] = "![x](http://127.0.0.1:9/x.png) <img src=x> [l](http://e) *e*"
+    if r[2] == "vm1":
+        r[2] = "vm1`|_u_"
+csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n").writerows(rows)
+PY
+"$VPBENCH" compare "$tmp/md" "$runs/basic" --markdown "$tmp/md.md" >/dev/null 2>&1
+[ $? -le 1 ] || fail "compare of the Markdown fixture failed"
+python3 "$here/report_checks.py" markdown "$tmp/md.md" ||
+	fail "values from the CSV render as Markdown"
+printf 'run ![x](http://127.0.0.1:9/x.png) *e*\n' >"$tmp/control.md"
+if python3 "$here/report_checks.py" markdown "$tmp/control.md" >/dev/null; then
+	fail "the Markdown check misses a raw image"
+fi
+
 # A 50% threshold: the shifts are significant but not large enough.
 "$VPBENCH" compare "$runs/basic" "$runs/shifted" --threshold 50 >/dev/null 2>&1
 rc=$?

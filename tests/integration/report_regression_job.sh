@@ -1,6 +1,7 @@
 #!/bin/bash
-# ci/regression-job.sh with a tiny plan: the first call stores the baseline
-# and passes; against a baseline far faster than this machine (constant
+# ci/regression-job.sh with a tiny plan: without a baseline it refuses
+# (exit 2, saying how to create one) unless told to create it; the
+# --create-baseline call stores the baseline and passes; against a baseline far faster than this machine (constant
 # 1e12 ops/s, so the verdict cannot depend on noise) it fails (exit 1) with
 # the regression in the Markdown and JUnit files and publishes report.html;
 # an existing run (VP_RUN_DIR) compared with itself passes.
@@ -13,7 +14,14 @@ fail() { echo "FAIL: $*"; exit 1; }
 export VPBENCH VP_RUN_ARGS="-t host -w cpu.int -j 1 -r 3 -d 0.2"
 job=$VP_SOURCE_DIR/ci/regression-job.sh
 
-bash "$job" "$tmp/baseline" "$tmp/out1" >"$tmp/1.log" 2>&1
+bash "$job" "$tmp/baseline" "$tmp/out0" >"$tmp/0.log" 2>&1
+rc=$?
+[ $rc -eq 2 ] || { tail "$tmp/0.log"; fail "missing baseline: exit $rc, want 2"; }
+grep -q 'no baseline run at .*--create-baseline' "$tmp/0.log" ||
+	fail "missing baseline: no reason given: $(cat "$tmp/0.log")"
+[ ! -e "$tmp/baseline" ] || fail "a refused job created the baseline"
+
+bash "$job" --create-baseline "$tmp/baseline" "$tmp/out1" >"$tmp/1.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || { tail "$tmp/1.log"; fail "first call exited $rc"; }
 [ -s "$tmp/baseline/results.csv" ] || fail "no baseline stored"
@@ -36,7 +44,7 @@ rc=$?
 [ $rc -eq 1 ] || { tail "$tmp/2.log"; fail "regressed run: exit $rc, want 1"; }
 grep -q '## vpbench compare: regression found' "$tmp/out2/summary.md" ||
 	fail "summary.md does not report the regression"
-grep -q '| regressed | host | cpu.int | 1 | ops_per_s |' "$tmp/out2/summary.md" ||
+grep -q '| regressed | `host` | `cpu.int` | 1 | `ops_per_s` |' "$tmp/out2/summary.md" ||
 	fail "summary.md lacks the regressed cell"
 python3 "$here/report_checks.py" junit "$tmp/out2/junit.xml" 1 >/dev/null ||
 	fail "junit.xml"

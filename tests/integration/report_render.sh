@@ -51,4 +51,18 @@ echo "screenshot: $ncolors colours, most common covers $top"
 [ "$ncolors" -ge 50 ] || fail "screenshot nearly blank ($ncolors colours)"
 python3 -c "import sys; sys.exit(0 if float('$top') < 0.95 else 1)" ||
 	fail "screenshot is one colour for $top of the page"
-echo "PASS: report renders offline, $ncolors colours, no network request"
+# The degenerate fixture: hatched excluded cells, caveat tags, ▲/▼ and log
+# axes render too (VP_RENDER_KEEP=DIR keeps the screenshots for a look).
+"$VPBENCH" report "$runs/degenerate" -o "$tmp/degenerate.html" >/dev/null ||
+	fail "vpbench report degenerate exited $?"
+python3 "$here/report_checks.py" static "$tmp/degenerate.html" || fail "external refs"
+render degenerate "file://$tmp/degenerate.html"
+python3 "$here/report_checks.py" netlog "$tmp/degenerate.json" ||
+	fail "the degenerate report made network requests"
+read -r ncolors2 top2 < <(python3 "$here/png_tool.py" colors "$tmp/degenerate.png")
+[ "$ncolors2" -ge 50 ] || fail "degenerate screenshot nearly blank ($ncolors2 colours)"
+if [ -n "${VP_RENDER_KEEP:-}" ]; then
+	mkdir -p "$VP_RENDER_KEEP"
+	cp "$tmp/report.png" "$tmp/degenerate.png" "$VP_RENDER_KEEP/"
+fi
+echo "PASS: reports render offline, $ncolors and $ncolors2 colours, no network request"

@@ -271,3 +271,88 @@ Test(csv_read, bom_and_crlf)
 	vp_run_free(&run);
 	cleanup();
 }
+
+/* Issue 11 defect 1 and its siblings: every number is checked where it
+ * enters. A bucket bound must be a positive decimal integer (the writer's
+ * "%llu"); before, "spin_wait_bucket_le_inf" loaded and the report's
+ * histogram loop ran up to log2(inf) forever. */
+#define BROW(metric, value)                                                    \
+	"1,r,vm2,vm,tcg,TCG,2,2,lock.tas,2,1," metric "," value ",count,ok,\n"
+
+Test(csv_read, bad_bucket_bounds_are_refused)
+{
+	static const char *const bad[] = {
+	    BROW("spin_wait_bucket_le_inf", "3"),
+	    BROW("spin_wait_bucket_le_nan", "3"),
+	    BROW("lat_bucket_le_-64", "3"),
+	    BROW("lat_bucket_le_0", "3"),
+	    BROW("lat_bucket_le_1e3", "3"),
+	    BROW("lat_bucket_le_0x40", "3"),
+	    BROW("lat_bucket_le_", "3"),
+	    BROW("lat_bucket_le_ 64", "3"),
+	    BROW("spin_wait_bucket_le_99999999999999999999999", "3"),
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char buf[512];
+		snprintf(buf, sizeof(buf), HDR ROW1 "%s", bad[i]);
+		expect_error(buf, ENV, -EINVAL, "line 3|bucket bound");
+	}
+}
+
+Test(csv_read, bad_bucket_counts_are_refused)
+{
+	static const char *const bad[] = {
+	    BROW("spin_wait_bucket_le_64", "-1"),
+	    BROW("spin_wait_bucket_le_64", "1.5"),
+	    BROW("spin_wait_bucket_le_64", "1e300"),
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char buf[512];
+		snprintf(buf, sizeof(buf), HDR ROW1 "%s", bad[i]);
+		expect_error(buf, ENV, -EINVAL, "line 3|bucket count");
+	}
+}
+
+Test(csv_read, values_out_of_range_are_refused)
+{
+	/* Finite but so large that sums of squares overflow to inf. */
+	expect_error(HDR "1,r,host,host,none,KVM,2,2,cpu.int,1,1,cnt.x,1e300,"
+			 "count,ok,\n",
+		     ENV, -EINVAL, "line 2|value '1e300'|out of range");
+	/* A rate, a latency, a fraction cannot be negative. */
+	expect_error(HDR "1,r,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,-5,"
+			 "ops/s,ok,\n",
+		     ENV, -EINVAL, "line 2|value '-5'|negative");
+	expect_error(HDR "1,r,host,host,none,KVM,2,2,io.x,1,1,lat_p99_us,-1,"
+			 "us,ok,\n",
+		     ENV, -EINVAL, "line 2|negative");
+	/* Hex and inf spellings are not results.csv numbers. */
+	expect_error(HDR "1,r,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,"
+			 "0x10,ops/s,ok,\n",
+		     ENV, -EINVAL, "line 2|value '0x10'");
+	expect_error(HDR "1,r,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,"
+			 "infinity,ops/s,ok,\n",
+		     ENV, -EINVAL, "line 2|value 'infinity'");
+	/* Thread and CPU counts beyond any machine. */
+	expect_error(HDR "1,r,host,host,none,KVM,2,2,cpu.int,2000000,1,"
+			 "ops_per_s,1,ops/s,ok,\n",
+		     ENV, -EINVAL, "line 2|threads '2000000'");
+	expect_error(HDR "1,r,host,host,none,KVM,2,999999999,cpu.int,1,1,"
+			 "ops_per_s,1,ops/s,ok,\n",
+		     ENV, -EINVAL, "line 2|host_cpus '999999999'");
+	expect_error(HDR "1,r,host,host,none,KVM,2,2,cpu.int,1,1,cnt.cycles,"
+			 "-7,count,ok,\n",
+		     ENV, -EINVAL, "line 2|negative");
+	/* Small positive values and the largest bound the writer can print
+	 * ("%llu" of 2^64 - 1) are fine. */
+	struct vp_run run;
+	make_run(HDR "1,r,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,1e-3,"
+		     "ops/s,ok,\n"
+		     "1,r,host,host,none,KVM,2,2,cpu.int,1,1,spin_wait_bucket_"
+		     "le_18446744073709551615,7,count,ok,\n",
+		 ENV);
+	expect_load(0, NULL, &run);
+	cr_assert_eq(run.nrows, 2);
+	vp_run_free(&run);
+	cleanup();
+}

@@ -2,6 +2,7 @@
  * warnings users need, every CSV string escaped (XSS fixture), and the
  * escaper itself. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,11 @@ static char *render(const char *fixture, const char *baseline)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	cr_assert_not_null(f);
-	vp_html_render(&s, f);
+	struct vp_verdicts v;
+	cr_assert_eq(vp_verdicts_build(&s, &v), 0);
+	vp_html_render(&s, &v, f);
 	fclose(f);
+	vp_verdicts_free(&v);
 	vp_summary_free(&s);
 	vp_run_free(&run);
 	return buf;
@@ -92,10 +96,11 @@ Test(html, warnings_and_headline)
 	cr_assert(strstr(h, "cell(s) with n &lt; 3"));
 	cr_assert(strstr(h, "guest I/O timed out after 30 s"));
 	cr_assert(strstr(h, "no hardware PMU: perf_event_open ENOENT"));
-	/* vm2 cpu.int: 0.27 [0.21-0.34], the CI excludes 1 -> coloured. */
-	cr_assert(strstr(h,
-			 "<td class=\"worse\"><span class=\"big\">0.27</span>"
-			 " <span class=\"ci\">[0.21–0.34]</span>"),
+	/* vm2 cpu.int: 0.27 [0.21-0.34], the CI excludes 1 -> coloured and
+	 * marked ▼ (readable without telling red from green). */
+	cr_assert(strstr(h, "<td class=\"worse\"><span class=\"big\">0.27"
+			    "</span><span class=\"mark\">▼</span> <span "
+			    "class=\"ci\">[0.21–0.34]</span>"),
 		  "headline ratio coloured when its CI excludes 1");
 	/* Charts present for each section. */
 	cr_assert(strstr(h, "cpu.int: ops_per_s vs threads"));
@@ -144,4 +149,45 @@ Test(html, axis_formats)
 	cr_assert_str_eq(b, "200 µs");
 	vp_fmt_axis(3e6, VP_AXIS_NS, b, sizeof(b));
 	cr_assert_str_eq(b, "3 ms");
+}
+
+/* Defence in depth behind the reader's checks (issue 11 defect 1): the
+ * chart code terminates on any double, infinite and NaN included, because
+ * every axis loop is bounded by an integer tick count. */
+static char *svg_of(int kind, double v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct vp_chart c = vp_chart_defaults("t", "x", "y", 300, 200);
+	double up[2] = {64, v}, cnt[2] = {3, v}, x[2] = {1, 2}, y[2] = {1, v};
+	const char *cats[2] = {"a", "b"};
+	struct vp_series s = {"s", "#000", 2, x, y, NULL, NULL};
+	struct vp_marker m = {"max", v};
+	if (kind == 0)
+		vp_svg_log2_histogram(f, &c, up, cnt, 2, "#000", &m, 1);
+	else if (kind == 1)
+		vp_svg_lines(f, &c, &s, 1);
+	else {
+		c.height = 0;
+		c.xlog = kind == 3;
+		vp_svg_bars(f, &c, cats, 2, &s, 1);
+	}
+	fclose(f);
+	return buf;
+}
+
+Test(html, charts_terminate_on_any_number, .timeout = 20)
+{
+	const double bad[] = {INFINITY, -INFINITY, NAN, 1e308, 5e-324, 0, -1};
+	for (int kind = 0; kind < 4; kind++)
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char *h = svg_of(kind, bad[i]);
+			cr_assert(strstr(h, "</svg>"), "chart %d, value %g",
+				  kind, bad[i]);
+			cr_assert(!strstr(h, "nan") && !strstr(h, "inf\""),
+				  "chart %d, value %g: non-finite coordinate",
+				  kind, bad[i]);
+			free(h);
+		}
 }

@@ -193,3 +193,83 @@ Test(summary, same_folder_name_twice, .fini = unload)
 	cr_assert_eq(sum.targets[target("basic#2/vm2")].baseline,
 		     (long)target("basic#2/host"));
 }
+
+/* Labels from env.csv when runs merge (issue 10 section 1, issue 9): the
+ * degenerate fixture's host target says hostname=benchbox, basic records
+ * no host name (its folder name stands in). */
+static void load_labels(const char *a, const char *b,
+			const struct vp_label_override *o, size_t n,
+			int rc_want, char *err, size_t errlen)
+{
+	const char *names[2] = {a, b};
+	char path[512];
+	size_t nr = b ? 2 : 1;
+	for (size_t i = 0; i < nr; i++) {
+		snprintf(path, sizeof(path), "%s/runs/%s", VP_TEST_DATA,
+			 names[i]);
+		cr_assert_eq(vp_run_load(path, &runs[i], err, errlen), 0, "%s",
+			     err);
+	}
+	struct vp_summary_opts opts = {.labels = o, .nlabels = n};
+	int rc = vp_summary_build_opts(runs, nr, &opts, &sum, err, errlen);
+	cr_assert_eq(rc, rc_want, "rc %d: %s", rc, err);
+}
+
+Test(summary, labels_from_env, .fini = unload)
+{
+	char err[512];
+	load_labels("degenerate", "basic", NULL, 0, 0, err, sizeof(err));
+	target("benchbox/vm4");
+	target("basic/vm1");
+	cr_assert_eq(sum.targets[target("benchbox/vm4")].baseline,
+		     (long)target("benchbox/host"));
+	vp_summary_free(&sum);
+	/* Both runs on one machine: the folders tell them apart. */
+	vp_run_free(&runs[0]);
+	vp_run_free(&runs[1]);
+	load_labels("degenerate", "degenerate", NULL, 0, 0, err, sizeof(err));
+	target("degenerate#1/vm4");
+	target("degenerate#2/vm4");
+}
+
+Test(summary, label_overrides, .fini = unload)
+{
+	char err[512];
+	char arg1[] = "degenerate=EPYC 9654, KVM", arg2[] = "basic/=laptop";
+	struct vp_label_override o[2];
+	cr_assert_eq(vp_label_parse(arg1, &o[0], err, sizeof(err)), 0);
+	cr_assert_eq(vp_label_parse(arg2, &o[1], err, sizeof(err)), 0);
+	load_labels("degenerate", "basic", o, 2, 0, err, sizeof(err));
+	target("EPYC 9654, KVM/vm4");
+	target("laptop/vm2");
+	/* A baseline named by its folder still works beside the labels. */
+	vp_summary_free(&sum);
+	struct vp_summary_opts opts = {
+	    .baseline = "basic/host", .labels = o, .nlabels = 2};
+	cr_assert_eq(
+	    vp_summary_build_opts(runs, 2, &opts, &sum, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_assert_eq(sum.targets[target("EPYC 9654, KVM/vm4")].baseline,
+		     (long)target("laptop/host"));
+}
+
+Test(summary, label_errors, .fini = unload)
+{
+	char err[512];
+	struct vp_label_override o;
+	cr_assert_eq(vp_label_parse("basic", &o, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "expected RUN=TEXT"), "%s", err);
+	cr_assert_eq(vp_label_parse("=x", &o, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(vp_label_parse("basic=", &o, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(vp_label_parse("nope=x", &o, err, sizeof(err)), 0);
+	load_labels("basic", NULL, &o, 1, -EINVAL, err, sizeof(err));
+	cr_assert(strstr(err, "--label nope=...: no run folder") &&
+		      strstr(err, "runs/basic"),
+		  "%s", err);
+	vp_summary_free(&sum);
+	char one[] = "basic=box";
+	cr_assert_eq(vp_label_parse(one, &o, err, sizeof(err)), 0);
+	vp_run_free(&runs[0]);
+	load_labels("basic", NULL, &o, 1, 0, err, sizeof(err));
+	target("box/vm2");
+}

@@ -1,0 +1,228 @@
+/* The libcsv driver (see csv_internal.h): strict mode (malformed quoting
+ * is an error), fed one line at a time so every record carries the line it
+ * started on. The writer ends every record with a newline, so a last
+ * record without one comes from an interrupted run and is reported as
+ * truncated. Built without libcsv, every read fails saying so. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/csv_internal.h"
+
+#if HAVE_LIBCSV
+#include <csv.h>
+#endif
+
+static void clear_fields(struct reader *r)
+{
+	for (size_t i = 0; i < r->nf; i++)
+		free(r->fields[i]);
+	r->nf = 0;
+}
+
+#if HAVE_LIBCSV
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+	if (r->failed)
+		return;
+	if (r->nf == r->capf) {
+		size_t cap = r->capf ? r->capf * 2 : 32;
+		char **f = realloc(r->fields, cap * sizeof(*f));
+		if (!f) {
+			r->failed = true;
+			r->rc = -ENOMEM;
+			snprintf(r->err, r->errlen, "out of memory");
+			return;
+		}
+		r->fields = f;
+		r->capf = cap;
+	}
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		r->failed = true;
+		r->rc = -ENOMEM;
+		snprintf(r->err, r->errlen, "out of memory");
+		return;
+	}
+	if (len)
+		memcpy(copy, s, len);
+	copy[len] = 0;
+	r->fields[r->nf++] = copy;
+}
+
+static void on_record_end(int c, void *data)
+{
+	struct reader *r = data;
+	long start = r->rec_start ? r->rec_start : r->line;
+	r->rec_start = 0;
+	if (!r->failed) {
+		r->truncated = c == -1;
+		r->nrecords++;
+		int rc = r->on_record(r, start);
+		if (rc) {
+			r->failed = true;
+			r->rc = rc;
+		}
+	}
+	clear_fields(r);
+}
+
+static bool blank_line(const char *s)
+{
+	return strspn(s, "\r\n") == strlen(s);
+}
+
+/* Parses path, calling r->on_record for each record. */
+int vp_csv_parse(struct reader *r)
+{
+	struct csv_parser p;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	bool ended_nl = true;
+	int rc = 0;
+	FILE *f = fopen(r->path, "r");
+	if (!f) {
+		rc = -errno;
+		snprintf(r->err, r->errlen, "%s: cannot open: %s", r->path,
+			 strerror(errno));
+		return rc;
+	}
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+		fclose(f);
+		snprintf(r->err, r->errlen, "out of memory");
+		return -ENOMEM;
+	}
+	while (!r->failed && (len = getline(&line, &cap, f)) > 0) {
+		char *text = line;
+		r->line++;
+		ended_nl = line[len - 1] == '\n';
+		/* A UTF-8 byte order mark (spreadsheet exports) is not data. */
+		if (r->line == 1 && len >= 3 &&
+		    !memcmp(line, "\xEF\xBB\xBF", 3)) {
+			text += 3;
+			len -= 3;
+		}
+		if (!r->rec_start && !blank_line(text))
+			r->rec_start = r->line;
+		if (csv_parse(&p, text, (size_t)len, on_field, on_record_end,
+			      r) != (size_t)len &&
+		    !r->failed) {
+			r->failed = true;
+			r->rc = -EINVAL;
+			snprintf(r->err, r->errlen,
+				 "%s line %ld: malformed CSV quoting (%s); "
+				 "expected RFC 4180 fields, quotes doubled "
+				 "inside quoted fields",
+				 r->path, r->line, csv_strerror(csv_error(&p)));
+		}
+	}
+	if (!r->failed && ferror(f)) {
+		r->failed = true;
+		r->rc = -EIO;
+		snprintf(r->err, r->errlen, "%s: read error", r->path);
+	}
+	if (!r->failed) {
+		long start = r->rec_start;
+		if (csv_fini(&p, on_field, on_record_end, r) != 0 &&
+		    !r->failed) {
+			/* A quoted field still open at the end of the file. */
+			if (start == r->line && !ended_nl) {
+				vp_run_warn(r->run,
+					    "%s line %ld: truncated last row "
+					    "(unterminated quoted field; the "
+					    "run was probably interrupted): "
+					    "skipped",
+					    r->path, start);
+			} else {
+				r->failed = true;
+				r->rc = -EINVAL;
+				snprintf(r->err, r->errlen,
+					 "%s line %ld: unterminated quoted "
+					 "field (expected a closing '\"')",
+					 r->path, start);
+			}
+		}
+	}
+	if (r->failed)
+		rc = r->rc ? r->rc : -EINVAL;
+	clear_fields(r);
+	free(r->fields);
+	r->fields = NULL;
+	r->capf = 0;
+	csv_free(&p);
+	free(line);
+	fclose(f);
+	return rc;
+}
+#else
+int vp_csv_parse(struct reader *r)
+{
+	snprintf(r->err, r->errlen,
+		 "%s: built without libcsv, cannot read CSV files "
+		 "(install libcsv-dev and rebuild)",
+		 r->path);
+	return -ENOTSUP;
+}
+#endif
+
+static void join_columns(const char *const *cols, size_t n, char *buf,
+			 size_t len)
+{
+	size_t off = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? "," : "", cols[i]);
+}
+
+int vp_csv_check_header(struct reader *r, const char *const *cols, size_t n,
+			long line)
+{
+	char want[512];
+	join_columns(cols, n, want, sizeof(want));
+	for (size_t i = 0; i < n; i++) {
+		if (i >= r->nf || strcmp(r->fields[i], cols[i]) != 0) {
+			snprintf(r->err, r->errlen,
+				 "%s line %ld: wrong header: column %zu is "
+				 "'%.64s', expected '%s' (header: %s)",
+				 r->path, line, i + 1,
+				 i < r->nf ? r->fields[i] : "(missing)",
+				 cols[i], want);
+			return -EINVAL;
+		}
+	}
+	if (r->nf != n) {
+		snprintf(r->err, r->errlen,
+			 "%s line %ld: wrong header: %zu columns, expected %zu "
+			 "(%s)",
+			 r->path, line, r->nf, n, want);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vp_csv_bad_row(struct reader *r, long line, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (r->truncated) {
+		vp_run_warn(r->run,
+			    "%s line %ld: truncated last row (%s; no newline "
+			    "at the end: the run was probably interrupted): "
+			    "skipped",
+			    r->path, line, what);
+		return 0;
+	}
+	snprintf(r->err, r->errlen, "%s line %ld: %s", r->path, line, what);
+	return -EINVAL;
+}
+
+/* A decimal integer 0..max, digits only (strtol alone would take " 7",
+ * "+7" and "-0"). */

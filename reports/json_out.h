@@ -1,0 +1,27 @@
+/* `vpbench report --json FILE`: the summary, the verdicts (headline with
+ * exclusions, class means, findings), the environment of every target
+ * (env.csv, where the runner records provenance: version, build, command
+ * line, times...) and each run's provenance (folder, run id, rows, reader
+ * warnings, plan.conf) as one JSON document, written with json-c. The
+ * layout is documented in reports/README.md; it loads with Python's
+ * json.load and flattens with pandas.json_normalize(doc["summary"]). */
+#ifndef VP_JSON_OUT_H
+#define VP_JSON_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "reports/summary.h"
+#include "reports/verdicts.h"
+
+#define VP_JSON_FORMAT_VERSION 1
+
+/* Whether this build has json-c (otherwise vp_json_write fails with a
+ * message naming the missing library). */
+bool vp_json_available(void);
+/* Writes the document to path. Returns 0, -ENOTSUP (built without json-c),
+ * -ENOMEM or -errno, each with a message. */
+int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
+		  const char *path, char *err, size_t errlen);
+
+#endif
