@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "reports/html_escape.h"
+#include "reports/svg_internal.h"
 
 #define MAX_TICKS 12
 #define MAX_ABS	  1e300
@@ -14,16 +15,6 @@ static bool usable(double x, double y)
 {
 	return isfinite(x) && isfinite(y) && x >= 0 && y >= 0 && x < MAX_ABS &&
 	       y < MAX_ABS;
-}
-
-static void text(FILE *f, double x, double y, const char *anchor,
-		 const char *cls, const char *s)
-{
-	fprintf(f,
-		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">",
-		x, y, anchor, cls);
-	vp_html_escape(f, s);
-	fputs("</text>\n", f);
 }
 
 /* A round step giving at most MAX_TICKS ticks from 0 to above max. */
@@ -51,7 +42,7 @@ static void legend(FILE *f, double x0, double y, const struct vp_series *s,
 			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
 			"fill=\"%s\"/>\n",
 			x + 5, y - 4, s[j].color);
-		text(f, x + 14, y, "start", "leg", s[j].name);
+		vp_svg_text(f, x + 14, y, "start", "leg", s[j].name);
 		x += 28 + 6.6 * (double)strlen(s[j].name);
 	}
 }
@@ -69,7 +60,7 @@ static void axes(FILE *f, const struct vp_chart *c, double L, double T,
 			"class=\"grid\"/>\n",
 			L, py, L + pw, py);
 		vp_fmt_axis(ys * i, c->yfmt, buf, sizeof(buf));
-		text(f, L - 6, py + 4, "end", "tl", buf);
+		vp_svg_text(f, L - 6, py + 4, "end", "tl", buf);
 	}
 	for (int i = 0; i <= nx; i++) {
 		double px = L + pw * i / nx;
@@ -79,14 +70,15 @@ static void axes(FILE *f, const struct vp_chart *c, double L, double T,
 			"class=\"ax\"/>\n",
 			px, T + ph, px, T + ph + 5);
 		vp_fmt_axis(xs * i, c->xfmt, buf, sizeof(buf));
-		text(f, px, T + ph + 18, "middle", "tl", buf);
+		vp_svg_text(f, px, T + ph + 18, "middle", "tl", buf);
 	}
 	fprintf(f,
 		"<path d=\"M%.1f %.1fV%.1fH%.1f\" class=\"ax\" "
 		"fill=\"none\"/>\n",
 		L, T, T + ph, L + pw);
 	if (c->xlabel)
-		text(f, L + pw / 2, c->height - 8, "middle", "lab", c->xlabel);
+		vp_svg_text(f, L + pw / 2, c->height - 8, "middle", "lab",
+			    c->xlabel);
 	if (c->ylabel) {
 		fprintf(f,
 			"<text transform=\"translate(16,%.1f) rotate(-90)\" "
@@ -113,7 +105,7 @@ void vp_svg_scatter(FILE *f, const struct vp_chart *c,
 	vp_html_escape(f, c->title);
 	fprintf(f, "\">\n<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", W,
 		H);
-	text(f, W / 2.0, 18, "middle", "ttl", c->title);
+	vp_svg_text(f, W / 2.0, 18, "middle", "ttl", c->title);
 	for (size_t j = 0; j < ns; j++)
 		for (size_t i = 0; i < s[j].n; i++)
 			if (usable(s[j].x[i], s[j].y[i])) {
@@ -122,7 +114,7 @@ void vp_svg_scatter(FILE *f, const struct vp_chart *c,
 				n++;
 			}
 	if (!n) {
-		text(f, W / 2.0, H / 2.0, "middle", "lab", "no data");
+		vp_svg_text(f, W / 2.0, H / 2.0, "middle", "lab", "no data");
 		fputs("</svg>\n", f);
 		return;
 	}

@@ -8,18 +8,11 @@
 #include <string.h>
 
 #include "probes/envinfo.h"
+#include "test_data.h"
 
 static char *slurp(const char *name)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/cpuid/%s", VP_TEST_DATA, name);
-	FILE *f = fopen(path, "r");
-	cr_assert_not_null(f, "cannot open %s", path);
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strdup(buf);
+	return vp_test_slurp("cpuid", name);
 }
 
 Test(envinfo, signature_table)

@@ -9,19 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_data.h"
 #include "workloads/mem_pages.h"
 
 static char *slurp(const char *name)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/mem/%s", VP_TEST_DATA, name);
-	FILE *f = fopen(path, "r");
-	cr_assert_not_null(f, "cannot open %s", path);
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strdup(buf);
+	return vp_test_slurp("mem", name);
 }
 
 struct probe_case {

@@ -18,20 +18,11 @@
 #include "runner/targets/qmp_stats.h"
 #include "runner/util/child.h"
 #include "runner/util/json.h"
+#include "test_data.h"
 
 static char *slurp(const char *name)
 {
-	char path[512];
-	FILE *f;
-	char *buf = NULL;
-	size_t len = 0;
-
-	snprintf(path, sizeof(path), "%s/qmp/%s", VP_TEST_DATA, name);
-	f = fopen(path, "r");
-	cr_assert(f, "cannot open %s", path);
-	cr_assert(getdelim(&buf, &len, '\0', f) > 0);
-	fclose(f);
-	return buf;
+	return vp_test_slurp("qmp", name);
 }
 
 static struct vp_json *load(const char *name)

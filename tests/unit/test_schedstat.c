@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "probes/schedstat.h"
+#include "test_data.h"
 
 static void data_path(char *buf, size_t len, const char *name)
 {
@@ -19,15 +20,7 @@ static void data_path(char *buf, size_t len, const char *name)
 
 static char *slurp(const char *name)
 {
-	char path[512];
-	data_path(path, sizeof(path), name);
-	FILE *f = fopen(path, "r");
-	cr_assert_not_null(f, "cannot open %s", path);
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strdup(buf);
+	return vp_test_slurp("proc", name);
 }
 
 struct sched_case {

@@ -12,18 +12,11 @@
 #include <unistd.h>
 
 #include "probes/sysstat.h"
+#include "test_data.h"
 
 static char *slurp(const char *name)
 {
-	char path[512];
-	snprintf(path, sizeof(path), "%s/procstat/%s", VP_TEST_DATA, name);
-	FILE *f = fopen(path, "r");
-	cr_assert_not_null(f, "cannot open %s", path);
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strdup(buf);
+	return vp_test_slurp("procstat", name);
 }
 
 static void parse_file(const char *name, struct vp_procstat *ps, int want)

@@ -22,24 +22,11 @@
 #include "runner/targets/qmp.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/json.h"
+#include "test_data.h"
 
 static char *slurp(const char *rel)
 {
-	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", VP_TEST_DATA, rel);
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
+	return vp_test_slurp("", rel);
 }
 
 Test(vm_pin, cpulists)

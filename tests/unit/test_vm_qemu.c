@@ -9,6 +9,7 @@
 
 #include "runner/guest/guest_init.h"
 #include "runner/targets/qemu.h"
+#include "test_data.h"
 
 static const char *after(const struct vp_strlist *a, const char *opt)
 {
@@ -143,21 +144,7 @@ Test(guest_init, cmdline_params)
 
 static char *slurp(const char *name)
 {
-	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/cpuid/%s", VP_TEST_DATA, name);
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
+	return vp_test_slurp("cpuid", name);
 }
 
 /* Recorded and synthesized /proc/cpuinfo texts: whole flags only. */
