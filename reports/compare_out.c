@@ -95,7 +95,9 @@ void vp_cmp_caveats(const struct vp_summary *s, const struct vp_verdicts *v,
 	       "throughput cell(s) with more threads than CPUs"},
 	      {VP_FIND_NOISY, "noisy throughput cell(s) (CV > 5%)"},
 	      {VP_FIND_FEW_REPS, "throughput cell(s) with fewer than 3 reps"},
-	      {VP_FIND_FAILED, "cell(s) with failed reps"}};
+	      {VP_FIND_FAILED, "cell(s) with failed reps"},
+	      {VP_FIND_OTHER_LOAD,
+	       "cell(s) measured under other load (> 10%)"}};
 	buf[0] = 0;
 	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
 		size_t n = 0;

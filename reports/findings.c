@@ -100,6 +100,9 @@ static bool cell_is(enum vp_finding_kind k, const struct vp_summary *s,
 		return !c->bucket && c->n_failed > 0;
 	case VP_FIND_OUTLIERS:
 		return key_metric(s, c) && c->d.n_outliers > 0;
+	case VP_FIND_OTHER_LOAD:
+		return !strcmp(vp_cell_metric(s, c), "other_load_pct") &&
+		       c->d.n && c->d.median > VP_OTHER_LOAD_PCT;
 	default:
 		return false;
 	}
@@ -108,8 +111,9 @@ static bool cell_is(enum vp_finding_kind k, const struct vp_summary *s,
 static int cell_findings(const struct vp_summary *s, struct vp_verdicts *v)
 {
 	static const enum vp_finding_kind kinds[] = {
-	    VP_FIND_THREAD_OVERCOMMIT, VP_FIND_NOISY, VP_FIND_FEW_REPS,
-	    VP_FIND_FAILED, VP_FIND_OUTLIERS};
+	    VP_FIND_THREAD_OVERCOMMIT, VP_FIND_NOISY,
+	    VP_FIND_FEW_REPS,	       VP_FIND_FAILED,
+	    VP_FIND_OUTLIERS,	       VP_FIND_OTHER_LOAD};
 	int rc = 0;
 	const struct vp_headline *h = &v->head;
 	for (size_t w = 0; w < s->nworkloads && !rc; w++)
@@ -156,7 +160,8 @@ const char *vp_finding_name(enum vp_finding_kind k)
 	    [VP_FIND_NOISY] = "noisy",
 	    [VP_FIND_FEW_REPS] = "few_repetitions",
 	    [VP_FIND_FAILED] = "failed_repetitions",
-	    [VP_FIND_OUTLIERS] = "outliers"};
+	    [VP_FIND_OUTLIERS] = "outliers",
+	    [VP_FIND_OTHER_LOAD] = "other_load"};
 	return k < VP_NFIND ? names[k] : "";
 }
 

@@ -199,6 +199,11 @@ static const struct {
      "Outliers (modified z-score over 3.5) are kept in the figures but "
      "flagged.",
      "cell(s) with outliers"},
+    {VP_FIND_OTHER_LOAD,
+     "Measured under other load: other processes used more than 10% of the "
+     "machine during these steps (median <code>other_load_pct</code>); "
+     "their figures reflect that load as well as the workload.",
+     "cell(s) measured under other load"},
 };
 
 static void cell_bullet(const struct vp_summary *s, const struct vp_verdicts *v,

@@ -24,7 +24,10 @@
 #define VP_BASE_MAX_CV	       0.20 /* baseline CV above: degenerate */
 #define VP_RATIO_MAX_CI_FACTOR 4.0  /* ratio CI hi / lo above: too wide */
 #define VP_NOISY_CV	       0.05 /* a throughput cell's CV above: noisy */
-#define VP_MIN_REPS	       3    /* fewer ok repetitions: flagged */
+/* A step's other_load_pct (median of the cell) above this: measured while
+ * other processes used that share of the machine. */
+#define VP_OTHER_LOAD_PCT 10.0
+#define VP_MIN_REPS	  3 /* fewer ok repetitions: flagged */
 
 enum vp_exclusion {
 	VP_EXCL_NONE,
@@ -84,6 +87,8 @@ enum vp_finding_kind {
 	VP_FIND_FEW_REPS,	   /* throughput cell, n < VP_MIN_REPS */
 	VP_FIND_FAILED,		   /* cell with failed repetitions */
 	VP_FIND_OUTLIERS,	   /* throughput cell with outliers */
+	VP_FIND_OTHER_LOAD, /* other_load_pct cell, median > VP_OTHER_LOAD_PCT
+			     */
 	VP_NFIND
 };
 

@@ -218,3 +218,51 @@ Test(verdicts, exclusion_rules_at_the_limits)
 		rmdir(dir);
 	}
 }
+
+/* Steps measured under other load (issue 10 section 3): a cell whose
+ * median other_load_pct is above VP_OTHER_LOAD_PCT is a finding, one at or
+ * below it is not. */
+Test(verdicts, other_load_is_flagged, .fini = unload)
+{
+	char dir[] = "/tmp/vp-otherload-XXXXXX", path[600], src[600];
+	cr_assert_not_null(mkdtemp(dir));
+	static const char *const files[] = {"results.csv", "env.csv"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(src, sizeof(src), "%s/runs/basic/%s", VP_TEST_DATA,
+			 files[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		FILE *in = fopen(src, "r"), *out = fopen(path, "w");
+		cr_assert(in && out);
+		int ch;
+		while ((ch = fgetc(in)) != EOF)
+			fputc(ch, out);
+		fclose(in);
+		if (i == 0)
+			for (int rep = 1; rep <= 3; rep++) {
+				fprintf(out,
+					"1,fixture-basic,host,host,none,KVM,2,"
+					"2,cpu.int,1,%d,other_load_pct,%g,%%,"
+					"ok,\n",
+					rep, 30.0 + rep);
+				fprintf(out,
+					"1,fixture-basic,host,host,none,KVM,2,"
+					"2,cpu.int,2,%d,other_load_pct,%g,%%,"
+					"ok,\n",
+					rep, VP_OTHER_LOAD_PCT);
+			}
+		fclose(out);
+	}
+	load_dir(dir);
+	cr_assert_eq(ver.count[VP_FIND_OTHER_LOAD], 1,
+		     "31-33%% is flagged, exactly 10%% is not");
+	for (size_t i = 0; i < ver.nfindings; i++)
+		if (ver.findings[i].kind == VP_FIND_OTHER_LOAD)
+			cr_assert_eq(sum.cells[ver.findings[i].cell].threads,
+				     1);
+	cr_assert_str_eq(vp_finding_name(VP_FIND_OTHER_LOAD), "other_load");
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
