@@ -1,4 +1,5 @@
-/* Target names -> target kinds: host, vmN, ssh:[user@]host[:port]. */
+/* Target names -> target kinds: host, vmN, ssh:[user@]host[:port],
+ * libvirt:vmN@URI. */
 #include "runner/targets/target.h"
 
 #include <ctype.h>
@@ -7,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/targets/libvirt_name.h"
+
 #define TARGET_FORMS                                                           \
-	"host, vmN (N = 1 .. 64, e.g. vm2) or ssh:[user@]host[:port]"
+	"host, vmN (N = 1 .. 64, e.g. vm2), ssh:[user@]host[:port] or "        \
+	"libvirt:vmN@URI (e.g. libvirt:vm2@qemu:///system)"
 
 static int parse_vm(const char *name, unsigned *n)
 {
@@ -59,6 +63,12 @@ int vp_target_name_valid(const char *name, char *err, size_t errlen)
 			 name);
 		return -EINVAL;
 	}
+	if (strncmp(name, "libvirt:", 8) == 0) {
+		char uri[128];
+
+		return vp_libvirt_name_parse(name, &n, uri, sizeof(uri), err,
+					     errlen);
+	}
 	snprintf(err, errlen, "unknown target '%s'; valid: %s", name,
 		 TARGET_FORMS);
 	return -EINVAL;
@@ -77,7 +87,13 @@ int vp_target_init(struct vp_target *t, const char *name, char *err,
 		t->ops = &vp_target_host_ops;
 	else if (strncmp(name, "ssh:", 4) == 0)
 		t->ops = &vp_target_ssh_ops;
-	else {
+	else if (strncmp(name, "libvirt:", 8) == 0) {
+		char uri[128];
+
+		vp_libvirt_name_parse(name, &t->vcpus, uri, sizeof(uri), err,
+				      errlen);
+		t->ops = &vp_target_libvirt_ops;
+	} else {
 		parse_vm(name, &t->vcpus);
 		t->ops = &vp_target_vm_ops;
 	}
