@@ -5,8 +5,9 @@
 #
 # What libvirt 9 needs when no unit file prepares it: the libvirt-qemu user
 # and group and the kvm group (the QEMU driver drops privileges to them),
-# /var/log/libvirt and /var/run/libvirt, virtlogd running before libvirtd
-# (QEMU's output goes through it). The script then waits until
+# /dev/kvm usable by group kvm (as udev would set it), /var/log/libvirt
+# and /var/run/libvirt, virtlogd running before libvirtd (QEMU's output
+# goes through it). The script then waits until
 # `virsh -c qemu:///system version` answers.
 #
 # Exit: 0 the daemon answers; 1 it did not start (the reason and the log
@@ -42,6 +43,15 @@ getent passwd libvirt-qemu >/dev/null ||
 		--no-create-home --shell /usr/sbin/nologin libvirt-qemu
 getent group libvirt >/dev/null || groupadd --system libvirt
 mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt/images
+
+# What udev does on a normal host: /dev/kvm belongs to group kvm, mode 0660.
+# QEMU runs as libvirt-qemu (a kvm member); with a root-only /dev/kvm it
+# cannot open it, and libvirtd, whose capability probe ran as root and saw
+# KVM, then re-probes QEMU on every domain start (tens of seconds each).
+if [[ -c /dev/kvm ]]; then
+	chgrp kvm /dev/kvm && chmod g+rw /dev/kvm ||
+		say "cannot give group kvm access to /dev/kvm: domains fall back to TCG"
+fi
 
 # pgrep -x matches the exact process name: only these daemons, never a
 # command line that merely mentions them.

@@ -67,12 +67,12 @@ static int host_facts(struct vp_target *t, struct lv_state *s, char *err,
 			 s->uri, lv_error());
 		return -EIO;
 	}
-	kvm = vp_libvirt_caps_offers(caps, "x86_64", "kvm", err, errlen);
+	kvm = vp_libvirt_caps_kvm(caps, s->accel_why, sizeof(s->accel_why));
 	free(caps);
-	if (kvm < 0)
+	if (kvm < 0) {
+		snprintf(err, errlen, "%s: %s", s->uri, s->accel_why);
 		return kvm;
-	snprintf(s->accel_why, sizeof(s->accel_why),
-		 "%s offers no kvm domains for x86_64 guests", s->uri);
+	}
 	rc = vp_qemu_accel_choose(t->plan->accel, kvm == 1, s->accel_why,
 				  &s->kvm, err, errlen);
 	if (rc)
@@ -122,6 +122,23 @@ static int lv_prepare(struct vp_target *t, char *err, size_t errlen)
 	return rc;
 }
 
+void lv_env_accel(struct vp_target *t, struct lv_state *s,
+		  struct vp_emitter *out)
+{
+	char buf[1024];
+
+	out->env(out, "accel", t->ti.accel);
+	if (s->kvm)
+		return;
+	snprintf(buf, sizeof(buf),
+		 "TCG emulation (%s): figures do not represent hardware "
+		 "virtualization overhead%s",
+		 s->accel_why,
+		 t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no real atomics"
+			       : "");
+	out->env(out, "accel_note", buf);
+}
+
 static void env_facts(struct vp_target *t, struct lv_state *s,
 		      struct vp_emitter *out)
 {
@@ -132,17 +149,6 @@ static void env_facts(struct vp_target *t, struct lv_state *s,
 
 	LV(virConnectGetLibVersion)(s->conn, &lib);
 	LV(virConnectGetVersion)(s->conn, &hv);
-	out->env(out, "accel", t->ti.accel);
-	if (!s->kvm) {
-		snprintf(buf, sizeof(buf),
-			 "TCG emulation (%s): figures do not represent "
-			 "hardware virtualization overhead%s",
-			 s->accel_why,
-			 t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no "
-					 "real atomics"
-				       : "");
-		out->env(out, "accel_note", buf);
-	}
 	out->env(out, "libvirt_uri", s->uri);
 	out->env(out, "libvirt_host", host ? host : "unknown");
 	snprintf(buf, sizeof(buf), "%lu.%lu.%lu", lib / 1000000,
@@ -177,7 +183,8 @@ static int lv_run_agent(struct vp_target *t, struct vp_emitter *out,
 	/* As with vmN: a guest that stalls before its agent said anything
 	 * lost nothing, so it is booted once more; not after fault injection,
 	 * a lost connection or a domain someone else destroyed. */
-	if (rc && !booted && rc != -EINTR && !s->fault[0] && !s->conn_lost &&
+	if (rc && !booted && s->started && rc != -EINTR && !s->fault[0] &&
+	    !s->conn_lost &&
 	    !(s->stopped &&
 	      s->stopped_detail == VIR_DOMAIN_EVENT_STOPPED_DESTROYED) &&
 	    !(t->interrupted && *t->interrupted)) {

@@ -28,6 +28,9 @@ struct lv_watch {
 	struct vp_guest_watch g;
 	struct lv_sampler smp;
 	double t_start; /* when the domain was created */
+	/* The host-side rows' target fields: the agent's hypervisor (from
+	 * its env fact) and the domain's vCPUs. */
+	struct vp_target_info host_ti;
 };
 
 static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
@@ -47,7 +50,13 @@ static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
 static bool lv_line(struct vp_collector *c, const char *line)
 {
 	struct lv_watch *w = c->priv;
+	static const char hv[] = "E,hypervisor,";
 
+	/* Seen here, still parsed as the env fact it is. */
+	if (strncmp(line, hv, sizeof(hv) - 1) == 0)
+		snprintf(w->host_ti.hypervisor, sizeof(w->host_ti.hypervisor),
+			 "%.*s", (int)strcspn(line + sizeof(hv) - 1, ",\""),
+			 line + sizeof(hv) - 1);
 	return vp_guest_watch_line(&w->g, c, line);
 }
 
@@ -64,7 +73,7 @@ static void lv_record(struct vp_collector *c)
 			"domain start",
 			w->s->upload_s, w->s->domain_start_s,
 			c->first - w->t_start);
-	lv_sample_record(w->t, w->s, &w->smp, c->ti, c->out,
+	lv_sample_record(w->t, w->s, &w->smp, &w->host_ti, c->out,
 			 c->st.last_step, c->st.finished);
 }
 
@@ -240,6 +249,15 @@ static int domain_boot(struct vp_target *t, struct lv_state *s, int *rfd,
 	int rc = domain_start(t, s, "none", "native", rfd, err, errlen);
 	bool cached = false;
 
+	/* A host can list kvm domains yet refuse them (a /dev/kvm that QEMU
+	 * may not open): with --accel auto that means TCG, and says why. */
+	if (rc && !s->dom && s->kvm && strcmp(t->plan->accel, "auto") == 0) {
+		snprintf(s->accel_why, sizeof(s->accel_why),
+			 "the kvm domain did not start: %s", err);
+		s->kvm = false;
+		snprintf(t->ti.accel, sizeof(t->ti.accel), "tcg");
+		rc = domain_start(t, s, "none", "native", rfd, err, errlen);
+	}
 	if (rc && s->disk_path[0] && !s->dom) {
 		cached = true;
 		rc = domain_start(t, s, "writeback", "threads", rfd, err,
@@ -290,8 +308,13 @@ int lv_run(struct vp_target *t, struct lv_state *s, struct vp_emitter *out,
 	w.g.dump_arg = &w;
 	w.t_start = vp_child_now();
 	rc = domain_boot(t, s, &rfd, attempt == 0 ? out : NULL, err, errlen);
+	if (attempt == 0)
+		lv_env_accel(t, s, out);
 	if (rc)
 		return rc;
+	s->started = true;
+	w.host_ti = t->ti; /* the accelerator is settled now */
+	w.host_ti.vcpus = (int)t->vcpus;
 	c.fd = rfd;
 	c.poll_ms = 100;
 	c.ti = &t->ti;

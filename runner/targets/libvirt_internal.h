@@ -60,6 +60,7 @@ struct lv_state {
 	char conn_lost_why[128];
 	struct lv_stream *agent, *cons;
 	double domain_start_s;
+	bool started; /* a domain of this target ran (a boot can be retried) */
 };
 
 /* libvirt_conn.c: the process-wide event loop (streams, lifecycle events,
@@ -91,6 +92,9 @@ void lv_stream_close(struct lv_stream *ls);
  * a record (a failure before that can be retried without losing rows). */
 int lv_run(struct vp_target *t, struct lv_state *s, struct vp_emitter *out,
 	   int attempt, bool *booted, char *err, size_t errlen);
+/* libvirt.c: the accelerator facts, once the domain type is settled. */
+void lv_env_accel(struct vp_target *t, struct lv_state *s,
+		  struct vp_emitter *out);
 /* Destroys the domain if it still runs (teardown, every exit path). */
 void lv_domain_stop(struct lv_state *s);
 

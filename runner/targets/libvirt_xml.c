@@ -215,29 +215,25 @@ int vp_libvirt_volume_xml(const char *name, unsigned long long capacity,
 	return xw_close(&x, xml, err, errlen);
 }
 
-int vp_libvirt_caps_offers(const char *caps_xml, const char *arch,
-			   const char *type, char *err, size_t errlen)
+/* Does the XPath expression select anything in the document? 1, 0, or
+ * -errno. */
+static int xpath_any(const char *xml, const char *expr, char *err,
+		     size_t errlen)
 {
 	xmlDocPtr doc;
 	xmlXPathContextPtr ctx;
 	xmlXPathObjectPtr obj;
-	char expr[256];
 	int rc = lx_dl_load(err, errlen);
 
 	if (rc)
 		return rc;
-	doc = LX(xmlReadMemory)(caps_xml, (int)strlen(caps_xml),
-				"capabilities.xml", NULL, XML_PARSE_NONET);
+	doc = LX(xmlReadMemory)(xml, (int)strlen(xml), "capabilities.xml",
+				NULL, XML_PARSE_NONET);
 	if (!doc) {
 		snprintf(err, errlen, "libvirt's capabilities XML does not "
 				      "parse");
 		return -EINVAL;
 	}
-	/* Quotes would break the expression; arch and type come from this
-	 * program, never from a user. */
-	snprintf(expr, sizeof(expr),
-		 "/capabilities/guest/arch[@name='%s']/domain[@type='%s']",
-		 arch, type);
 	ctx = LX(xmlXPathNewContext)(doc);
 	obj = ctx ? LX(xmlXPathEvalExpression)(BAD_CAST expr, ctx) : NULL;
 	if (!obj) {
@@ -249,6 +245,43 @@ int vp_libvirt_caps_offers(const char *caps_xml, const char *arch,
 	LX(xmlXPathFreeObject)(obj);
 	LX(xmlXPathFreeContext)(ctx);
 	LX(xmlFreeDoc)(doc);
+	return rc;
+}
+
+int vp_libvirt_caps_offers(const char *caps_xml, const char *arch,
+			   const char *type, char *err, size_t errlen)
+{
+	char expr[256];
+
+	/* Quotes would break the expression; arch and type come from this
+	 * program, never from a user. */
+	snprintf(expr, sizeof(expr),
+		 "/capabilities/guest/arch[@name='%s']/domain[@type='%s']",
+		 arch, type);
+	return xpath_any(caps_xml, expr, err, errlen);
+}
+
+int vp_libvirt_caps_kvm(const char *caps_xml, char *why, size_t len)
+{
+	int rc = vp_libvirt_caps_offers(caps_xml, "x86_64", "kvm", why, len);
+
+	if (rc <= 0) {
+		if (rc == 0)
+			snprintf(why, len,
+				 "the host offers no kvm domains for x86_64 "
+				 "guests");
+		return rc;
+	}
+	/* libvirt lists kvm wherever /dev/kvm exists, even in a VM whose
+	 * CPU has no virtualization extensions (such a guest never boots). */
+	rc = xpath_any(caps_xml,
+		       "/capabilities/host/cpu/feature[@name='vmx' or "
+		       "@name='svm']",
+		       why, len);
+	if (rc == 0)
+		snprintf(why, len,
+			 "the host CPU has neither vmx nor svm (no hardware "
+			 "virtualization), though libvirt lists kvm");
 	return rc;
 }
 
@@ -294,6 +327,12 @@ int vp_libvirt_caps_offers(const char *caps_xml, const char *arch,
 	(void)arch;
 	(void)type;
 	return without(err, errlen);
+}
+
+int vp_libvirt_caps_kvm(const char *caps_xml, char *why, size_t len)
+{
+	(void)caps_xml;
+	return without(why, len);
 }
 
 #endif

@@ -48,4 +48,8 @@ int vp_libvirt_volume_xml(const char *name, unsigned long long capacity,
 int vp_libvirt_caps_offers(const char *caps_xml, const char *arch,
 			   const char *type, char *err, size_t errlen);
 
+/* Can kvm domains run there: offered for x86_64 guests and the host CPU
+ * has vmx or svm? 1 yes; 0 no with why; -errno with why. */
+int vp_libvirt_caps_kvm(const char *caps_xml, char *why, size_t len);
+
 #endif
