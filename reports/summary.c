@@ -207,7 +207,8 @@ static int set_labels(struct vp_summary *s)
 }
 
 /* A VM target is compared with the bare metal under it when its run has
- * that (vp_baseline_pick), else with the fallback b. */
+ * that (vp_baseline_pick: host for vmN and local libvirt URIs, the ssh:
+ * target of the same host name for remote ones), else with b. */
 static long same_host_baseline(const struct vp_summary *s, size_t i, long b)
 {
 	const char *names[64];
@@ -250,7 +251,10 @@ static int set_baselines(struct vp_summary *s, const char *baseline, char *err,
 				b = (long)j;
 		if (b >= 0)
 			any = true;
-		t->baseline = same_host_baseline(s, i, b);
+		/* An explicit --baseline is the user's choice for every
+		 * target; by default a VM is compared with its own host. */
+		t->baseline = baseline ? (b == (long)i ? -1 : b)
+				       : same_host_baseline(s, i, b);
 	}
 	if (baseline && !any) {
 		size_t off = 0;

@@ -228,7 +228,9 @@ static int xpath_any(const char *xml, const char *expr, char *err,
 	if (rc)
 		return rc;
 	doc = LX(xmlReadMemory)(xml, (int)strlen(xml), "capabilities.xml",
-				NULL, XML_PARSE_NONET);
+				NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR |
+				    XML_PARSE_NOWARNING);
 	if (!doc) {
 		snprintf(err, errlen, "libvirt's capabilities XML does not "
 				      "parse");
