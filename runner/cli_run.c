@@ -18,7 +18,8 @@ void vp_run_usage(FILE *f)
 "Runs workloads on targets and writes results.csv, env.csv, summary.csv\n"
 "and report.html into a run folder; prints where they are.\n"
 "\n"
-"  -t, --targets LIST     host, vmN (any N), ssh:[user@]host[:port]\n"
+"  -t, --targets LIST     host, vmN (any N), ssh:[user@]host[:port],\n"
+"                         libvirt:vmN@URI (e.g. libvirt:vm2@qemu:///system)\n"
 "                         (default host,vm1,vm2,vm4)\n"
 "  -w, --workloads LIST   class.variant or a bare class for its default set\n"
 "                         (cpu, lock, io) or all; see `vpbench list`\n"
@@ -40,6 +41,8 @@ void vp_run_usage(FILE *f)
 "      --disk-size SIZE   guest scratch disk size (default 128M)\n"
 "      --boot-timeout SEC guest boot timeout (default 60)\n"
 "      --run-timeout SEC  guest run timeout (default: derived from plan)\n"
+"      --parallel MODE    none, or hosts: targets on different hosts (libvirt\n"
+"                         URIs, ssh hosts) at once, one host's in turn (none)\n"
 "      --plan FILE        read options from a plan file (key = value)\n"
 "      --run-id ID        run identifier (default timestamp-pid)\n"
 "      --no-report        do not write report.html at the end\n"
@@ -54,6 +57,7 @@ enum {
 	OPT_WARMUP = 256, OPT_COUNTERS, OPT_PIN, OPT_ACCEL, OPT_KERNEL,
 	OPT_MODULES, OPT_HOST_LOAD, OPT_VCPU_PIN, OPT_DISK_SIZE,
 	OPT_BOOT_TIMEOUT, OPT_RUN_TIMEOUT, OPT_PLAN, OPT_RUN_ID, OPT_NO_REPORT,
+	OPT_PARALLEL,
 };
 
 static const struct option run_longopts[] = {
@@ -75,6 +79,7 @@ static const struct option run_longopts[] = {
 	{"disk-size", required_argument, 0, OPT_DISK_SIZE},
 	{"boot-timeout", required_argument, 0, OPT_BOOT_TIMEOUT},
 	{"run-timeout", required_argument, 0, OPT_RUN_TIMEOUT},
+	{"parallel", required_argument, 0, OPT_PARALLEL},
 	{"plan", required_argument, 0, OPT_PLAN},
 	{"run-id", required_argument, 0, OPT_RUN_ID},
 	{"no-report", no_argument, 0, OPT_NO_REPORT},
@@ -102,6 +107,7 @@ static const char *plan_key(int c)
 	case OPT_DISK_SIZE: return "disk-size";
 	case OPT_BOOT_TIMEOUT: return "boot-timeout";
 	case OPT_RUN_TIMEOUT: return "run-timeout";
+	case OPT_PARALLEL: return "parallel";
 	case OPT_RUN_ID: return "run-id";
 	}
 	return NULL;

@@ -339,6 +339,19 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 		}
 		return 0;
 	}
+	if (strcmp(key, "parallel") == 0) {
+		/* Targets on different hosts at once; one host's targets stay
+		 * sequential (they would disturb each other). */
+		if (strcmp(value, "hosts") && strcmp(value, "none")) {
+			snprintf(err, errlen,
+				 "parallel: '%s' is not valid; use none or "
+				 "hosts",
+				 value);
+			return -EINVAL;
+		}
+		p->parallel_hosts = strcmp(value, "hosts") == 0;
+		return 0;
+	}
 	if (strcmp(key, "disk-size") == 0) {
 		uint64_t v;
 		if (vp_parse_size(value, &v) || v < (16ull << 20) ||
@@ -374,7 +387,7 @@ int vp_plan_set(struct vp_plan *p, const char *key, const char *value,
 		 "unknown plan key '%s'; valid: targets, workloads, threads, "
 		 "reps, duration, warmup, counters, pin, accel, kernel, "
 		 "modules, host-load, vcpu-pin, disk-size, boot-timeout, "
-		 "run-timeout, output, run-id, option",
+		 "run-timeout, parallel, output, run-id, option",
 		 key);
 	return -EINVAL;
 }
@@ -528,6 +541,8 @@ int vp_plan_write(const struct vp_plan *p, FILE *f)
 		p->host_load, p->vcpu_pin ? "yes" : "no", size);
 	fprintf(f, "boot-timeout = %.17g\nrun-timeout = %.17g\n",
 		p->boot_timeout_s, p->run_timeout_s);
+	if (p->parallel_hosts)
+		fprintf(f, "parallel = hosts\n");
 	if (p->output[0])
 		fprintf(f, "output = %s\n", p->output);
 	if (p->run_id[0])

@@ -5,7 +5,8 @@
  * Plan file format: one `key = value` per line, `#` comments, keys equal to
  * the long CLI options (targets, workloads, threads, reps, duration, warmup,
  * counters, pin, accel, kernel, modules, host-load, vcpu-pin, disk-size,
- * boot-timeout, run-timeout, output, run-id) plus repeatable `option = K=V`
+ * boot-timeout, run-timeout, parallel, output, run-id) plus repeatable
+ * `option = K=V`
  * for -O. */
 #ifndef VP_PLAN_H
 #define VP_PLAN_H
@@ -49,6 +50,7 @@ struct vp_plan {
 	uint64_t disk_size;
 	double boot_timeout_s;
 	double run_timeout_s;  /* 0 = derived from the plan */
+	bool parallel_hosts;   /* --parallel hosts: one thread per host */
 	char output[PATH_MAX]; /* run folder; "" = results/<UTC timestamp> */
 	char run_id[64];
 	char options[VP_PLAN_MAX_OPTIONS][VP_OPT_STRING_MAX + 64]; /* "K=V" */
