@@ -17,8 +17,10 @@
  *                    libvirt:vmN@URI: the same guest as vmN booted as a
  *                    transient libvirt domain on a local or remote host,
  *                    collected from virDomainOpenConsole streams
- *   guest_channel.c  the guest channel's own records and boot milestones,
- *                    shared by vm and libvirt
+ *   guest_watch.c, guest_image.c
+ *                    what vm and libvirt share: guest init's records and
+ *                    milestones, timeouts, panic, console tail; the
+ *                    initramfs and the kernel command line
  *   target.c         target names -> kinds (validated at plan time)
  * A failing target yields failed rows with the reason and the run goes on
  * with the next target. Data flows one way: plan -> run -> target -> agent
