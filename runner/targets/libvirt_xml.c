@@ -150,6 +150,13 @@ int vp_libvirt_domain_xml(const struct vp_libvirt_domain_cfg *c, char **xml,
 	end(&x);
 	snprintf(num, sizeof(num), "%u", c->vcpus);
 	text_el(&x, "vcpu", num);
+	/* libvirt gives each domain's CPU cgroup the weight of one task
+	 * (1024 shares) whatever its vCPUs; the vm target's QEMU competes as
+	 * N vCPU threads. Same weight, same guest under host contention. */
+	start(&x, "cputune");
+	snprintf(num, sizeof(num), "%u", 1024 * c->vcpus);
+	text_el(&x, "shares", num);
+	end(&x);
 	start(&x, "os");
 	start(&x, "type");
 	attr(&x, "arch", "x86_64");

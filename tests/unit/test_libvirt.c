@@ -208,6 +208,7 @@ Test(libvirt, domain_xml_parses_back)
 	expect(doc, "/domain/name", c.name);
 	expect(doc, "/domain/memory[@unit='MiB']", "512");
 	expect(doc, "/domain/vcpu", "4");
+	expect(doc, "/domain/cputune/shares", "4096");
 	expect(doc, "/domain/os/type[@arch='x86_64'][@machine='pc']", "hvm");
 	expect(doc, "/domain/os/kernel", c.kernel);
 	expect(doc, "/domain/os/initrd", c.initrd);
