@@ -3,7 +3,8 @@
 # ci/start-libvirtd.sh, as root): the same metric set as vm2 for cpu.int and
 # lock.ticket at 1 and 2 threads, with host-side vCPU rows per step; a
 # domain destroyed from outside mid-run gives failed rows and the next
-# target runs; the remote path through qemu+ssh:// to a loopback sshd, run
+# target runs; Ctrl-C and a guest panic clean up too; the remote path
+# through qemu+ssh:// to a loopback sshd, run
 # --parallel hosts beside the local URI (the wall-time ratio is printed);
 # after every run nothing named vpbench-* is left on the libvirt host.
 set -euo pipefail
@@ -92,7 +93,36 @@ check "the host target ran after it" \
 	grep -q "^1,destroy-$$,host,host,.*,cpu.int,1,4,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res"
 check "nothing left after run 2: $(leftovers)" test -z "$(leftovers)"
 
-# 3. The remote path: qemu+ssh:// to a loopback sshd (libvirt runs ssh with
+# 3. Ctrl-C mid-run: exit 130, and the domain, volumes and pool are gone.
+"$VPBENCH" run -t "$target" -w cpu.int -j 1 -r 4 -d 3 -o "$work/int" \
+	--run-id int-$$ --no-report -q 2>"$work/int.err" &
+pid=$!
+dom=
+for _ in $(seq 240); do
+	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-int-$$" || true)
+	[[ -n "$dom" ]] && break
+	sleep 0.5
+done
+check "the domain of the interrupted run started" test -n "$dom"
+sleep 2
+kill -INT "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+check "exit 130 after Ctrl-C (got $rc)" test "$rc" -eq 130
+check "nothing left after Ctrl-C: $(leftovers)" test -z "$(leftovers)"
+
+# 4. A guest panic: failed rows with the panic line and the console tail.
+set +e
+VPBENCH_GUEST_FAULT=panic "$VPBENCH" run -t "$target" -w cpu.int -j 1 -r 1 \
+	-d 0.2 -o "$work/panic" --no-report -q 2>/dev/null
+set -e
+check "a guest panic fails the rows with the panic line" \
+	grep -q ",failed,.*guest panic: .*Kernel panic.*console tail" "$work/panic/results.csv"
+check "nothing left after the panic: $(leftovers)" test -z "$(leftovers)"
+
+# 5. The remote path: qemu+ssh:// to a loopback sshd (libvirt runs ssh with
 # the command= wrapper below, so the test's own key and known_hosts are
 # used and host-key checking stays on; the remote side answers through
 # virt-ssh-helper or nc).
