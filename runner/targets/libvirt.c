@@ -211,9 +211,35 @@ static void lv_teardown(struct vp_target *t)
 
 	if (!s)
 		return;
-	if (s->conn) {
+	if (s->conn && s->conn_lost) {
+		/* The daemon ended the domain with the connection
+		 * (AUTODESTROY); the pool is still there: connect again to
+		 * remove it. */
+		char err[512];
+		bool pool = s->pool != NULL;
+
 		lv_domain_stop(s);
-		lv_storage_delete(s);
+		lv_disconnect(s);
+		s->conn_lost = 0;
+		if (pool && lv_connect(s, err, sizeof(err)) == 0) {
+			virDomainPtr d =
+			    LV(virDomainLookupByName)(s->conn, s->dom_name);
+
+			if (d) { /* keepalive has not ended it yet */
+				LV(virDomainDestroy)(d);
+				LV(virDomainFree)(d);
+			}
+			lv_storage_delete(s, true);
+		}
+		else if (pool)
+			fprintf(stderr,
+				"vpbench: storage pool %s left on %s (%s): "
+				"remove it with virsh pool-destroy\n",
+				s->pool_name, s->uri, err);
+		lv_disconnect(s);
+	} else if (s->conn) {
+		lv_domain_stop(s);
+		lv_storage_delete(s, false);
 		lv_disconnect(s);
 	}
 	if (s->initrd[0])

@@ -152,7 +152,19 @@ static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event,
 
 	(void)conn;
 	(void)dom;
-	if (event != VIR_DOMAIN_EVENT_STOPPED)
+	/* A destroy (virsh destroy, a signal to QEMU) shows first as
+	 * SHUTDOWN "host" (QEMU's own shutdown event), then STOPPED
+	 * "destroyed"; a guest power-off as SHUTDOWN "guest", STOPPED
+	 * "shutdown". The first one that says how decides. */
+	if (event == VIR_DOMAIN_EVENT_SHUTDOWN &&
+	    detail == VIR_DOMAIN_EVENT_SHUTDOWN_HOST)
+		detail = VIR_DOMAIN_EVENT_STOPPED_DESTROYED;
+	else if (event == VIR_DOMAIN_EVENT_SHUTDOWN &&
+		 detail == VIR_DOMAIN_EVENT_SHUTDOWN_GUEST)
+		detail = VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+	else if (event != VIR_DOMAIN_EVENT_STOPPED)
+		return;
+	if (__atomic_load_n(&s->stopped, __ATOMIC_ACQUIRE))
 		return;
 	s->stopped_detail = detail;
 	__atomic_store_n(&s->stopped, 1, __ATOMIC_RELEASE);

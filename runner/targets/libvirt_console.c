@@ -76,11 +76,10 @@ static void on_stream(virStreamPtr st, int events, void *opaque)
 		if (n == -2) /* nothing more for now */
 			break;
 		if (n <= 0) {
+			/* No Finish/Abort here: they are calls to the daemon,
+			 * and this thread must stay free to deliver events
+			 * (the one saying why the stream ended). */
 			stream_end(ls, n < 0 ? lv_error() : NULL);
-			if (n < 0)
-				LV(virStreamAbort)(st);
-			else
-				LV(virStreamFinish)(st);
 			break;
 		}
 		if (ls->fd >= 0)
@@ -182,11 +181,13 @@ void lv_stream_close(struct lv_stream *ls)
 	if (!ls)
 		return;
 	pthread_mutex_lock(&ls->lock);
-	if (!ls->ended) {
+	if (!ls->ended)
 		stream_end(ls, NULL);
-		LV(virStreamAbort)(ls->st);
-	}
 	pthread_mutex_unlock(&ls->lock);
+	/* Ends the stream on the daemon's side too; an error (the domain is
+	 * gone) changes nothing. */
+	LV(virStreamAbort)(ls->st);
+	LV(virResetLastError)();
 	stream_unref(ls);
 }
 #endif

@@ -33,6 +33,7 @@
 	X(virDomainDestroy) \
 	X(virDomainFree) \
 	X(virDomainListGetStats) \
+	X(virDomainLookupByName) \
 	X(virDomainOpenConsole) \
 	X(virDomainResume) \
 	X(virDomainStatsRecordListFree) \
@@ -50,6 +51,8 @@
 	X(virStoragePoolDelete) \
 	X(virStoragePoolDestroy) \
 	X(virStoragePoolFree) \
+	X(virStoragePoolListAllVolumes) \
+	X(virStoragePoolLookupByName) \
 	X(virStoragePoolUndefine) \
 	X(virStorageVolCreateXML) \
 	X(virStorageVolDelete) \

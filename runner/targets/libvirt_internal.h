@@ -77,7 +77,9 @@ int lv_in_loop(void (*fn)(void *arg), void *arg);
 /* libvirt_storage.c: pool and volumes on the libvirt host. */
 int lv_storage_create(struct vp_target *t, struct lv_state *s, char *err,
 		      size_t errlen);
-void lv_storage_delete(struct lv_state *s);
+/* Deletes the volumes, the pool and its folder; reconnected: the handles
+ * are from a lost connection, look them up again by name first. */
+void lv_storage_delete(struct lv_state *s, bool reconnected);
 
 /* libvirt_console.c: console streams. */
 struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias,

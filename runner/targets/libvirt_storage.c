@@ -144,8 +144,35 @@ int lv_storage_create(struct vp_target *t, struct lv_state *s, char *err,
 	return rc;
 }
 
-void lv_storage_delete(struct lv_state *s)
+/* After a lost connection the handles are dead: find the pool and its
+ * volumes again by name on the new connection. */
+static void relookup(struct lv_state *s)
 {
+	virStorageVolPtr *vols = NULL;
+	int n;
+
+	for (size_t i = 0; i < s->nvols; i++)
+		LV(virStorageVolFree)(s->vols[i]);
+	s->nvols = 0;
+	if (s->pool)
+		LV(virStoragePoolFree)(s->pool);
+	s->pool = LV(virStoragePoolLookupByName)(s->conn, s->pool_name);
+	if (!s->pool)
+		return;
+	n = LV(virStoragePoolListAllVolumes)(s->pool, &vols, 0);
+	for (int i = 0; i < n; i++) {
+		if (s->nvols < sizeof(s->vols) / sizeof(s->vols[0]))
+			s->vols[s->nvols++] = vols[i];
+		else
+			LV(virStorageVolFree)(vols[i]);
+	}
+	free(vols);
+}
+
+void lv_storage_delete(struct lv_state *s, bool reconnected)
+{
+	if (reconnected && s->pool_name[0])
+		relookup(s);
 	for (size_t i = 0; i < s->nvols; i++) {
 		LV(virStorageVolDelete)(s->vols[i], 0);
 		LV(virStorageVolFree)(s->vols[i]);
