@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reports/target_host.h"
 #include "runner/targets/libvirt_name.h"
@@ -417,4 +418,43 @@ Test(libvirt, step_to_cell)
 		cr_assert_eq(t, cases[i].t, "k=%d", cases[i].k);
 		cr_assert_eq(rep, cases[i].rep, "k=%d", cases[i].k);
 	}
+}
+
+#include "runner/plan.h"
+
+Test(libvirt, parallel_plan_key_round_trips)
+{
+	static struct vp_plan p, back;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	vp_plan_defaults(&p);
+	cr_assert_eq(p.parallel_hosts, false);
+	cr_assert_neq(vp_plan_set(&p, "parallel", "all", err, sizeof(err)), 0);
+	cr_assert(strstr(err, "none or hosts"), "%s", err);
+	cr_assert_eq(vp_plan_set(&p, "parallel", "hosts", err, sizeof(err)),
+		     0);
+	cr_assert_eq(vp_plan_set(&p, "targets",
+				 "host,libvirt:vm2@qemu+ssh://u@h/system",
+				 err, sizeof(err)),
+		     0, "%s", err);
+	f = open_memstream(&buf, &len);
+	cr_assert_eq(vp_plan_write(&p, f), 0);
+	fclose(f);
+	cr_assert(strstr(buf, "parallel = hosts\n"), "%s", buf);
+	char path[] = "/tmp/vpbench-plan-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	vp_plan_defaults(&back);
+	cr_assert_eq(vp_plan_load(&back, path, err, sizeof(err)), 0, "%s",
+		     err);
+	unlink(path);
+	cr_assert(back.parallel_hosts);
+	cr_assert_str_eq(back.targets[1], "libvirt:vm2@qemu+ssh://u@h/system");
+	free(buf);
+	vp_plan_free(&p);
+	vp_plan_free(&back);
 }
