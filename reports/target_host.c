@@ -7,8 +7,7 @@
 
 /* Host part of "[user@]host[:port]" or "[user@][v6]:port" (len bytes of
  * authority), copied without brackets; "" when empty. */
-static void authority_host(const char *a, size_t alen, char *host,
-			   size_t len)
+static void authority_host(const char *a, size_t alen, char *host, size_t len)
 {
 	const char *end = a + alen, *at = NULL, *h, *hend;
 

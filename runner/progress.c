@@ -75,8 +75,7 @@ void vp_progress_lanes(struct vp_progress *p, int nlanes,
 	for (int i = 0; i < nlanes; i++) {
 		snprintf(p->lane_name[i], sizeof(p->lane_name[i]), "%s",
 			 names[i]);
-		snprintf(p->lane_text[i], sizeof(p->lane_text[i]),
-			 "waiting");
+		snprintf(p->lane_text[i], sizeof(p->lane_text[i]), "waiting");
 	}
 }
 

@@ -19,10 +19,10 @@
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
 #include "reports/target_host.h"
-#include "runner/targets/host_load.h"
 #include "runner/progress.h"
 #include "runner/scratch_image.h"
 #include "runner/stop_signal.h"
+#include "runner/targets/host_load.h"
 #include "runner/targets/target.h"
 
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
@@ -44,8 +44,8 @@ struct run_state {
  * parallel). The emitter's ctx. */
 struct lane {
 	struct run_state *run;
-	int index;	    /* progress line (parallel) or -1 */
-	char host[128];	    /* vp_target_host of its targets */
+	int index;	/* progress line (parallel) or -1 */
+	char host[128]; /* vp_target_host of its targets */
 	size_t targets[VP_PLAN_MAX_TARGETS]; /* plan indices, in order */
 	size_t ntargets;
 	const char *target; /* current target name */
@@ -90,8 +90,8 @@ static int run_row(struct vp_emitter *e, const struct vp_row *row)
 		 * need not dig in results.csv (a dead guest fails many steps
 		 * with one reason). */
 		if (strcmp(l->last_failure, row->m->note) != 0) {
-			snprintf(l->last_failure, sizeof(l->last_failure),
-				 "%s", row->m->note);
+			snprintf(l->last_failure, sizeof(l->last_failure), "%s",
+				 row->m->note);
 			vp_progress_note(&s->progress,
 					 "vpbench: %s %s threads=%d rep=%d "
 					 "failed: %s",
@@ -359,9 +359,8 @@ static void run_lanes(struct run_state *s, const char *dir,
 	if (n > 1) {
 		vp_progress_lanes(&s->progress, (int)n, names);
 		for (size_t k = 0; k < n; k++)
-			started[k] =
-			    pthread_create(&th[k], NULL, run_lane, &lanes[k]) ==
-			    0;
+			started[k] = pthread_create(&th[k], NULL, run_lane,
+						    &lanes[k]) == 0;
 		for (size_t k = 0; k < n; k++)
 			if (started[k])
 				pthread_join(th[k], NULL);

@@ -46,9 +46,9 @@ int vp_guest_image_build(const struct vp_target *t,
 	/* Without a scratch disk the guest needs no driver at all, and every
 	 * module load (signature check, relocation) costs boot time. */
 	spec.modules = guest_modules;
-	spec.nmodules = t->scratch_image ? sizeof(guest_modules) /
-					       sizeof(guest_modules[0])
-					 : 0;
+	spec.nmodules = t->scratch_image
+			    ? sizeof(guest_modules) / sizeof(guest_modules[0])
+			    : 0;
 	spec.plan_text = plan;
 	rc = vp_initramfs_build(&spec, path, &bytes, err, errlen);
 	free(plan);
@@ -81,7 +81,6 @@ void vp_guest_fault(const struct vp_target *t, char *buf, size_t len)
 	const char *only = getenv("VPBENCH_GUEST_FAULT_TARGET");
 
 	buf[0] = '\0';
-	if (fault && *fault &&
-	    (!only || !*only || strcmp(only, t->name) == 0))
+	if (fault && *fault && (!only || !*only || strcmp(only, t->name) == 0))
 		snprintf(buf, len, "%s", fault);
 }

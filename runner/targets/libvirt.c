@@ -165,14 +165,15 @@ static void env_facts(struct vp_target *t, struct lv_state *s,
 	snprintf(buf, sizeof(buf), "%u", t->vcpus);
 	out->env(out, "vcpus", buf);
 	snprintf(buf, sizeof(buf), "%.2f",
-		 (double)t->vcpus / (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+		 (double)t->vcpus /
+		     (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
 	out->env(out, "overcommit_ratio", buf);
 	free(host);
 	LV(virResetLastError)();
 }
 
-static int lv_run_agent(struct vp_target *t, struct vp_emitter *out,
-			char *err, size_t errlen)
+static int lv_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
+			size_t errlen)
 {
 	struct lv_state *s = t->priv;
 	bool booted = false;
@@ -230,8 +231,7 @@ static void lv_teardown(struct vp_target *t)
 				LV(virDomainFree)(d);
 			}
 			lv_storage_delete(s, true);
-		}
-		else if (pool)
+		} else if (pool)
 			fprintf(stderr,
 				"vpbench: storage pool %s left on %s (%s): "
 				"remove it with virsh pool-destroy\n",
@@ -259,8 +259,8 @@ static int lv_prepare(struct vp_target *t, char *err, size_t errlen)
 	return -ENOSYS;
 }
 
-static int lv_run_agent(struct vp_target *t, struct vp_emitter *out,
-			char *err, size_t errlen)
+static int lv_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
+			size_t errlen)
 {
 	(void)t;
 	(void)out;
@@ -268,7 +268,10 @@ static int lv_run_agent(struct vp_target *t, struct vp_emitter *out,
 	return -ENOSYS;
 }
 
-static void lv_teardown(struct vp_target *t) { (void)t; }
+static void lv_teardown(struct vp_target *t)
+{
+	(void)t;
+}
 
 #endif
 

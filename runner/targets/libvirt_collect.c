@@ -174,8 +174,8 @@ static const struct vp_collector_hooks lv_hooks = {
 /* The domain, paused, with both serial ports bridged; *rfd reads the
  * agent channel. */
 static int domain_start(struct vp_target *t, struct lv_state *s,
-			const char *cache, const char *io, int *rfd,
-			char *err, size_t errlen)
+			const char *cache, const char *io, int *rfd, char *err,
+			size_t errlen)
 {
 	struct vp_libvirt_domain_cfg cfg = {0};
 	char cmdline[1024], *xml = NULL;
@@ -199,8 +199,8 @@ static int domain_start(struct vp_target *t, struct lv_state *s,
 	/* AUTODESTROY: should this process die, libvirt ends the domain when
 	 * the connection closes. */
 	s->dom = LV(virDomainCreateXML)(s->conn, xml,
-				    VIR_DOMAIN_START_PAUSED |
-					VIR_DOMAIN_START_AUTODESTROY);
+					VIR_DOMAIN_START_PAUSED |
+					    VIR_DOMAIN_START_AUTODESTROY);
 	free(xml);
 	if (!s->dom) {
 		snprintf(err, errlen, "cannot start domain %s on %s: %s",
@@ -281,7 +281,8 @@ void lv_domain_stop(struct lv_state *s)
 	lv_stream_close(s->cons);
 	s->agent = s->cons = NULL;
 	if (s->conn && s->lifecycle_cb >= 0) {
-		LV(virConnectDomainEventDeregisterAny)(s->conn, s->lifecycle_cb);
+		LV(virConnectDomainEventDeregisterAny)
+		(s->conn, s->lifecycle_cb);
 		s->lifecycle_cb = -1;
 	}
 	if (s->dom)

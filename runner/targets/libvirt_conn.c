@@ -44,8 +44,8 @@ static void loop_init(void)
 		return;
 	LV(virSetErrorFunc)(NULL, quiet_errors);
 	if (LV(virInitialize)() < 0 || LV(virEventRegisterDefaultImpl)() < 0) {
-		snprintf(loop_err, sizeof(loop_err),
-			 "libvirt event loop: %s", lv_error());
+		snprintf(loop_err, sizeof(loop_err), "libvirt event loop: %s",
+			 lv_error());
 		loop_rc = -EIO;
 		return;
 	}
@@ -140,7 +140,8 @@ int lv_connect(struct lv_state *s, char *err, size_t errlen)
 	 * run timeout. */
 	if (LV(virConnectSetKeepAlive)(s->conn, 5, 3) < 0)
 		LV(virResetLastError)(); /* local drivers have no keepalive */
-	if (LV(virConnectRegisterCloseCallback)(s->conn, on_close, s, NULL) == 0)
+	if (LV(virConnectRegisterCloseCallback)(s->conn, on_close, s, NULL) ==
+	    0)
 		s->close_cb = true;
 	return 0;
 }
@@ -189,7 +190,8 @@ void lv_disconnect(struct lv_state *s)
 	if (!s->conn)
 		return;
 	if (s->lifecycle_cb >= 0)
-		LV(virConnectDomainEventDeregisterAny)(s->conn, s->lifecycle_cb);
+		LV(virConnectDomainEventDeregisterAny)
+		(s->conn, s->lifecycle_cb);
 	s->lifecycle_cb = -1;
 	if (s->close_cb)
 		LV(virConnectUnregisterCloseCallback)(s->conn, on_close);

@@ -30,7 +30,10 @@ static void stream_unref(struct lv_stream *ls)
 }
 
 /* libvirt's free function for the callback's opaque pointer. */
-static void stream_cb_free(void *opaque) { stream_unref(opaque); }
+static void stream_cb_free(void *opaque)
+{
+	stream_unref(opaque);
+}
 
 /* Writes all of buf; a socket (MSG_NOSIGNAL: no SIGPIPE when the reader
  * is gone) or a file. */
@@ -88,8 +91,8 @@ static void on_stream(virStreamPtr st, int events, void *opaque)
 	pthread_mutex_unlock(&ls->lock);
 }
 
-struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias,
-				 int fd, char *err, size_t errlen)
+struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias, int fd,
+				 char *err, size_t errlen)
 {
 	struct lv_stream *ls = calloc(1, sizeof(*ls));
 
@@ -108,9 +111,8 @@ struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias,
 	ls->refs = 1;
 	ls->fd = fd;
 	ls->st = LV(virStreamNew)(s->conn, VIR_STREAM_NONBLOCK);
-	if (!ls->st ||
-	    LV(virDomainOpenConsole)(s->dom, alias, ls->st,
-				 VIR_DOMAIN_CONSOLE_FORCE) < 0) {
+	if (!ls->st || LV(virDomainOpenConsole)(s->dom, alias, ls->st,
+						VIR_DOMAIN_CONSOLE_FORCE) < 0) {
 		snprintf(err, errlen,
 			 "cannot open serial port %s of domain %s: %s", alias,
 			 s->dom_name, lv_error());
@@ -119,10 +121,10 @@ struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias,
 	}
 	ls->refs++; /* the callback's, dropped by stream_cb_free */
 	if (LV(virStreamEventAddCallback)(ls->st,
-				      VIR_STREAM_EVENT_READABLE |
-					  VIR_STREAM_EVENT_ERROR |
-					  VIR_STREAM_EVENT_HANGUP,
-				      on_stream, ls, stream_cb_free) < 0) {
+					  VIR_STREAM_EVENT_READABLE |
+					      VIR_STREAM_EVENT_ERROR |
+					      VIR_STREAM_EVENT_HANGUP,
+					  on_stream, ls, stream_cb_free) < 0) {
 		ls->refs--;
 		snprintf(err, errlen,
 			 "cannot watch serial port %s of domain %s: %s", alias,

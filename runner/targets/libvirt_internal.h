@@ -82,8 +82,8 @@ int lv_storage_create(struct vp_target *t, struct lv_state *s, char *err,
 void lv_storage_delete(struct lv_state *s, bool reconnected);
 
 /* libvirt_console.c: console streams. */
-struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias,
-				 int fd, char *err, size_t errlen);
+struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias, int fd,
+				 char *err, size_t errlen);
 /* Sends bytes to the guest through the stream (from the loop thread). */
 int lv_stream_send(struct lv_stream *ls, const char *data, size_t len);
 /* Stops the bridge, closes its fd, drops the target's reference. */

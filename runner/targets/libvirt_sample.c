@@ -18,7 +18,8 @@ static bool take(struct lv_state *s, struct vp_vcpu_sample *out, char *why,
 	virDomainPtr doms[2] = {s->dom, NULL};
 	virDomainStatsRecordPtr *recs = NULL;
 	double before = vp_child_now();
-	int n = LV(virDomainListGetStats)(doms, VIR_DOMAIN_STATS_VCPU, &recs, 0);
+	int n =
+	    LV(virDomainListGetStats)(doms, VIR_DOMAIN_STATS_VCPU, &recs, 0);
 
 	/* The daemon reads the counters somewhere in the round trip. */
 	vp_vcpu_sample_init(out, (before + vp_child_now()) / 2);

@@ -110,8 +110,7 @@ void vp_vcpu_figures(const struct vp_vcpu_sample *a,
 	wall *= 1e9 * b->n;
 	if ((f->run_ok = delta_sum(a, b, false, &sum, f->why, sizeof(f->why))))
 		f->run_pct = sum / wall * 100.0;
-	if ((f->delay_ok =
-		 delta_sum(a, b, true, &sum, f->why, sizeof(f->why))))
+	if ((f->delay_ok = delta_sum(a, b, true, &sum, f->why, sizeof(f->why))))
 		f->delay_pct = sum / wall * 100.0;
 }
 

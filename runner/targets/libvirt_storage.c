@@ -33,8 +33,8 @@ static int pool_create(struct lv_state *s, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	snprintf(s->pool_xml, sizeof(s->pool_xml), "%s", xml);
-	s->pool = LV(virStoragePoolCreateXML)(s->conn, xml,
-					  VIR_STORAGE_POOL_CREATE_WITH_BUILD);
+	s->pool = LV(virStoragePoolCreateXML)(
+	    s->conn, xml, VIR_STORAGE_POOL_CREATE_WITH_BUILD);
 	free(xml);
 	if (!s->pool) {
 		snprintf(err, errlen,
@@ -186,7 +186,8 @@ void lv_storage_delete(struct lv_state *s, bool reconnected)
 	/* A transient pool vanishes when destroyed and leaves its (now
 	 * empty) directory; libvirt removes a pool directory only for a
 	 * defined, inactive pool: define it for a moment to delete it. */
-	virStoragePoolPtr p = LV(virStoragePoolDefineXML)(s->conn, s->pool_xml, 0);
+	virStoragePoolPtr p =
+	    LV(virStoragePoolDefineXML)(s->conn, s->pool_xml, 0);
 	if (p) {
 		LV(virStoragePoolDelete)(p, 0);
 		LV(virStoragePoolUndefine)(p);

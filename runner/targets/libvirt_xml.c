@@ -53,15 +53,18 @@ static void start(struct xw *x, const char *name)
 static void attr(struct xw *x, const char *name, const char *value)
 {
 	x->bad |= LX(xmlTextWriterWriteAttribute)(x->w, BAD_CAST name,
-					      BAD_CAST value) < 0;
+						  BAD_CAST value) < 0;
 }
 
-static void end(struct xw *x) { x->bad |= LX(xmlTextWriterEndElement)(x->w) < 0; }
+static void end(struct xw *x)
+{
+	x->bad |= LX(xmlTextWriterEndElement)(x->w) < 0;
+}
 
 static void text_el(struct xw *x, const char *name, const char *text)
 {
-	x->bad |=
-	    LX(xmlTextWriterWriteElement)(x->w, BAD_CAST name, BAD_CAST text) < 0;
+	x->bad |= LX(xmlTextWriterWriteElement)(x->w, BAD_CAST name,
+						BAD_CAST text) < 0;
 }
 
 /* <name attr=value/> */
@@ -83,7 +86,8 @@ static int xw_close(struct xw *x, char **xml, char *err, size_t errlen)
 	if (x->bad) {
 		snprintf(err, errlen, "libxml2 could not write the XML");
 		rc = -EIO;
-	} else if (!(*xml = strdup((const char *)LX(xmlBufferContent)(x->buf)))) {
+	} else if (!(*xml =
+			 strdup((const char *)LX(xmlBufferContent)(x->buf)))) {
 		snprintf(err, errlen, "out of memory");
 		rc = -ENOMEM;
 	}
@@ -234,13 +238,13 @@ static int xpath_any(const char *xml, const char *expr, char *err,
 
 	if (rc)
 		return rc;
-	doc = LX(xmlReadMemory)(xml, (int)strlen(xml), "capabilities.xml",
-				NULL,
+	doc = LX(xmlReadMemory)(xml, (int)strlen(xml), "capabilities.xml", NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR |
 				    XML_PARSE_NOWARNING);
 	if (!doc) {
-		snprintf(err, errlen, "libvirt's capabilities XML does not "
-				      "parse");
+		snprintf(err, errlen,
+			 "libvirt's capabilities XML does not "
+			 "parse");
 		return -EINVAL;
 	}
 	ctx = LX(xmlXPathNewContext)(doc);
@@ -298,8 +302,9 @@ int vp_libvirt_caps_kvm(const char *caps_xml, char *why, size_t len)
 
 static int without(char *err, size_t errlen)
 {
-	snprintf(err, errlen, "built without libxml2 (apt-get install "
-			      "libxml2-dev, then rebuild)");
+	snprintf(err, errlen,
+		 "built without libxml2 (apt-get install "
+		 "libxml2-dev, then rebuild)");
 	return -ENOSYS;
 }
 

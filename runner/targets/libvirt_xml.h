@@ -18,13 +18,13 @@
 
 struct vp_libvirt_domain_cfg {
 	const char *name;
-	bool kvm;	      /* domain type kvm (host-passthrough CPU), else
-			       * qemu (TCG, CPU model "maximum") */
+	bool kvm; /* domain type kvm (host-passthrough CPU), else
+		   * qemu (TCG, CPU model "maximum") */
 	unsigned vcpus, mem_mb;
-	const char *kernel;   /* paths on the libvirt host (volume paths) */
+	const char *kernel; /* paths on the libvirt host (volume paths) */
 	const char *initrd;
-	const char *cmdline;  /* kernel command line */
-	const char *disk;     /* raw scratch volume path or NULL */
+	const char *cmdline;		  /* kernel command line */
+	const char *disk;		  /* raw scratch volume path or NULL */
 	const char *disk_cache, *disk_io; /* e.g. "none", "native" */
 };
 

@@ -35,8 +35,8 @@ Test(libvirt, target_syntax)
 	    {"libvirt:vm2@qemu:///system", 1, 2, "qemu:///system"},
 	    {"libvirt:vm4@qemu+ssh://bench@h1/system", 1, 4,
 	     "qemu+ssh://bench@h1/system"},
-	    {"libvirt:vm64@qemu+ssh://root@127.0.0.1:2222/system?keyfile=/k",
-	     1, 64, "qemu+ssh://root@127.0.0.1:2222/system?keyfile=/k"},
+	    {"libvirt:vm64@qemu+ssh://root@127.0.0.1:2222/system?keyfile=/k", 1,
+	     64, "qemu+ssh://root@127.0.0.1:2222/system?keyfile=/k"},
 	    {"libvirt:vm1@test:///default", 1, 1, "test:///default"},
 	    {"libvirt:vm0@qemu:///system", 0, 0, NULL},
 	    {"libvirt:vm65@qemu:///system", 0, 0, NULL},
@@ -79,9 +79,9 @@ Test(libvirt, target_init_binds_libvirt_kind)
 {
 	struct vp_target t;
 
-	cr_assert_eq(vp_target_init(&t, "libvirt:vm3@qemu:///system", err,
-				    sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(
+	    vp_target_init(&t, "libvirt:vm3@qemu:///system", err, sizeof(err)),
+	    0, "%s", err);
 	cr_assert_str_eq(t.ti.target_kind, "libvirt");
 	cr_assert_eq(t.vcpus, 3);
 	cr_assert_str_eq(t.ops->kind, "libvirt");
@@ -132,13 +132,13 @@ struct base_case {
 Test(libvirt, same_host_baseline)
 {
 	static const char *const run[] = {
-	    "host",					     /* 0 */
-	    "vm2",					     /* 1 */
-	    "libvirt:vm2@qemu:///system",		     /* 2 */
-	    "ssh:bench@h1:2222",			     /* 3 */
-	    "libvirt:vm4@qemu+ssh://root@h1/system",	     /* 4 */
-	    "libvirt:vm4@qemu+ssh://root@h2/system",	     /* 5 */
-	    "ssh:bench@h3",				     /* 6 */
+	    "host",				     /* 0 */
+	    "vm2",				     /* 1 */
+	    "libvirt:vm2@qemu:///system",	     /* 2 */
+	    "ssh:bench@h1:2222",		     /* 3 */
+	    "libvirt:vm4@qemu+ssh://root@h1/system", /* 4 */
+	    "libvirt:vm4@qemu+ssh://root@h2/system", /* 5 */
+	    "ssh:bench@h3",			     /* 6 */
 	};
 	static const struct base_case cases[] = {
 	    {1, 0, 0},	 /* vm2 -> host */
@@ -153,10 +153,9 @@ Test(libvirt, same_host_baseline)
 	size_t n = sizeof(run) / sizeof(run[0]);
 
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
-		cr_assert_eq(vp_baseline_pick(run, n, cases[k].i,
-					      cases[k].fallback),
-			     cases[k].want, "case %zu (%s)", k,
-			     run[cases[k].i]);
+		cr_assert_eq(
+		    vp_baseline_pick(run, n, cases[k].i, cases[k].fallback),
+		    cases[k].want, "case %zu (%s)", k, run[cases[k].i]);
 }
 
 #if HAVE_LIBXML2
@@ -193,15 +192,16 @@ Test(libvirt, domain_xml_parses_back)
 	    .mem_mb = 512,
 	    .kernel = "/pool/kernel",
 	    .initrd = "/pool/init\"ramfs",
-	    .cmdline = "console=ttyS0 vpbench.target=libvirt:vm4@qemu:///x?a=1&b=2",
+	    .cmdline =
+		"console=ttyS0 vpbench.target=libvirt:vm4@qemu:///x?a=1&b=2",
 	    .disk = "/pool/scratch.img",
 	    .disk_cache = "none",
 	    .disk_io = "native",
 	};
 	char *xml = NULL;
 
-	cr_assert_eq(vp_libvirt_domain_xml(&c, &xml, err, sizeof(err)), 0,
-		     "%s", err);
+	cr_assert_eq(vp_libvirt_domain_xml(&c, &xml, err, sizeof(err)), 0, "%s",
+		     err);
 	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "d.xml", NULL,
 				      XML_PARSE_NONET);
 	cr_assert(doc, "domain XML does not parse:\n%s", xml);
@@ -249,8 +249,8 @@ Test(libvirt, pool_and_volume_xml_parse_back)
 	char *xml = NULL;
 	xmlDocPtr doc;
 
-	cr_assert_eq(vp_libvirt_pool_xml("vpbench-r-1", "/var/lib/x & y",
-					 &xml, err, sizeof(err)),
+	cr_assert_eq(vp_libvirt_pool_xml("vpbench-r-1", "/var/lib/x & y", &xml,
+					 err, sizeof(err)),
 		     0);
 	doc = xmlReadMemory(xml, (int)strlen(xml), "p.xml", NULL, 0);
 	cr_assert(doc);
@@ -306,24 +306,21 @@ Test(libvirt, capabilities_kvm_needs_vmx)
 	char *at = strstr(caps, host_cpu);
 
 	/* Recorded here: kvm listed, no vmx -> not usable, and why. */
-	cr_assert_eq(vp_libvirt_caps_offers(caps, "x86_64", "kvm", err,
-					    sizeof(err)),
-		     1);
-	cr_assert_eq(vp_libvirt_caps_offers(caps, "x86_64", "qemu", err,
-					    sizeof(err)),
-		     1);
-	cr_assert_eq(vp_libvirt_caps_offers(caps, "aarch64", "kvm", err,
-					    sizeof(err)),
-		     0);
+	cr_assert_eq(
+	    vp_libvirt_caps_offers(caps, "x86_64", "kvm", err, sizeof(err)), 1);
+	cr_assert_eq(
+	    vp_libvirt_caps_offers(caps, "x86_64", "qemu", err, sizeof(err)),
+	    1);
+	cr_assert_eq(
+	    vp_libvirt_caps_offers(caps, "aarch64", "kvm", err, sizeof(err)),
+	    0);
 	cr_assert_eq(vp_libvirt_caps_kvm(caps, why, sizeof(why)), 0);
 	cr_assert(strstr(why, "vmx"), "%s", why);
 	/* The same host with virtualization extensions. */
 	cr_assert(at);
 	memcpy(at, "<feature name='vmx'/>", strlen(host_cpu));
-	cr_assert_eq(vp_libvirt_caps_kvm(caps, why, sizeof(why)), 1, "%s",
-		     why);
-	cr_assert_lt(vp_libvirt_caps_kvm("<capabilities", why, sizeof(why)),
-		     0);
+	cr_assert_eq(vp_libvirt_caps_kvm(caps, why, sizeof(why)), 1, "%s", why);
+	cr_assert_lt(vp_libvirt_caps_kvm("<capabilities", why, sizeof(why)), 0);
 	free(caps);
 #endif
 }
@@ -433,11 +430,10 @@ Test(libvirt, parallel_plan_key_round_trips)
 	cr_assert_eq(p.parallel_hosts, false);
 	cr_assert_neq(vp_plan_set(&p, "parallel", "all", err, sizeof(err)), 0);
 	cr_assert(strstr(err, "none or hosts"), "%s", err);
-	cr_assert_eq(vp_plan_set(&p, "parallel", "hosts", err, sizeof(err)),
-		     0);
+	cr_assert_eq(vp_plan_set(&p, "parallel", "hosts", err, sizeof(err)), 0);
 	cr_assert_eq(vp_plan_set(&p, "targets",
-				 "host,libvirt:vm2@qemu+ssh://u@h/system",
-				 err, sizeof(err)),
+				 "host,libvirt:vm2@qemu+ssh://u@h/system", err,
+				 sizeof(err)),
 		     0, "%s", err);
 	f = open_memstream(&buf, &len);
 	cr_assert_eq(vp_plan_write(&p, f), 0);
@@ -449,8 +445,7 @@ Test(libvirt, parallel_plan_key_round_trips)
 	cr_assert_eq(write(fd, buf, len), (ssize_t)len);
 	close(fd);
 	vp_plan_defaults(&back);
-	cr_assert_eq(vp_plan_load(&back, path, err, sizeof(err)), 0, "%s",
-		     err);
+	cr_assert_eq(vp_plan_load(&back, path, err, sizeof(err)), 0, "%s", err);
 	unlink(path);
 	cr_assert(back.parallel_hosts);
 	cr_assert_str_eq(back.targets[1], "libvirt:vm2@qemu+ssh://u@h/system");
