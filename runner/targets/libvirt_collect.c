@@ -126,8 +126,9 @@ static void lv_explain(struct vp_collector *c, char *reason, size_t len)
 	struct lv_watch *w = c->priv;
 	struct lv_state *s = w->s;
 
-	/* The channel's end can overtake the event saying why. */
-	for (int i = 0; i < 20 && !s->stopped && !conn_lost(s); i++)
+	/* The channel's end can overtake the event saying why (seconds on
+	 * a loaded host). */
+	for (int i = 0; i < 50 && !s->stopped && !conn_lost(s); i++)
 		nanosleep(&(struct timespec){0, 100000000}, NULL);
 	if (vp_guest_watch_panic(&w->g, reason, len))
 		return;
