@@ -29,12 +29,6 @@ static void stream_unref(struct lv_stream *ls)
 	free(ls);
 }
 
-/* libvirt's free function for the callback's opaque pointer. */
-static void stream_cb_free(void *opaque)
-{
-	stream_unref(opaque);
-}
-
 /* Writes all of buf; a socket (MSG_NOSIGNAL: no SIGPIPE when the reader
  * is gone) or a file. */
 static void put(int fd, const char *buf, size_t n)
@@ -101,8 +95,7 @@ struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias, int fd,
 		close(fd);
 		return NULL;
 	}
-	/* Recursive: removing the callback under the lock may make libvirt
-	 * call stream_cb_free, which takes it again. */
+	/* Recursive: the last unref may come from a path holding it. */
 	pthread_mutexattr_t ma;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
@@ -119,13 +112,15 @@ struct lv_stream *lv_stream_open(struct lv_state *s, const char *alias, int fd,
 		stream_unref(ls);
 		return NULL;
 	}
-	ls->refs++; /* the callback's, dropped by stream_cb_free */
+	/* No free function: libvirt's remote streams do not call it when
+	 * the callback is removed. The struct lives until lv_stream_close
+	 * drops the last reference in the loop thread (no callback can run
+	 * then). */
 	if (LV(virStreamEventAddCallback)(ls->st,
 					  VIR_STREAM_EVENT_READABLE |
 					      VIR_STREAM_EVENT_ERROR |
 					      VIR_STREAM_EVENT_HANGUP,
-					  on_stream, ls, stream_cb_free) < 0) {
-		ls->refs--;
+					  on_stream, ls, NULL) < 0) {
 		snprintf(err, errlen,
 			 "cannot watch serial port %s of domain %s: %s", alias,
 			 s->dom_name, lv_error());
@@ -178,6 +173,17 @@ int lv_stream_send(struct lv_stream *ls, const char *data, size_t len)
 	return 0;
 }
 
+/* Loop thread: the daemon's side of the stream ends, the last reference
+ * goes (sends still queued hold their own). */
+static void close_in_loop(void *arg)
+{
+	struct lv_stream *ls = arg;
+
+	LV(virStreamAbort)(ls->st); /* an error (domain gone) changes nothing */
+	LV(virResetLastError)();
+	stream_unref(ls);
+}
+
 void lv_stream_close(struct lv_stream *ls)
 {
 	if (!ls)
@@ -186,10 +192,8 @@ void lv_stream_close(struct lv_stream *ls)
 	if (!ls->ended)
 		stream_end(ls, NULL);
 	pthread_mutex_unlock(&ls->lock);
-	/* Ends the stream on the daemon's side too; an error (the domain is
-	 * gone) changes nothing. */
-	LV(virStreamAbort)(ls->st);
-	LV(virResetLastError)();
-	stream_unref(ls);
+	/* In the loop thread, after any callback already under way. */
+	if (lv_in_loop(close_in_loop, ls) < 0)
+		close_in_loop(ls);
 }
 #endif

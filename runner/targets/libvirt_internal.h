@@ -19,8 +19,9 @@
 /* One console stream (a guest serial port) bridged to a file descriptor by
  * the event loop thread: the agent channel into a socket the collector
  * reads, the kernel console into console-<target>.log. Shared between the
- * loop's callback and the target, hence the lock and the reference count
- * (the loop drops its reference when libvirt frees the callback). */
+ * loop's callback and the target, hence the lock; the reference count
+ * covers the target and queued sends, the last one dropped in the loop
+ * thread (lv_stream_close), where no callback can still be running. */
 struct lv_stream {
 	pthread_mutex_t lock;
 	int refs;
