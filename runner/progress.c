@@ -110,6 +110,13 @@ void vp_progress_lane(struct vp_progress *p, int lane, const char *label)
 	fflush(stderr);
 }
 
+void vp_progress_lane_done(struct vp_progress *p, int lane)
+{
+	if (lane >= 0 && lane < p->nlanes)
+		snprintf(p->lane_text[lane], sizeof(p->lane_text[lane]),
+			 "done");
+}
+
 void vp_progress_note(struct vp_progress *p, const char *fmt, ...)
 {
 	erase(p);

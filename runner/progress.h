@@ -30,6 +30,8 @@ void vp_progress_lanes(struct vp_progress *p, int nlanes,
  * otherwise one line "[k/n] <host>: label". Not thread-safe: the caller
  * serialises. */
 void vp_progress_lane(struct vp_progress *p, int lane, const char *label);
+/* A lane has run all its targets: its line says "done". */
+void vp_progress_lane_done(struct vp_progress *p, int lane);
 /* Prints a message on its own line (clearing a tty progress line). */
 void vp_progress_note(struct vp_progress *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

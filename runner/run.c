@@ -303,6 +303,9 @@ static void *run_lane(void *arg)
 		l->step_offset = (int)(l->targets[k] * steps);
 		run_target(l, &e, plan, plan->targets[l->targets[k]]);
 	}
+	pthread_mutex_lock(&l->run->lock);
+	vp_progress_lane_done(&l->run->progress, l->index);
+	pthread_mutex_unlock(&l->run->lock);
 	return NULL;
 }
 
