@@ -12,6 +12,8 @@ packages=(
 	libcriterion-dev
 	qemu-system-x86 qemu-utils cpio kmod xz-utils zstd busybox-static
 	openssh-server openssh-client
+	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-dev
+	libxml2-dev netcat-openbsd
 	fio sysbench stress-ng
 	python3 cmark-gfm
 )

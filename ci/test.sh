@@ -17,4 +17,4 @@ bash ci/build.sh "$here/build-asan" -DCMAKE_BUILD_TYPE=Debug -DVP_SANITIZE=ON
 # Guests boot the sanitized binary too slowly to be worth it; the unit tests
 # and the host-side integration tests cover the same code paths.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	ctest --output-on-failure --timeout 1500 -j1 -E 'integration\.(vm|ssh)')
+	ctest --output-on-failure --timeout 1500 -j1 -E 'integration\.(vm|ssh|libvirt)')

@@ -12,6 +12,7 @@
 
 #include "reports/metric_info.h"
 #include "reports/results_csv.h"
+#include "reports/target_host.h"
 
 static uint64_t str_hash(const char *s)
 {
@@ -247,6 +248,30 @@ static int cmp_cells(const void *pa, const void *pb)
 	return (a->metric > b->metric) - (a->metric < b->metric);
 }
 
+/* A VM target is compared with the bare metal under it when its run has
+ * that (vp_baseline_pick: host for vmN and local libvirt URIs, the ssh:
+ * target of the same host name for remote ones), else with b. */
+static long same_host_baseline(const struct vp_summary *s, size_t i, long b)
+{
+	const char *names[64];
+	size_t idx[64], n = 0, self = 0;
+
+	for (size_t j = 0; j < s->ntargets && n < 64; j++) {
+		if (s->targets[j].run != s->targets[i].run)
+			continue;
+		if (j == i)
+			self = n;
+		idx[n] = j;
+		names[n++] = s->targets[j].name;
+	}
+	if (n == 64 || !vp_target_is_vm(s->targets[i].name))
+		return b == (long)i ? -1 : b;
+	long pick = vp_baseline_pick(names, n, self, -1);
+	if (pick >= 0)
+		return (long)idx[pick];
+	return b == (long)i ? -1 : b;
+}
+
 static int set_baselines(struct vp_summary *s, const char *baseline, char *err,
 			 size_t errlen)
 {
@@ -271,7 +296,10 @@ static int set_baselines(struct vp_summary *s, const char *baseline, char *err,
 				b = (long)j;
 		if (b >= 0)
 			any = true;
-		t->baseline = b == (long)i ? -1 : b;
+		/* An explicit --baseline is the user's choice for every
+		 * target; by default a VM is compared with its own host. */
+		t->baseline = baseline ? (b == (long)i ? -1 : b)
+				       : same_host_baseline(s, i, b);
 	}
 	if (baseline && !any) {
 		size_t off = 0;

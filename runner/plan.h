@@ -61,6 +61,7 @@ struct vp_plan {
 	uint64_t disk_size;
 	double boot_timeout_s;
 	double run_timeout_s;  /* 0 = derived from the plan */
+	bool parallel_hosts;   /* --parallel hosts: one thread per host */
 	char output[PATH_MAX]; /* run folder; "" = results/<UTC timestamp> */
 	char run_id[64];
 	char options[VP_PLAN_MAX_OPTIONS][VP_OPT_STRING_MAX + 64]; /* "K=V" */

@@ -23,6 +23,11 @@ int vp_plan_set_vm_cpus(struct vp_plan *p, const struct vp_plan_key *k,
 int vp_plan_format_vm_cpus(const struct vp_plan *p,
 			   const struct vp_plan_key *k, size_t i, char *buf,
 			   size_t len);
+int vp_plan_set_parallel(struct vp_plan *p, const struct vp_plan_key *k,
+			 const char *v, char *err, size_t errlen);
+int vp_plan_format_parallel(const struct vp_plan *p,
+			    const struct vp_plan_key *k, size_t i, char *buf,
+			    size_t len);
 int vp_plan_set_reps(struct vp_plan *p, const struct vp_plan_key *k,
 		     const char *v, char *err, size_t errlen);
 int vp_plan_format_reps(const struct vp_plan *p, const struct vp_plan_key *k,

@@ -23,8 +23,9 @@ const struct vp_plan_key vp_plan_keys[] = {
      .set = vp_plan_set_targets,
      .format = vp_plan_format_targets,
      .help = "host, vmN (N = 1 .. 64), ssh:[user@]host[:port] (IPv6 as "
-	     "[addr]);\nvmN:KEY=on|off,... adds conditions (pvspin, cpu-pm, "
-	     "invtsc,\nhugepages), e.g. vm4:pvspin=off"},
+	     "[addr]),\nlibvirt:vmN@URI (e.g. libvirt:vm2@qemu:///system); "
+	     "vmN:KEY=on|off,...\nadds conditions (pvspin, cpu-pm, invtsc, "
+	     "hugepages), e.g. vm4:pvspin=off"},
     {.name = "workloads",
      .flag = 'w',
      .metavar = "LIST",
@@ -212,6 +213,15 @@ const struct vp_plan_key vp_plan_keys[] = {
      .max = 1099511627776.0,
      .def = "128M",
      .help = "guest scratch disk size"},
+    {.name = "parallel",
+     .metavar = "MODE",
+     .type = VP_KEY_CUSTOM,
+     .choices = "none|hosts",
+     .def = "none",
+     .set = vp_plan_set_parallel,
+     .format = vp_plan_format_parallel,
+     .help = "hosts: targets on different hosts (libvirt URIs, ssh hosts)\n"
+	     "at once, one host's targets in turn"},
     {.name = "boot-timeout",
      .metavar = "SEC",
      .type = VP_KEY_SECONDS,

@@ -382,3 +382,25 @@ int vp_plan_format_vm_cpus(const struct vp_plan *p, const struct vp_plan_key *k,
 	snprintf(buf, len, "%s", p->vm_cpus);
 	return 0;
 }
+
+/* --parallel hosts: targets on different hosts at once; one host's targets
+ * stay sequential (they would disturb each other). */
+int vp_plan_set_parallel(struct vp_plan *p, const struct vp_plan_key *k,
+			 const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "hosts") && strcmp(v, "none"))
+		return vp_plan_choice_error(k, v, err, errlen);
+	p->parallel_hosts = strcmp(v, "hosts") == 0;
+	return 0;
+}
+
+int vp_plan_format_parallel(const struct vp_plan *p,
+			    const struct vp_plan_key *k, size_t i, char *buf,
+			    size_t len)
+{
+	(void)k;
+	if (i)
+		return 1;
+	snprintf(buf, len, "%s", p->parallel_hosts ? "hosts" : "none");
+	return 0;
+}

@@ -65,14 +65,76 @@ void vp_progress_step(struct vp_progress *p, int step, const char *label)
 	flush(p);
 }
 
+/* Erases what is drawn on a terminal: the step line or the lanes. */
+static void erase(struct vp_progress *p)
+{
+	if (!p->tty || !p->drawn || p->closed)
+		return;
+	if (p->drawn > 1)
+		fprintf(stderr, "\r\033[%dA\033[J", p->drawn - 1);
+	else
+		fputs("\r\033[K", stderr);
+	p->drawn = 0;
+}
+
+void vp_progress_lanes(struct vp_progress *p, int nlanes,
+		       const char *const *names)
+{
+	if (nlanes > VP_PROGRESS_MAX_LANES)
+		nlanes = VP_PROGRESS_MAX_LANES;
+	p->nlanes = nlanes;
+	for (int i = 0; i < nlanes; i++) {
+		snprintf(p->lane_name[i], sizeof(p->lane_name[i]), "%s",
+			 names[i]);
+		snprintf(p->lane_text[i], sizeof(p->lane_text[i]), "waiting");
+	}
+}
+
+void vp_progress_lane(struct vp_progress *p, int lane, const char *label)
+{
+	char el[32], eta[32];
+	double elapsed, per;
+
+	if (lane < 0 || lane >= p->nlanes)
+		return;
+	p->started++;
+	if (p->quiet || p->closed)
+		return;
+	elapsed = vp_now_s() - p->t_start;
+	/* Lanes run at once: the pace is steps finished per second overall. */
+	per = p->started > 1 ? elapsed / (p->started - 1) : p->step_cost_s;
+	format_duration(elapsed, el, sizeof(el));
+	format_duration(per * (p->total - p->started + 1), eta, sizeof(eta));
+	snprintf(p->lane_text[lane], sizeof(p->lane_text[lane]), "[%d/%d] %s",
+		 p->started, p->total, label);
+	if (!p->tty) {
+		fprintf(stderr, "[%d/%d] %s: %s (elapsed %s, ETA %s)\n",
+			p->started, p->total, p->lane_name[lane], label, el,
+			eta);
+		flush(p);
+		return;
+	}
+	erase(p);
+	for (int i = 0; i < p->nlanes; i++)
+		fprintf(stderr, "\033[K%-16s %s%s", p->lane_name[i],
+			p->lane_text[i], i + 1 < p->nlanes ? "\n" : "");
+	fprintf(stderr, "  (elapsed %s, ETA %s)", el, eta);
+	p->drawn = p->nlanes;
+	flush(p);
+}
+
+void vp_progress_lane_done(struct vp_progress *p, int lane)
+{
+	if (lane >= 0 && lane < p->nlanes)
+		snprintf(p->lane_text[lane], sizeof(p->lane_text[lane]),
+			 "done");
+}
+
 void vp_progress_note(struct vp_progress *p, const char *fmt, ...)
 {
 	if (p->closed)
 		return;
-	if (p->tty && p->drawn) {
-		fputs("\r\033[K", stderr);
-		p->drawn = 0;
-	}
+	erase(p);
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -83,9 +145,8 @@ void vp_progress_note(struct vp_progress *p, const char *fmt, ...)
 
 void vp_progress_done(struct vp_progress *p)
 {
-	if (p->tty && p->drawn && !p->closed) {
-		fputs("\r\033[K", stderr);
+	if (!p->closed) {
+		erase(p);
 		flush(p);
-		p->drawn = 0;
 	}
 }

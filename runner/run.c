@@ -1,8 +1,12 @@
-/* Orchestration of a run: folder, writers, targets in order, failed rows
- * for what a broken target did not measure, host load, final report. */
+/* Orchestration of a run: folder, writers, targets in order (or, with
+ * --parallel hosts, one thread per host, each running its targets in
+ * order), failed rows for what a broken target did not measure, host load,
+ * final report. */
 #include "runner/run.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +18,7 @@
 #include "probes/tsc.h"
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
+#include "reports/target_host.h"
 #include "runner/counter_scope.h"
 #include "runner/progress.h"
 #include "runner/provenance.h"
@@ -27,23 +32,41 @@
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
 static volatile int *stop_flag;
 
+/* What all targets share: the plan, the writers, the counters. With
+ * --parallel hosts several lanes (threads) write through it, so every
+ * write and every progress line happens under `lock`, one whole row at a
+ * time. */
 struct run_state {
 	const struct vp_plan *plan;
 	int vm_cpu_order[CPU_SETSIZE]; /* --vm-cpus in hwloc order */
 	unsigned vm_cpu_n;
 	struct vp_run_files files;
 	struct vp_progress progress;
+	pthread_mutex_t lock;
+	size_t rows, failed_rows; /* rows on disk */
+	int write_failed;	  /* a write to the run folder failed */
+};
+
+/* One host's targets, run one after another (all targets when not
+ * parallel). The emitter's ctx. */
+struct lane {
+	struct run_state *run;
+	int index;	/* progress line (parallel) or -1 */
+	char host[128]; /* vp_target_host of its targets */
+	size_t targets[VP_PLAN_MAX_TARGETS]; /* plan indices, in order */
+	size_t ntargets;
 	const char *target; /* current target name */
 	int step_offset;
 	unsigned char *seen;	   /* steps of the current target with rows */
 	struct vp_kvlist env_seen; /* env facts of the current target */
-	size_t rows, failed_rows;  /* rows on disk */
-	int write_failed;	   /* a write to the run folder failed */
 	char last_failure[VP_METRIC_NOTE_MAX]; /* last reason told on stderr */
+	const char *run_dir, *image, *image_why;
+	const struct vp_run_options *o;
 };
 
 /* The first failed write ends the run: measuring on would only produce
- * rows that cannot be kept. Every whole row written so far stays. */
+ * rows that cannot be kept. Every whole row written so far stays. Called
+ * with the lock held (or before the lanes start). */
 static void stop_writing(struct run_state *s, const struct vp_out_file *f)
 {
 	char why[PATH_MAX + 128];
@@ -75,17 +98,18 @@ static long step_index(const struct vp_plan *p, const char *workload,
 		      (size_t)(rep - 1));
 }
 
-static int run_row(struct vp_emitter *e, const struct vp_row *row)
+/* run_row's work, under the lock. */
+static int lane_row(struct lane *l, struct run_state *s,
+		    const struct vp_row *row)
 {
-	struct run_state *s = e->ctx;
 	if (s->write_failed)
 		return -EIO;
 	if (row->m->status == VP_STATUS_FAILED &&
-	    strcmp(s->last_failure, row->m->note) != 0) {
+	    strcmp(l->last_failure, row->m->note) != 0) {
 		/* Say why on stderr too, once per distinct reason, so a user
 		 * need not dig in results.csv (a dead guest fails many steps
 		 * with one reason). */
-		snprintf(s->last_failure, sizeof(s->last_failure), "%s",
+		snprintf(l->last_failure, sizeof(l->last_failure), "%s",
 			 row->m->note);
 		vp_progress_note(&s->progress,
 				 "vpbench: %s %s threads=%d rep=%d failed: %s",
@@ -102,60 +126,94 @@ static int run_row(struct vp_emitter *e, const struct vp_row *row)
 	}
 	long i = step_index(s->plan, row->workload, row->threads, row->rep);
 	if (i >= 0)
-		s->seen[i] = 1;
+		l->seen[i] = 1;
 	s->rows++;
 	s->failed_rows += row->m->status == VP_STATUS_FAILED;
 	return 0;
 }
 
+
+static int run_row(struct vp_emitter *e, const struct vp_row *row)
+{
+	struct lane *l = e->ctx;
+	struct run_state *s = l->run;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = lane_row(l, s, row);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
 static int run_env(struct vp_emitter *e, const char *key, const char *value)
 {
-	struct run_state *s = e->ctx;
-	if (s->write_failed)
-		return -EIO;
+	struct lane *l = e->ctx;
+	struct run_state *s = l->run;
+	int rc = 0;
+
 	/* The host side and the agent inside may both state a fact (e.g.
 	 * host_load): write it once per target unless they disagree. */
-	const char *seen = vp_kvlist_get(&s->env_seen, key);
+	const char *seen = vp_kvlist_get(&l->env_seen, key);
 	if (seen && strcmp(seen, value) == 0)
 		return 0;
-	vp_kvlist_set(&s->env_seen, key, "%s", value);
-	const char *fields[] = {s->target, key, value};
+	vp_kvlist_set(&l->env_seen, key, "%s", value);
+	const char *fields[] = {l->target, key, value};
 	size_t len;
 	char *text = vp_csv_record_text(fields, 3, &len);
-	int rc = text ? vp_out_write(&s->files.env, text, len) : -ENOMEM;
-	free(text);
-	if (rc)
+	pthread_mutex_lock(&s->lock);
+	if (s->write_failed)
+		rc = -EIO;
+	else if (!text)
+		rc = -ENOMEM;
+	else if ((rc = vp_out_write(&s->files.env, text, len)))
 		stop_writing(s, &s->files.env);
+	pthread_mutex_unlock(&s->lock);
+	free(text);
 	return rc;
 }
 
 static void run_progress(struct vp_emitter *e, int step, int steps,
 			 const char *label)
 {
-	struct run_state *s = e->ctx;
+	struct lane *l = e->ctx;
 	(void)steps;
-	vp_progress_step(&s->progress, s->step_offset + step, label);
+	pthread_mutex_lock(&l->run->lock);
+	if (l->index >= 0)
+		vp_progress_lane(&l->run->progress, l->index, label);
+	else
+		vp_progress_step(&l->run->progress, l->step_offset + step,
+				 label);
+	pthread_mutex_unlock(&l->run->lock);
+}
+
+/* A message on stderr from a lane. */
+static void lane_note(struct lane *l, const char *what, const char *name,
+		      const char *msg)
+{
+	pthread_mutex_lock(&l->run->lock);
+	vp_progress_note(&l->run->progress, "vpbench: %s%s%s%s", what, name,
+			 *name ? ": " : "", msg);
+	pthread_mutex_unlock(&l->run->lock);
 }
 
 /* Steps a target did not deliver become failed rows carrying the reason,
  * so the gap is visible in results.csv and the report. */
-static void fail_missing_steps(struct run_state *s, struct vp_emitter *e,
+static void fail_missing_steps(struct lane *l, struct vp_emitter *e,
 			       const struct vp_target_info *ti, const char *why)
 {
-	const struct vp_plan *p = s->plan;
-	if (s->write_failed)
+	const struct vp_plan *p = l->run->plan;
+	if (l->run->write_failed)
 		return;
 	/* The caller already told the user why the target failed. Under -r
 	 * auto only the reps every cell needs are owed; a cell may have
 	 * converged before max_reps. */
-	snprintf(s->last_failure, sizeof(s->last_failure), "%s", why);
+	snprintf(l->last_failure, sizeof(l->last_failure), "%s", why);
 	for (size_t w = 0; w < p->nworkloads; w++)
 		for (size_t t = 0; t < p->nthreads; t++)
 			for (unsigned r = 1; r <= vp_plan_required_reps(p);
 			     r++) {
 				long i = step_index(p, p->workloads[w].wl->name,
 						    (int)p->threads[t], (int)r);
-				if (s->seen[i])
+				if (l->seen[i])
 					continue;
 				struct vp_metric m;
 				memset(&m, 0, sizeof(m));
@@ -175,38 +233,37 @@ static int plan_needs_image(const struct vp_plan *p)
 {
 	int vm = 0, io = 0;
 	for (size_t i = 0; i < p->ntargets; i++)
-		vm |= strncmp(p->targets[i], "vm", 2) == 0;
+		vm |= vp_target_is_vm(p->targets[i]);
 	for (size_t i = 0; i < p->nworkloads; i++)
 		io |= strncmp(p->workloads[i].wl->name, "io.", 3) == 0;
 	return vm && io;
 }
 
-static void run_target(struct run_state *s, struct vp_emitter *e,
-		       struct vp_plan *plan, const char *name,
-		       const char *run_dir, const struct vp_run_options *o,
-		       const char *image, const char *image_why)
+static void run_target(struct lane *l, struct vp_emitter *e,
+		       struct vp_plan *plan, const char *name)
 {
-	char err[4096] = "";
+	struct run_state *s = l->run;
+	char err[4096] = "", msg[4200];
 	struct vp_target t;
 	size_t steps = vp_plan_steps(plan);
-	memset(s->seen, 0, steps);
-	vp_kvlist_free(&s->env_seen);
-	vp_kvlist_init(&s->env_seen);
-	s->target = name;
+	memset(l->seen, 0, steps);
+	vp_kvlist_free(&l->env_seen);
+	vp_kvlist_init(&l->env_seen);
+	l->target = name;
 	if (vp_target_init(&t, name, err, sizeof(err))) {
-		vp_progress_note(&s->progress, "vpbench: %s", err);
+		lane_note(l, "", "", err);
 		return;
 	}
 	vp_provenance_emit_start(e, plan);
 	t.plan = plan;
-	t.run_dir = run_dir;
-	t.self_exe = o->self_exe;
+	t.run_dir = l->run_dir;
+	t.self_exe = l->o->self_exe;
 	t.interrupted = stop_flag;
-	t.scratch_image = image;
-	t.scratch_why = image_why;
+	t.scratch_image = l->image;
+	t.scratch_why = l->image_why;
 	t.vm_cpu_order = s->vm_cpu_order;
 	t.vm_cpu_n = s->vm_cpu_n;
-	t.step_offset = s->step_offset;
+	t.step_offset = l->step_offset;
 	t.total_steps = s->progress.total;
 	snprintf(t.ti.run_id, sizeof(t.ti.run_id), "%s", plan->run_id);
 	t.ti.host_cpus = (int)vp_cpus_available();
@@ -214,11 +271,10 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 	snprintf(t.ti.accel, sizeof(t.ti.accel), "none");
 	int rc = t.ops->prepare(&t, err, sizeof(err));
 	if (rc) {
-		vp_progress_note(&s->progress, "vpbench: target %s: %s", name,
-				 err);
+		lane_note(l, "target ", name, err);
 		char why[512];
 		snprintf(why, sizeof(why), "deploy failed: %s", err);
-		fail_missing_steps(s, e, &t.ti, why);
+		fail_missing_steps(l, e, &t.ti, why);
 		vp_provenance_emit_end(e);
 		t.ops->teardown(&t);
 		return;
@@ -228,25 +284,119 @@ static void run_target(struct run_state *s, struct vp_emitter *e,
 		load = vp_host_load_start(plan->host_load, s->vm_cpu_order,
 					  s->vm_cpu_n, err, sizeof(err));
 		if (!load)
-			vp_progress_note(&s->progress, "vpbench: %s", err);
+			lane_note(l, "", "", err);
 	}
 	rc = t.ops->run_agent(&t, e, err, sizeof(err));
 	vp_host_load_stop(load);
 	if ((rc || *stop_flag) && !s->write_failed) {
 		const char *why = rc ? err : "interrupted by signal";
-		if (rc)
-			vp_progress_note(&s->progress,
-					 "vpbench: target %s failed: %s", name,
-					 err);
-		fail_missing_steps(s, e, &t.ti, why);
+		if (rc) {
+			snprintf(msg, sizeof(msg), "failed: %s", err);
+			lane_note(l, "target ", name, msg);
+		}
+		fail_missing_steps(l, e, &t.ti, why);
 	}
 	vp_provenance_emit_end(e);
 	t.ops->teardown(&t);
 	/* A target's rows survive a crash of the machine from here on. */
+	pthread_mutex_lock(&s->lock);
 	if (vp_out_sync(&s->files.results))
 		stop_writing(s, &s->files.results);
 	else if (vp_out_sync(&s->files.env))
 		stop_writing(s, &s->files.env);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A lane's targets, one after another (a thread with --parallel hosts). */
+static void *run_lane(void *arg)
+{
+	struct lane *l = arg;
+	struct vp_plan *plan = (struct vp_plan *)l->run->plan;
+	struct vp_emitter e = {.row = run_row,
+			       .env = run_env,
+			       .progress = run_progress,
+			       .ctx = l};
+	size_t steps = vp_plan_steps(plan);
+
+	for (size_t k = 0; k < l->ntargets && !*stop_flag; k++) {
+		l->step_offset = (int)(l->targets[k] * steps);
+		run_target(l, &e, plan, plan->targets[l->targets[k]]);
+	}
+	pthread_mutex_lock(&l->run->lock);
+	vp_progress_lane_done(&l->run->progress, l->index);
+	pthread_mutex_unlock(&l->run->lock);
+	return NULL;
+}
+
+/* Groups the plan's targets into lanes: one per host with --parallel
+ * hosts (in order of first appearance), else one for all. */
+static size_t make_lanes(struct run_state *s, struct lane *lanes)
+{
+	const struct vp_plan *p = s->plan;
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ntargets; i++) {
+		char host[128];
+		size_t k = 0;
+
+		vp_target_host(p->targets[i], host, sizeof(host));
+		if (p->parallel_hosts)
+			while (k < n && strcmp(lanes[k].host, host))
+				k++;
+		if (k == n) {
+			lanes[n].run = s;
+			lanes[n].index = -1;
+			snprintf(lanes[n].host, sizeof(lanes[n].host), "%s",
+				 p->parallel_hosts ? host : "all");
+			n++;
+		}
+		lanes[k].targets[lanes[k].ntargets++] = i;
+	}
+	return n;
+}
+
+/* Runs the lanes: in this thread when there is one, else a thread each
+ * and a progress line per host. */
+static void run_lanes(struct run_state *s, const char *dir,
+		      const struct vp_run_options *o, const char *image,
+		      const char *image_why)
+{
+	static struct lane lanes[VP_PLAN_MAX_TARGETS];
+	pthread_t th[VP_PLAN_MAX_TARGETS];
+	const char *names[VP_PLAN_MAX_TARGETS];
+	size_t steps = vp_plan_steps(s->plan), n;
+	bool started[VP_PLAN_MAX_TARGETS] = {false};
+
+	memset(lanes, 0, sizeof(lanes));
+	n = make_lanes(s, lanes);
+	for (size_t k = 0; k < n; k++) {
+		lanes[k].seen = calloc(steps ? steps : 1, 1);
+		lanes[k].run_dir = dir;
+		lanes[k].image = image;
+		lanes[k].image_why = image_why;
+		lanes[k].o = o;
+		vp_kvlist_init(&lanes[k].env_seen);
+		names[k] = lanes[k].host;
+		if (n > 1)
+			lanes[k].index = (int)k;
+	}
+	if (n > 1) {
+		vp_progress_lanes(&s->progress, (int)n, names);
+		for (size_t k = 0; k < n; k++)
+			started[k] = pthread_create(&th[k], NULL, run_lane,
+						    &lanes[k]) == 0;
+		for (size_t k = 0; k < n; k++)
+			if (started[k])
+				pthread_join(th[k], NULL);
+			else
+				run_lane(&lanes[k]); /* no thread: in turn */
+	} else {
+		run_lane(&lanes[0]);
+	}
+	for (size_t k = 0; k < n; k++) {
+		free(lanes[k].seen);
+		vp_kvlist_free(&lanes[k].env_seen);
+	}
 }
 
 /* --vm-cpus as host PUs in hwloc order; 0, or -EINVAL said on stderr. */
@@ -368,7 +518,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		vp_run_folder_close(&s.files);
 		return rc;
 	}
-	s.seen = calloc(steps ? steps : 1, 1);
+	pthread_mutex_init(&s.lock, NULL);
 	/* What runs killed earlier left (their children died with them). */
 	char swept[1024];
 	if (vp_leftovers_sweep(swept, sizeof(swept)) > 0 && !o->quiet)
@@ -384,21 +534,12 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		vp_progress_note(&s.progress, "%s", err);
 	int rc_image = make_image(&s, dir, image, sizeof(image), image_why,
 				  sizeof(image_why));
-	struct vp_emitter e = {.row = run_row,
-			       .env = run_env,
-			       .progress = run_progress,
-			       .ctx = &s};
-	for (size_t i = 0; i < plan->ntargets && !*stop_flag; i++) {
-		s.step_offset = (int)(i * steps);
-		run_target(&s, &e, plan, plan->targets[i], dir, o,
-			   image[0] ? image : NULL,
-			   image_why[0] ? image_why : NULL);
-	}
+	run_lanes(&s, dir, o, image[0] ? image : NULL,
+		  image_why[0] ? image_why : NULL);
 	vp_progress_done(&s.progress);
 	if (image[0])
 		unlink(image);
-	free(s.seen);
-	vp_kvlist_free(&s.env_seen);
+	pthread_mutex_destroy(&s.lock);
 	/* Everything the ledger names was removed by its owner. */
 	vp_leftovers_done();
 	return finish(&s, o, rc_image);

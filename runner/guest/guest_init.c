@@ -362,7 +362,8 @@ static void run_agent(const struct vp_guest_params *p, FILE *chan)
 	struct vp_agent_cmdline cmd = {
 	    .plan = VP_INITRAMFS_PLAN,
 	    .target = p->target,
-	    .kind = "vm",
+	    /* The same guest boots under libvirt: say which. */
+	    .kind = strncmp(p->target, "libvirt:", 8) == 0 ? "libvirt" : "vm",
 	    .accel = p->accel,
 	    .host_cpus = p->host_cpus,
 	    .scratch_dir = "/tmp",

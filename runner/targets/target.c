@@ -1,5 +1,5 @@
 /* Target names -> target kinds: host, vmN[:conditions],
- * ssh:[user@]host[:port]. */
+ * ssh:[user@]host[:port], libvirt:vmN@URI. */
 #include "runner/targets/target.h"
 
 #include <ctype.h>
@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/targets/libvirt_name.h"
 #include "runner/targets/ssh_args.h"
 #include "runner/targets/vm_cond.h"
 
 #define TARGET_FORMS                                                           \
 	"host, vmN (N = 1 .. 64, e.g. vm2), vmN:KEY=on|off[,KEY=on|off...] "   \
-	"(KEY: pvspin, cpu-pm, invtsc, hugepages) or "                         \
-	"ssh:[user@]host[:port]"
+	"(KEY: pvspin, cpu-pm, invtsc, hugepages), ssh:[user@]host[:port] "    \
+	"or libvirt:vmN@URI (e.g. libvirt:vm2@qemu:///system)"
 
 /* vmN or vmN:conditions (the conditions are checked by the caller). */
 static int parse_vm(const char *name, unsigned *n)
@@ -43,6 +44,12 @@ int vp_target_name_valid(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "bad target '%s': %s", name, e2);
 		return -EINVAL;
 	}
+	if (strncmp(name, "libvirt:", 8) == 0) {
+		char uri[128];
+
+		return vp_libvirt_name_parse(name, &n, uri, sizeof(uri), err,
+					     errlen);
+	}
 	if (strncmp(name, "ssh:", 4) == 0) {
 		/* The parser the ssh target runs with: what passes here is
 		 * what ssh gets. */
@@ -67,7 +74,13 @@ int vp_target_init(struct vp_target *t, const char *name, char *err,
 		t->ops = &vp_target_host_ops;
 	else if (strncmp(name, "ssh:", 4) == 0)
 		t->ops = &vp_target_ssh_ops;
-	else {
+	else if (strncmp(name, "libvirt:", 8) == 0) {
+		char uri[128];
+
+		vp_libvirt_name_parse(name, &t->vcpus, uri, sizeof(uri), err,
+				      errlen);
+		t->ops = &vp_target_libvirt_ops;
+	} else {
 		parse_vm(name, &t->vcpus);
 		t->ops = &vp_target_vm_ops;
 	}

@@ -25,6 +25,14 @@
  *   ssh.c, ssh_args.c
  *                    ssh:[user@]host[:port]: the binary copied to an
  *                    existing machine, its stream on ssh's stdout
+ *   libvirt.c, libvirt_*.c (libvirt_internal.h)
+ *                    libvirt:vmN@URI: the same guest as vmN booted as a
+ *                    transient libvirt domain on a local or remote host,
+ *                    collected from virDomainOpenConsole streams
+ *   guest_watch.c, guest_image.c
+ *                    what vm and libvirt share: guest init's records and
+ *                    milestones, timeouts, panic, console tail; the
+ *                    initramfs and the kernel command line
  *   target.c         target names -> kinds (validated at plan time)
  * A failing target yields failed rows with the reason and the run goes on
  * with the next target. Data flows one way: plan -> run -> target -> agent
@@ -66,7 +74,7 @@ struct vp_target {
 };
 
 struct vp_target_ops {
-	const char *kind; /* "host", "vm", "ssh" */
+	const char *kind; /* "host", "vm", "ssh", "libvirt" */
 	/* Deploy: check prerequisites, build the guest / copy the binary.
 	 * 0 or -errno with a message that names the fix. */
 	int (*prepare)(struct vp_target *t, char *err, size_t errlen);
@@ -94,5 +102,6 @@ bool vp_target_tcg_fallback_note(const struct vp_plan *p, char *buf,
 extern const struct vp_target_ops vp_target_host_ops;
 extern const struct vp_target_ops vp_target_vm_ops;
 extern const struct vp_target_ops vp_target_ssh_ops;
+extern const struct vp_target_ops vp_target_libvirt_ops;
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runner/targets/kvm_host.h"
+#include "runner/targets/guest_image.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
@@ -49,8 +50,6 @@ static int vm_check_conditions(struct vp_target *t, struct vm_state *s,
 static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 {
 	struct vm_state *s = calloc(1, sizeof(*s));
-	const char *fault = getenv("VPBENCH_GUEST_FAULT");
-	const char *fault_target = getenv("VPBENCH_GUEST_FAULT_TARGET");
 	bool kvm_ok;
 	int rc;
 
@@ -108,10 +107,7 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 		 t->run_dir, t->name);
 	snprintf(s->qemu_log, sizeof(s->qemu_log), "%s/qemu-%s.log", t->run_dir,
 		 t->name);
-	if (fault && *fault &&
-	    (!fault_target || !*fault_target ||
-	     strcmp(fault_target, t->name) == 0))
-		snprintf(s->fault, sizeof(s->fault), "%s", fault);
+	vp_guest_fault(t, s->fault, sizeof(s->fault));
 	return 0;
 }
 

@@ -13,62 +13,21 @@
 #include "probes/pin.h"
 #include "runner/guest/guest.h"
 #include "runner/targets/kvm_host.h"
+#include "runner/targets/guest_image.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
 #include "runner/util/leftovers.h"
 
-static const char *const vm_modules[] = {"virtio_pci", "virtio_blk"};
-
-/* The plan file text the guest agent loads. */
-static char *plan_text(const struct vp_plan *p)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	if (vp_plan_write(p, f) != 0) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* One initramfs per run folder: the plan is the same for every vmN. */
 int vm_ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
 			size_t errlen)
 {
-	struct vp_initramfs_spec spec = {0};
-	uint64_t bytes = 0;
-	char *plan;
-	int rc;
-
 	snprintf(s->initrd, sizeof(s->initrd), "%s/%s", t->run_dir,
 		 VM_INITRAMFS_NAME);
 	if (access(s->initrd, R_OK) == 0)
 		return 0;
-	plan = plan_text(t->plan);
-	if (!plan) {
-		snprintf(err, errlen, "cannot serialise the plan");
-		return -ENOMEM;
-	}
-	spec.exe = t->self_exe;
-	spec.moddir = s->k.modules[0] ? s->k.modules : NULL;
-	/* Without a scratch disk the guest needs no driver at all, and every
-	 * module load (signature check, relocation) costs boot time. */
-	spec.modules = vm_modules;
-	spec.nmodules =
-	    t->scratch_image ? sizeof(vm_modules) / sizeof(vm_modules[0]) : 0;
-	spec.plan_text = plan;
-	rc = vp_initramfs_build(&spec, s->initrd, &bytes, err, errlen);
-	if (!rc)
-		vp_leftovers_add(s->initrd, NULL);
-	free(plan);
-	return rc;
+	return vp_guest_image_build(t, &s->k, s->initrd, err, errlen);
 }
 
 void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s)
@@ -99,28 +58,18 @@ void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
 	out->env(out, key, buf);
 }
 
-static void build_append(struct vp_target *t, struct vm_state *s, char *buf,
-			 size_t len)
+/* The shared guest command line, plus the vm target's conditions:
+ * pvspin=off is the guest kernel's own switch too, so the guest says "PV
+ * spinlocks disabled, forced by nopvspin" whatever the CPUID. */
+static void vm_guest_cmdline(struct vp_target *t, struct vm_state *s,
+			     char *buf, size_t len)
 {
-	int o = snprintf(buf, len,
-			 "console=ttyS0 quiet panic=-1 rdinit=/init "
-			 "vpbench.target=%s vpbench.accel=%s "
-			 "vpbench.host_cpus=%d vpbench.chan=/dev/ttyS1",
-			 t->name, t->ti.accel, t->ti.host_cpus);
+	size_t o;
 
-	if (t->scratch_image)
-		o += snprintf(buf + o, len - (size_t)o, " vpbench.disk=1");
-	/* pvspin=off: the guest kernel's own switch too, so the guest says
-	 * "PV spinlocks disabled, forced by nopvspin" whatever the CPUID. */
-	if (s->cond.v[VP_COND_PVSPIN] == 0)
-		o += snprintf(buf + o, len - (size_t)o, " nopvspin");
-	if (s->fault[0])
-		o += snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
-			      s->fault);
-	/* Extra guest kernel parameters for diagnosis (e.g. loglevel=7). */
-	if (getenv("VPBENCH_GUEST_APPEND") && (size_t)o < len)
-		snprintf(buf + o, len - (size_t)o, " %s",
-			 getenv("VPBENCH_GUEST_APPEND"));
+	vp_guest_cmdline(t, s->fault, buf, len);
+	o = strlen(buf);
+	if (s->cond.v[VP_COND_PVSPIN] == 0 && o < len)
+		snprintf(buf + o, len - o, " nopvspin");
 }
 
 /* What the host gives a KVM guest: the target's conditions, the KVM
@@ -209,7 +158,7 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	}
 	snprintf(s->qmp, sizeof(s->qmp), "%s/qmp.sock", s->sockdir);
 	vp_leftovers_add(s->sockdir, (const char *const[]){"qmp.sock", NULL});
-	build_append(t, s, append, sizeof(append));
+	vm_guest_cmdline(t, s, append, sizeof(append));
 	c.qemu = s->qemu;
 	c.kernel = s->k.kernel;
 	c.initrd = s->initrd;

@@ -40,6 +40,7 @@ static const char *const samples[][2] = {
     {"vcpu-pin", "yes"},
     {"vm-cpus", "0"},
     {"disk-size", "256M"},
+    {"parallel", "hosts"},
     {"boot-timeout", "12.5"},
     {"run-timeout", "1e-05"},
     {"run-id", "nightly-7"},

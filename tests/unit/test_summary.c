@@ -273,3 +273,26 @@ Test(summary, label_errors, .fini = unload)
 	load_labels("basic", NULL, &o, 1, 0, err, sizeof(err));
 	target("box/vm2");
 }
+
+/* Several hosts in one run: each VM is compared with the bare metal of its
+ * own host (host for vmN, the ssh: target of the same host name for a
+ * remote libvirt URI), else with the default baseline; an explicit
+ * --baseline is used for every target. */
+Test(summary, same_host_baseline, .fini = unload)
+{
+	static const char *const fleet[] = {"fleet"};
+	const char *h1 = "libvirt:vm2@qemu+ssh://root@h1/system";
+	const char *h2 = "libvirt:vm2@qemu+ssh://root@h2/system";
+
+	load(1, fleet, NULL, 0);
+	cr_assert_eq(sum.targets[target("vm2")].baseline, (long)target("host"));
+	cr_assert_eq(sum.targets[target(h1)].baseline,
+		     (long)target("ssh:bench@h1:2222"));
+	cr_assert_eq(sum.targets[target(h2)].baseline, (long)target("host"));
+	NEAR(cell(h1, "cpu.int", 1, "ops_per_s")->ratio, 0.5, 1e-9);
+	NEAR(cell(h2, "cpu.int", 1, "ops_per_s")->ratio, 0.25, 1e-9);
+	vp_summary_free(&sum);
+	vp_run_free(&runs[0]);
+	load(1, fleet, "vm2", 0);
+	cr_assert_eq(sum.targets[target(h1)].baseline, (long)target("vm2"));
+}

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# The libvirt:vmN@URI target against a real libvirtd (started here with
+# ci/start-libvirtd.sh, as root): the same metric set as vm2 for cpu.int and
+# lock.ticket at 1 and 2 threads, with host-side vCPU rows per step; a
+# domain destroyed from outside mid-run gives failed rows and the next
+# target runs; Ctrl-C and a guest panic clean up too; the remote path
+# through qemu+ssh:// to a loopback sshd, run
+# --parallel hosts beside the local URI (the wall-time ratio is printed);
+# after every run nothing named vpbench-* is left on the libvirt host.
+set -euo pipefail
+source "$(dirname "$0")/lib.bash"
+
+[[ $(id -u) -eq 0 ]] || skip "starting libvirtd needs root"
+command -v virsh >/dev/null || skip "virsh not installed (bash ci/setup.sh)"
+bash "$VP_SOURCE_DIR/ci/start-libvirtd.sh" || skip "libvirtd does not start here (see above)"
+uri=qemu:///system
+target="libvirt:vm2@$uri"
+work=$(mktemp -d /tmp/vpbench-libvirt-test.XXXXXX)
+sshd_pid=
+cleanup() {
+	[[ -n "$sshd_pid" ]] && kill "$sshd_pid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Nothing of vpbench on the libvirt host: domains, pools, pool folders.
+leftovers() {
+	{
+		virsh -c "$uri" list --all --name
+		virsh -c "$uri" pool-list --all --name
+		ls /var/lib/libvirt/images
+	} 2>/dev/null | grep '^vpbench-' || true
+}
+check "no vpbench-* objects before the test: $(leftovers)" test -z "$(leftovers)"
+
+common=(-w cpu.int,lock.ticket -j 1,2 -r 1 -d 0.2 --no-report -q)
+set +e
+"$VPBENCH" run -t "libvirt:vm2@nosuch+proto:///x" -w cpu.int -o "$work/bad" -q 2>"$work/bad.err"
+rc=$?
+set -e
+check "a URI libvirt cannot open fails the target with libvirt's message" \
+	grep -q "cannot connect to nosuch+proto:///x" "$work/bad/results.csv"
+grep -q "built without libvirt" "$work/bad/results.csv" && skip "built without libvirt"
+check "exit 1 after a failed target (got $rc)" test "$rc" -eq 1
+
+# 1. Same metric set as vm2.
+set +e
+"$VPBENCH" run -t "vm2,$target" "${common[@]}" -o "$work/same"
+rc=$?
+set -e
+res="$work/same/results.csv"
+check "run exit 0 (got $rc)" test "$rc" -eq 0
+# Host-side rows (vcpu_*, kvm.*) are the libvirt target's own until the vm
+# target has them too; histogram bucket rows exist only for non-empty
+# buckets, so they differ between any two runs.
+agent_metrics() { # target -> sorted (workload,threads,metric,status) set
+	csvq "$res" "sorted({(r['workload'],r['threads'],r['metric'],r['status']) for r in rows if r['target']=='$1' and not r['metric'].startswith(('vcpu_','kvm.')) and '_bucket_le_' not in r['metric']})"
+}
+a=$(agent_metrics vm2)
+b=$(agent_metrics "$target")
+check "libvirt rows present" test "$b" != "[]"
+check "same metric set as vm2" test "$a" == "$b"
+check "target_kind libvirt" test "$(csvq "$res" "sorted({r['target_kind'] for r in rows if r['target']=='$target'})")" == "['libvirt']"
+check "no failed libvirt rows" test "$(csvq "$res" "sum(r['status']=='failed' for r in rows if r['target']=='$target')")" -eq 0
+for m in vcpu_run_pct vcpu_delay_pct; do
+	check "$m ok for every step" test "$(csvq "$res" "len({(r['workload'],r['threads']) for r in rows if r['target']=='$target' and r['metric']=='$m' and r['status']=='ok'})")" -eq 4
+done
+check "console log written" test -s "$work/same/console-libvirt_vm2_qemu____system.log"
+check "env names the libvirt host" grep -q "^$target,libvirt_version," "$work/same/env.csv"
+check "nothing left after run 1: $(leftovers)" test -z "$(leftovers)"
+
+# 2. A domain destroyed from outside mid-run: failed rows, next target runs.
+"$VPBENCH" run -t "$target,host" -w cpu.int -j 1 -r 4 -d 3 -o "$work/destroy" \
+	--run-id destroy-$$ --no-report -q 2>"$work/destroy.err" &
+pid=$!
+dom=
+for _ in $(seq 240); do
+	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-destroy-$$" || true)
+	[[ -n "$dom" ]] && grep -q "^1,destroy-$$,$target" "$work/destroy/results.csv" 2>/dev/null && break
+	sleep 0.5
+done
+check "the domain ran and sent a row" test -n "$dom"
+[[ -n "$dom" ]] && virsh -c "$uri" destroy "$dom" >/dev/null
+set +e
+wait "$pid"
+rc=$?
+set -e
+res="$work/destroy/results.csv"
+check "exit 1 after the destroyed domain (got $rc)" test "$rc" -eq 1
+check "failed rows say the domain was destroyed from outside: $(grep -m1 ',failed,' "$res" | cut -d, -f15-)" \
+	grep -q "^1,destroy-$$,$target,libvirt,.*,failed,.*destroyed from outside" "$res"
+check "the host target ran after it" \
+	grep -q "^1,destroy-$$,host,host,.*,cpu.int,1,4,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res"
+check "nothing left after run 2: $(leftovers)" test -z "$(leftovers)"
+
+# 3. Ctrl-C mid-run: exit 130, and the domain, volumes and pool are gone.
+"$VPBENCH" run -t "$target" -w cpu.int -j 1 -r 4 -d 3 -o "$work/int" \
+	--run-id int-$$ --no-report -q 2>"$work/int.err" &
+pid=$!
+dom=
+for _ in $(seq 240); do
+	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-int-$$" || true)
+	[[ -n "$dom" ]] && break
+	sleep 0.5
+done
+check "the domain of the interrupted run started" test -n "$dom"
+sleep 2
+kill -INT "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+check "exit 130 after Ctrl-C (got $rc)" test "$rc" -eq 130
+check "nothing left after Ctrl-C: $(leftovers)" test -z "$(leftovers)"
+
+# 4. A guest panic: failed rows with the panic line and the console tail.
+set +e
+VPBENCH_GUEST_FAULT=panic "$VPBENCH" run -t "$target" -w cpu.int -j 1 -r 1 \
+	-d 0.2 -o "$work/panic" --no-report -q 2>/dev/null
+set -e
+check "a guest panic fails the rows with the panic line" \
+	grep -q ",failed,.*guest panic: .*Kernel panic.*console tail" "$work/panic/results.csv"
+check "nothing left after the panic: $(leftovers)" test -z "$(leftovers)"
+
+# 5. The remote path: qemu+ssh:// to a loopback sshd (libvirt runs ssh with
+# the command= wrapper below, so the test's own key and known_hosts are
+# used and host-key checking stays on; the remote side answers through
+# virt-ssh-helper or nc).
+sshd_bin=$(command -v sshd || echo /usr/sbin/sshd)
+if [[ ! -x $sshd_bin ]] || ! command -v ssh >/dev/null; then
+	echo "remote path not tested: sshd or ssh missing"
+	finish
+	exit
+fi
+ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$work/user_key"
+cp "$work/user_key.pub" "$work/authorized_keys"
+chmod 600 "$work/authorized_keys"
+mkdir -p /run/sshd
+port=
+for p in $(shuf -i 20000-60000 -n 10); do
+	if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
+done
+[[ -n "$port" ]] || skip "no free port found"
+cat >"$work/sshd_config" <<CFG
+Port $port
+ListenAddress 127.0.0.1
+HostKey $work/host_key
+AuthorizedKeysFile $work/authorized_keys
+PidFile $work/sshd.pid
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+CFG
+"$sshd_bin" -f "$work/sshd_config" -D -e 2>"$work/sshd.log" &
+sshd_pid=$!
+echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
+cat >"$work/ssh" <<SH
+#!/bin/sh
+exec ssh -F /dev/null -i $work/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes "\$@"
+SH
+chmod +x "$work/ssh"
+for _ in $(seq 50); do
+	"$work/ssh" -p "$port" root@127.0.0.1 true 2>/dev/null && break
+	sleep 0.1
+done
+remote="libvirt:vm2@qemu+ssh://root@127.0.0.1:$port/system?command=$work/ssh"
+both="$target,$remote"
+one=(-w cpu.int,lock.ticket -j 1,2 -r 2 -d 0.5 --no-report)
+t0=$(date +%s.%N)
+"$VPBENCH" run -t "$both" "${one[@]}" -q -o "$work/seq" || true
+t1=$(date +%s.%N)
+"$VPBENCH" run -t "$both" "${one[@]}" --parallel hosts -o "$work/par" 2>"$work/par.err" &
+pid=$!
+most=0 # most vpbench domains alive at once on the libvirt host
+while kill -0 "$pid" 2>/dev/null; do
+	n=$(virsh -c "$uri" list --name 2>/dev/null | grep -c '^vpbench-' || true)
+	((n > most)) && most=$n
+	sleep 0.3
+done
+wait "$pid" || true
+t2=$(date +%s.%N)
+for run in seq par; do
+	res="$work/$run/results.csv"
+	for t in "$target" "$remote"; do
+		check "$run: $t ok rows for every step" test "$(csvq "$res" "len({(r['workload'],r['threads'],r['rep']) for r in rows if r['target']=='$t' and r['metric']=='ops_per_s' and r['status']=='ok'})")" -eq 8
+	done
+done
+check "remote rows name the remote URI" grep -q "^$remote,libvirt_uri,qemu+ssh://" "$work/par/env.csv"
+# Both hosts at once: their two domains were alive at the same time (each
+# lane boots its own; a sequential run never has two).
+check "--parallel hosts ran the two hosts at once (most domains at once: $most)" test "$most" -ge 2
+check "a progress line per host" grep -q '] 127.0.0.1: ' "$work/par.err"
+python3 -c "import sys; s=$t1-$t0; p=$t2-$t1; print(f'wall time: sequential {s:.1f} s, --parallel hosts {p:.1f} s, ratio {s/p:.2f} (2 cores shared with other work: noisy)')"
+check "nothing left after the remote runs: $(leftovers)" test -z "$(leftovers)"
+finish
