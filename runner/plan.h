@@ -68,8 +68,8 @@ struct vp_plan {
 	size_t noptions;
 };
 
-/* Defaults of DESIGN.md (targets host,vm1,vm2,vm4; workloads cpu,lock,io;
- * threads 1,2,4; ...). */
+/* The defaults of the run-key table (targets host,vm1,vm2,vm4; workloads
+ * cpu,lock,io,sched; threads 1,2,4; ...). */
 void vp_plan_defaults(struct vp_plan *p);
 void vp_plan_free(struct vp_plan *p);
 
