@@ -53,15 +53,21 @@ if [[ -c /dev/kvm ]]; then
 		say "cannot give group kvm access to /dev/kvm: domains fall back to TCG"
 fi
 
-# pgrep -x matches the exact process name: only these daemons, never a
-# command line that merely mentions them.
-if ! pgrep -x virtlogd >/dev/null; then
-	virtlogd -d
-fi
-if ! pgrep -x libvirtd >/dev/null; then
+# Is a daemon running (by exact process name, zombies excluded)?
+running() {
+	local pid
+	for pid in $(pgrep -x "$1"); do
+		[[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] && return 0
+	done
+	return 1
+}
+running virtlogd || virtlogd -d
+if ! running libvirtd; then
 	# A stale pid file from a killed daemon makes libvirtd refuse to start.
 	rm -f /var/run/libvirtd.pid
 	libvirtd -d
+else
+	say "a libvirtd runs but does not answer on $uri (hung? stop it and run this again)"
 fi
 
 for _ in $(seq 60); do

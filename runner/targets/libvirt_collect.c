@@ -7,6 +7,7 @@
 #if HAVE_LIBVIRT
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,16 +272,43 @@ static int domain_boot(struct vp_target *t, struct lv_state *s, int *rfd,
 	return rc;
 }
 
+/* Has the stream ended by itself (EOF, error)? */
+static bool stream_ended(struct lv_stream *ls)
+{
+	bool ended;
+
+	if (!ls)
+		return true;
+	pthread_mutex_lock(&ls->lock);
+	ended = ls->ended;
+	pthread_mutex_unlock(&ls->lock);
+	return ended;
+}
+
+/* The order matters: libvirt 9.0's daemon deadlocks (all domain calls
+ * hang) when a client aborts a console stream while the daemon frees the
+ * domain's character devices at its stop. So a domain that is stopping by
+ * itself (its channel ended) is waited for, and its streams are dropped
+ * without an abort once they end; a domain still running has its streams
+ * aborted first, then is destroyed. */
 void lv_domain_stop(struct lv_state *s)
 {
+	bool stopping = s->stopped || (s->agent && stream_ended(s->agent));
+
 	s->we_stop = 1;
-	if (s->dom) {
-		LV(virDomainDestroy)(s->dom); /* fails harmlessly when gone */
-		LV(virResetLastError)();
+	for (int i = 0; stopping && i < 50; i++) {
+		if (s->stopped && stream_ended(s->agent) &&
+		    stream_ended(s->cons))
+			break;
+		nanosleep(&(struct timespec){0, 100000000}, NULL);
 	}
 	lv_stream_close(s->agent);
 	lv_stream_close(s->cons);
 	s->agent = s->cons = NULL;
+	if (s->dom) {
+		LV(virDomainDestroy)(s->dom); /* fails harmlessly when gone */
+		LV(virResetLastError)();
+	}
 	if (s->conn && s->lifecycle_cb >= 0) {
 		LV(virConnectDomainEventDeregisterAny)
 		(s->conn, s->lifecycle_cb);

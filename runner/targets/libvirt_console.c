@@ -6,6 +6,7 @@
  * the connection dropped) closes the descriptor: the collector sees EOF. */
 #if HAVE_LIBVIRT
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,27 +174,35 @@ int lv_stream_send(struct lv_stream *ls, const char *data, size_t len)
 	return 0;
 }
 
-/* Loop thread: the daemon's side of the stream ends, the last reference
- * goes (sends still queued hold their own). */
-static void close_in_loop(void *arg)
+/* Loop thread: the last reference of the target goes (sends still
+ * queued hold their own). */
+static void unref_in_loop(void *arg)
 {
-	struct lv_stream *ls = arg;
-
-	LV(virStreamAbort)(ls->st); /* an error (domain gone) changes nothing */
-	LV(virResetLastError)();
-	stream_unref(ls);
+	stream_unref(arg);
 }
 
 void lv_stream_close(struct lv_stream *ls)
 {
+	bool live;
+
 	if (!ls)
 		return;
 	pthread_mutex_lock(&ls->lock);
-	if (!ls->ended)
+	live = !ls->ended;
+	if (live)
 		stream_end(ls, NULL);
 	pthread_mutex_unlock(&ls->lock);
+	/* A live stream is ended on the daemon's side too (a callback that
+	 * waited for the lock now sees `ended` and reads nothing more). One
+	 * that reached EOF or failed is not: the daemon has closed it and
+	 * would never answer an abort. */
+	if (live) {
+		LV(virStreamAbort)(ls->st);
+		LV(virResetLastError)();
+	}
 	/* In the loop thread, after any callback already under way. */
-	if (lv_in_loop(close_in_loop, ls) < 0)
-		close_in_loop(ls);
+	if (lv_in_loop(unref_in_loop, ls) < 0)
+		stream_unref(ls);
 }
+
 #endif
