@@ -293,7 +293,8 @@ static bool stream_ended(struct lv_stream *ls)
  * aborted first, then is destroyed. */
 void lv_domain_stop(struct lv_state *s)
 {
-	bool stopping = s->stopped || (s->agent && stream_ended(s->agent));
+	bool stopping = !s->conn_lost &&
+			(s->stopped || (s->agent && stream_ended(s->agent)));
 
 	s->we_stop = 1;
 	for (int i = 0; stopping && i < 50; i++) {

@@ -6,7 +6,8 @@
 # target runs; Ctrl-C and a guest panic clean up too; the remote path
 # through qemu+ssh:// to a loopback sshd, run
 # --parallel hosts beside the local URI (the wall-time ratio is printed);
-# after every run nothing named vpbench-* is left on the libvirt host.
+# after every run nothing named vpbench-<its run id>-* is left on the libvirt
+# host (run ids carry this test's pid: concurrent runs do not interfere).
 set -euo pipefail
 source "$(dirname "$0")/lib.bash"
 
@@ -23,15 +24,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Nothing of vpbench on the libvirt host: domains, pools, pool folders.
+# Every run of this test has a run id starting with $tag, so its objects
+# are told apart from those of any other run on the same daemon.
+tag=lvt$$
+# Nothing of this test's runs on the libvirt host: domains, pools, folders.
 leftovers() {
 	{
 		virsh -c "$uri" list --all --name
 		virsh -c "$uri" pool-list --all --name
 		ls /var/lib/libvirt/images
-	} 2>/dev/null | grep '^vpbench-' || true
+	} 2>/dev/null | grep "^vpbench-$tag-" || true
 }
-check "no vpbench-* objects before the test: $(leftovers)" test -z "$(leftovers)"
 
 common=(-w cpu.int,lock.ticket -j 1,2 -r 1 -d 0.2 --no-report -q)
 set +e
@@ -45,7 +48,7 @@ check "exit 1 after a failed target (got $rc)" test "$rc" -eq 1
 
 # 1. Same metric set as vm2.
 set +e
-"$VPBENCH" run -t "vm2,$target" "${common[@]}" -o "$work/same"
+"$VPBENCH" run -t "vm2,$target" "${common[@]}" -o "$work/same" --run-id $tag-same
 rc=$?
 set -e
 res="$work/same/results.csv"
@@ -71,12 +74,12 @@ check "nothing left after run 1: $(leftovers)" test -z "$(leftovers)"
 
 # 2. A domain destroyed from outside mid-run: failed rows, next target runs.
 "$VPBENCH" run -t "$target,host" -w cpu.int -j 1 -r 4 -d 3 -o "$work/destroy" \
-	--run-id destroy-$$ --no-report -q 2>"$work/destroy.err" &
+	--run-id $tag-destroy --no-report -q 2>"$work/destroy.err" &
 pid=$!
 dom=
 for _ in $(seq 240); do
-	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-destroy-$$" || true)
-	[[ -n "$dom" ]] && grep -q "^1,destroy-$$,$target" "$work/destroy/results.csv" 2>/dev/null && break
+	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-$tag-destroy" || true)
+	[[ -n "$dom" ]] && grep -q "^1,$tag-destroy,$target" "$work/destroy/results.csv" 2>/dev/null && break
 	sleep 0.5
 done
 check "the domain ran and sent a row" test -n "$dom"
@@ -88,18 +91,18 @@ set -e
 res="$work/destroy/results.csv"
 check "exit 1 after the destroyed domain (got $rc)" test "$rc" -eq 1
 check "failed rows say the domain was destroyed from outside: $(grep -m1 ',failed,' "$res" | cut -d, -f15-)" \
-	grep -q "^1,destroy-$$,$target,libvirt,.*,failed,.*destroyed from outside" "$res"
+	grep -q "^1,$tag-destroy,$target,libvirt,.*,failed,.*destroyed from outside" "$res"
 check "the host target ran after it" \
-	grep -q "^1,destroy-$$,host,host,.*,cpu.int,1,4,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res"
+	grep -q "^1,$tag-destroy,host,host,.*,cpu.int,1,4,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res"
 check "nothing left after run 2: $(leftovers)" test -z "$(leftovers)"
 
 # 3. Ctrl-C mid-run: exit 130, and the domain, volumes and pool are gone.
 "$VPBENCH" run -t "$target" -w cpu.int -j 1 -r 4 -d 3 -o "$work/int" \
-	--run-id int-$$ --no-report -q 2>"$work/int.err" &
+	--run-id $tag-int --no-report -q 2>"$work/int.err" &
 pid=$!
 dom=
 for _ in $(seq 240); do
-	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-int-$$" || true)
+	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-$tag-int" || true)
 	[[ -n "$dom" ]] && break
 	sleep 0.5
 done
@@ -116,7 +119,7 @@ check "nothing left after Ctrl-C: $(leftovers)" test -z "$(leftovers)"
 # 4. A guest panic: failed rows with the panic line and the console tail.
 set +e
 VPBENCH_GUEST_FAULT=panic "$VPBENCH" run -t "$target" -w cpu.int -j 1 -r 1 \
-	-d 0.2 -o "$work/panic" --no-report -q 2>/dev/null
+	-d 0.2 -o "$work/panic" --run-id $tag-panic --no-report -q 2>/dev/null
 set -e
 check "a guest panic fails the rows with the panic line" \
 	grep -q ",failed,.*guest panic: .*Kernel panic.*console tail" "$work/panic/results.csv"
@@ -171,13 +174,14 @@ remote="libvirt:vm2@qemu+ssh://root@127.0.0.1:$port/system?command=$work/ssh"
 both="$target,$remote"
 one=(-w cpu.int,lock.ticket -j 1,2 -r 2 -d 0.5 --no-report)
 t0=$(date +%s.%N)
-"$VPBENCH" run -t "$both" "${one[@]}" -q -o "$work/seq" || true
+"$VPBENCH" run -t "$both" "${one[@]}" -q -o "$work/seq" --run-id $tag-seq || true
 t1=$(date +%s.%N)
-"$VPBENCH" run -t "$both" "${one[@]}" --parallel hosts -o "$work/par" 2>"$work/par.err" &
+"$VPBENCH" run -t "$both" "${one[@]}" --parallel hosts -o "$work/par" \
+	--run-id $tag-par 2>"$work/par.err" &
 pid=$!
 most=0 # most vpbench domains alive at once on the libvirt host
 while kill -0 "$pid" 2>/dev/null; do
-	n=$(virsh -c "$uri" list --name 2>/dev/null | grep -c '^vpbench-' || true)
+	n=$(virsh -c "$uri" list --name 2>/dev/null | grep -c "^vpbench-$tag-par" || true)
 	((n > most)) && most=$n
 	sleep 0.3
 done
