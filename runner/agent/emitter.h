@@ -31,4 +31,8 @@ struct vp_emitter {
 	void *ctx;
 };
 
+/* out->env with a printf-formatted value (at most 8 KiB). */
+int vp_emit_envf(struct vp_emitter *out, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -28,20 +28,6 @@ double vp_guest_run_timeout(const struct vp_plan *p, bool kvm)
 	       (double)vp_plan_steps(p) * (kvm ? 0.5 : 2.0) + 60.0;
 }
 
-static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
-		    ...) __attribute__((format(printf, 3, 4)));
-static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
-		    ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	out->env(out, key, buf);
-}
-
 /* Guest init's own records (V,...); see runner/agent/agent_stream.h. */
 static double start_of(const struct vp_guest_watch *w,
 		       const struct vp_collector *c)
@@ -83,15 +69,16 @@ void vp_guest_watch_record(struct vp_guest_watch *w, struct vp_collector *c)
 		return;
 	w->first_seen = true;
 	w->first = c->first - start_of(w, c);
-	env_fmt(c->out, "boot_s", "%.3f", w->first);
+	vp_emit_envf(c->out, "boot_s", "%.3f", w->first);
 	if (w->init > 0)
-		env_fmt(c->out, "boot_breakdown",
-			"init started %.3f s (guest uptime %.3f s), modules "
-			"loaded %.3f s%s%s%s, first agent record %.3f s "
-			"after %s",
-			w->init, w->init_uptime, w->ready,
-			w->modules[0] ? " (" : "", w->modules,
-			w->modules[0] ? ")" : "", w->first, w->start_what);
+		vp_emit_envf(
+		    c->out, "boot_breakdown",
+		    "init started %.3f s (guest uptime %.3f s), modules "
+		    "loaded %.3f s%s%s%s, first agent record %.3f s "
+		    "after %s",
+		    w->init, w->init_uptime, w->ready,
+		    w->modules[0] ? " (" : "", w->modules,
+		    w->modules[0] ? ")" : "", w->first, w->start_what);
 }
 
 /* Scans new console output (once a second) for soft lockups and RCU

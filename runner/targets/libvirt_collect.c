@@ -34,20 +34,6 @@ struct lv_watch {
 	struct vp_target_info host_ti;
 };
 
-static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
-		    ...) __attribute__((format(printf, 3, 4)));
-static void env_fmt(struct vp_emitter *out, const char *key, const char *fmt,
-		    ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	out->env(out, key, buf);
-}
-
 static bool lv_line(struct vp_collector *c, const char *line)
 {
 	struct lv_watch *w = c->priv;
@@ -68,12 +54,13 @@ static void lv_record(struct vp_collector *c)
 
 	vp_guest_watch_record(&w->g, c);
 	if (first)
-		env_fmt(c->out, "deploy_breakdown",
-			"pool and uploads %.3f s, domain created and consoles "
-			"opened %.3f s, first agent record %.3f s after "
-			"domain start",
-			w->s->upload_s, w->s->domain_start_s,
-			c->first - w->t_start);
+		vp_emit_envf(
+		    c->out, "deploy_breakdown",
+		    "pool and uploads %.3f s, domain created and consoles "
+		    "opened %.3f s, first agent record %.3f s after "
+		    "domain start",
+		    w->s->upload_s, w->s->domain_start_s,
+		    c->first - w->t_start);
 	lv_sample_record(w->t, w->s, &w->smp, &w->host_ti, c->out,
 			 c->st.last_step, c->st.finished);
 }
@@ -267,8 +254,8 @@ static int domain_boot(struct vp_target *t, struct lv_state *s, int *rfd,
 	}
 	s->domain_start_s = vp_child_now() - t0;
 	if (!rc && out && s->disk_path[0])
-		env_fmt(out, "guest_disk", "virtio-blk volume %s cache=%s",
-			s->disk_path, cached ? "writeback" : "none");
+		vp_emit_envf(out, "guest_disk", "virtio-blk volume %s cache=%s",
+			     s->disk_path, cached ? "writeback" : "none");
 	return rc;
 }
 

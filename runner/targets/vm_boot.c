@@ -12,8 +12,8 @@
 
 #include "probes/pin.h"
 #include "runner/guest/guest.h"
-#include "runner/targets/kvm_host.h"
 #include "runner/targets/guest_image.h"
+#include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
@@ -47,22 +47,11 @@ void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s)
 		close(fd);
 }
 
-void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
-{
-	char buf[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	out->env(out, key, buf);
-}
-
 /* The shared guest command line, plus the vm target's conditions:
  * pvspin=off is the guest kernel's own switch too, so the guest says "PV
  * spinlocks disabled, forced by nopvspin" whatever the CPUID. */
-static void vm_guest_cmdline(struct vp_target *t, struct vm_state *s,
-			     char *buf, size_t len)
+static void vm_guest_cmdline(struct vp_target *t, struct vm_state *s, char *buf,
+			     size_t len)
 {
 	size_t o;
 
@@ -81,58 +70,58 @@ static void emit_host_facts(struct vm_state *s, struct vp_emitter *out)
 	char buf[512];
 
 	vp_vm_cond_format(&s->cond, buf, sizeof(buf));
-	vm_env_fmt(out, "conditions", "%s", buf[0] ? buf : "none");
+	vp_emit_envf(out, "conditions", "%s", buf[0] ? buf : "none");
 	vp_kvlist_init(&kv);
 	vp_kvm_params_collect("", &kv);
 	for (size_t i = 0; i < kv.n; i++)
 		out->env(out, kv.v[i].key, kv.v[i].value);
 	vp_kvlist_free(&kv);
 	vp_thp_describe("", buf, sizeof(buf));
-	vm_env_fmt(out, "host_thp", "%s", buf);
-	vm_env_fmt(out, "guest_vpmu", "%s",
-		   s->vpmu_why[0] ? s->vpmu_why
-				  : "expected (-cpu host on a host with a "
-				    "PMU and kvm.enable_pmu on)");
+	vp_emit_envf(out, "host_thp", "%s", buf);
+	vp_emit_envf(out, "guest_vpmu", "%s",
+		     s->vpmu_why[0] ? s->vpmu_why
+				    : "expected (-cpu host on a host with a "
+				      "PMU and kvm.enable_pmu on)");
 }
 
 /* What this boot is: accelerator, QEMU, kernel, overcommit, disk, argv. */
 static void emit_env(struct vp_target *t, struct vm_state *s,
 		     struct vp_emitter *out, const char *cmdline)
 {
-	vm_env_fmt(out, "accel", "%s", t->ti.accel);
+	vp_emit_envf(out, "accel", "%s", t->ti.accel);
 	if (!s->kvm)
-		vm_env_fmt(out, "accel_note",
-			   "TCG emulation (%s): figures do not represent "
-			   "hardware virtualization overhead%s",
-			   s->kvm_why,
-			   t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no "
-					   "real atomics"
-					 : "");
-	vm_env_fmt(out, "qemu_version", "%s", s->qemu_version);
-	vm_env_fmt(out, "guest_kernel", "%s (%s, from %s)",
-		   s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
-		   s->k.source);
-	vm_env_fmt(out, "vcpus", "%u", t->vcpus);
+		vp_emit_envf(out, "accel_note",
+			     "TCG emulation (%s): figures do not represent "
+			     "hardware virtualization overhead%s",
+			     s->kvm_why,
+			     t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no "
+					     "real atomics"
+					   : "");
+	vp_emit_envf(out, "qemu_version", "%s", s->qemu_version);
+	vp_emit_envf(out, "guest_kernel", "%s (%s, from %s)",
+		     s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
+		     s->k.source);
+	vp_emit_envf(out, "vcpus", "%u", t->vcpus);
 	/* host_cpus is the --vm-cpus set when there is one (vm_prepare). */
-	vm_env_fmt(out, "vm_cpus", "%s",
-		   t->plan->vm_cpus[0] ? t->plan->vm_cpus : "all");
-	vm_env_fmt(out, "vm_cpus_count", "%d", t->ti.host_cpus);
+	vp_emit_envf(out, "vm_cpus", "%s",
+		     t->plan->vm_cpus[0] ? t->plan->vm_cpus : "all");
+	vp_emit_envf(out, "vm_cpus_count", "%d", t->ti.host_cpus);
 	/* Runnable threads (vCPUs + busy neighbours) per host CPU QEMU may
 	 * use: above 1 the vCPUs are time-sliced. */
-	vm_env_fmt(out, "overcommit_ratio", "%.2f",
-		   (double)(t->vcpus + t->plan->host_load) /
-		       (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
-	vm_env_fmt(out, "runnable_per_core", "%.2f",
-		   (double)(t->vcpus + t->plan->host_load) /
-		       (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
-	vm_env_fmt(out, "host_load", "%u", t->plan->host_load);
+	vp_emit_envf(out, "overcommit_ratio", "%.2f",
+		     (double)(t->vcpus + t->plan->host_load) /
+			 (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+	vp_emit_envf(out, "runnable_per_core", "%.2f",
+		     (double)(t->vcpus + t->plan->host_load) /
+			 (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
+	vp_emit_envf(out, "host_load", "%u", t->plan->host_load);
 	if (t->scratch_image)
-		vm_env_fmt(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
-			   t->scratch_image, s->disk_cache, s->disk_aio);
+		vp_emit_envf(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
+			     t->scratch_image, s->disk_cache, s->disk_aio);
 	else if (t->scratch_why)
-		vm_env_fmt(out, "guest_disk", "none: %s", t->scratch_why);
+		vp_emit_envf(out, "guest_disk", "none: %s", t->scratch_why);
 	emit_host_facts(s, out);
-	vm_env_fmt(out, "qemu_cmdline", "%s", cmdline);
+	vp_emit_envf(out, "qemu_cmdline", "%s", cmdline);
 }
 
 int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,

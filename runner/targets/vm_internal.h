@@ -89,8 +89,4 @@ struct vp_emitter *vm_vpmu_filter_init(struct vm_vpmu_filter *f,
  * "unavailable: ") with the guest's "no hardware PMU". Pure. */
 bool vm_vpmu_note(const char *note, const char *why, char *out, size_t len);
 
-/* A printf-style env fact. */
-void vm_env_fmt(struct vp_emitter *out, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 #endif
