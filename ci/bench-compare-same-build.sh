@@ -8,10 +8,14 @@
 # stayed steady, with the first run. A shared machine is not always
 # steady: when cpu.int's own CV exceeds 8% (a 20% change is then not
 # reliably detectable with 5 reps) or the two real runs differ by more than
-# 10% in median (other load: a real shift, not noise), the test says so
+# 5% in median (other load: a real shift of the machine's state, which no
+# correction for multiple comparisons can or should hide), the test says so
 # and skips (77) instead of judging the statistics on a disturbed machine.
+# A benchmark of the suite itself (timing-dependent, so not a ctest):
+#   VPBENCH=build/vpbench bash ci/bench-compare-same-build.sh
 set -u
-: "${VPBENCH:?}" "${VP_SOURCE_DIR:?}"
+VP_SOURCE_DIR=${VP_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+VPBENCH=${VPBENCH:-$VP_SOURCE_DIR/build/vpbench}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -66,7 +70,7 @@ PY
 )
 got=$(flagged "$tmp/a" "$tmp/b")
 echo "same build: $raw cells flagged uncorrected, $(echo -n "$got" | grep -c .) with holm; median throughput change ${drift}%"
-if python3 -c "import sys; sys.exit(0 if $drift > 10 else 1)"; then
+if python3 -c "import sys; sys.exit(0 if $drift > 5 else 1)"; then
 	echo "SKIP: the two runs differ by ${drift}% in median: the machine was disturbed between them, not a same-build comparison"
 	exit 77
 fi
