@@ -3,8 +3,15 @@
  * SSH). They touch no shared data, so any difference between targets is the
  * cost of virtualising compute itself (vCPU scheduling, steal, exits).
  *
- *   cpu.int  one op = 128 rounds of xorshift-multiply-rotate mixing, on four
- *            independent 64-bit lanes (32 rounds each);
+ *   cpu.int  one op = 32 rounds of xorshift-multiply-rotate mixing on one
+ *            64-bit value: a single dependency chain, so the op's time is
+ *            the latency of its instructions, not the throughput of the
+ *            core's execution ports. Why: a hyperthread sibling (another
+ *            tenant's vCPU on a cloud host) competes for those ports, and
+ *            a four-chain version of this op swung +-10% over seconds with
+ *            the sibling's load (1 s CV 7.8-8.3% against 2.1-3.1% for one
+ *            chain, alternated 40 ms windows in one process, this VM); one
+ *            chain is as steady as sysbench's prime division loop;
  *   cpu.fp   one op = 1024 multiply-adds over a 2 KiB per-thread array
  *            (256 doubles, L1 resident), contracted into FMA instructions
  *            where the compile target has them.
@@ -37,7 +44,7 @@ struct cpu_opts {
 static const struct vp_option cpu_int_options[] = {
     {"batch", VP_OPT_INT, offsetof(struct cpu_opts, batch), "64", 1, 1 << 20,
      NULL,
-     "ops between two polls of the phase (one op is about 85 ns here); "
+     "ops between two polls of the phase (one op is about 75 ns here); "
      "does not change the work per op"},
     VP_OPT_END};
 
@@ -63,26 +70,17 @@ static inline uint64_t rotl64(uint64_t x, unsigned r)
 	return (x << r) | (x >> (64 - r));
 }
 
-/* One cpu.int op: four independent dependency chains of 32 rounds. */
-static inline void int_op(uint64_t s[4])
+/* One cpu.int op: one dependency chain of 32 rounds. */
+static inline void int_op(uint64_t *s)
 {
-	uint64_t a = s[0], b = s[1], c = s[2], d = s[3];
+	uint64_t a = *s;
 	for (int i = 0; i < 32; i++) {
 		a ^= a >> 32;
-		b ^= b >> 32;
-		c ^= c >> 32;
-		d ^= d >> 32;
 		a = rotl64(a * 0x9E3779B97F4A7C15ull, 23);
-		b = rotl64(b * 0xBF58476D1CE4E5B9ull, 29);
-		c = rotl64(c * 0x94D049BB133111EBull, 31);
-		d = rotl64(d * 0xD6E8FEB86659FD93ull, 37);
 	}
 	/* Opaque to the optimiser, so ops are neither merged nor skipped. */
-	__asm__ __volatile__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
-	s[0] = a;
-	s[1] = b;
-	s[2] = c;
-	s[3] = d;
+	__asm__ __volatile__("" : "+r"(a));
+	*s = a;
 }
 
 /* One cpu.fp op. Each factor pair keeps the values near 1 (fixed point of
@@ -102,21 +100,19 @@ static inline void fp_op(double *restrict v)
 
 static void cpu_int_loop(struct vp_worker *w, const struct cpu_run *r)
 {
-	uint64_t s[4];
-	for (int i = 0; i < 4; i++)
-		s[i] = 0x2545F4914F6CDD1Dull * ((uint64_t)w->id * 4 + i + 1);
+	uint64_t s = 0x2545F4914F6CDD1Dull * ((uint64_t)w->id + 1);
 	while (vp_worker_phase(w) < VP_PHASE_MEASURE)
 		for (unsigned i = 0; i < r->batch; i++)
-			int_op(s);
+			int_op(&s);
 	vp_worker_measure_begin(w);
 	uint64_t ops = 0;
 	while (vp_worker_phase(w) == VP_PHASE_MEASURE) {
 		for (unsigned i = 0; i < r->batch; i++)
-			int_op(s);
+			int_op(&s);
 		ops += r->batch;
 	}
 	vp_worker_measure_end(w, ops);
-	r->sink[w->id] = s[0] ^ s[1] ^ s[2] ^ s[3];
+	r->sink[w->id] = s;
 }
 
 static void cpu_fp_loop(struct vp_worker *w, const struct cpu_run *r)
