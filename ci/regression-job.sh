@@ -16,10 +16,11 @@
 # environment:
 #   VPBENCH           an already built vpbench (skips ci/setup.sh + build)
 #   VP_RUN_ARGS       arguments of `vpbench run` (default below: host and
-#                     1-/2-vCPU VMs, cpu/lock/io, 1 and 2 threads, 5 reps)
+#                     1-/2-vCPU VMs, cpu/lock/io, 1 and 2 threads, 5 reps
+#                     in random order)
 #   VP_THRESHOLD      practical threshold in percent (default 5)
 #   VP_ALPHA          significance level (default 0.05)
-#   VP_CORRECTION     multiple-comparison correction: holm (default), bh,
+#   VP_CORRECTION     multiple-comparison correction: bh (default), holm,
 #                     none (see vpbench compare --help)
 #   VP_CREATE_BASELINE=1  the same as --create-baseline
 #   VP_RUN_DIR        compare this existing run folder instead of running
@@ -42,14 +43,17 @@ baseline=$1
 out=${2:-regression-out}
 threshold=${VP_THRESHOLD:-5}
 alpha=${VP_ALPHA:-0.05}
-correction=${VP_CORRECTION:-holm}
+correction=${VP_CORRECTION:-bh}
 if [ ! -e "$baseline/results.csv" ] && [ "$create" != 1 ]; then
 	echo "regression-job: no baseline run at $baseline (no results.csv there):" \
 		"nothing to compare with. Pass --create-baseline (or set" \
 		"VP_CREATE_BASELINE=1) to store this run as the baseline." >&2
 	exit 2
 fi
-read -r -a run_args <<<"${VP_RUN_ARGS:--t host,vm1,vm2 -w cpu,lock,io -j 1,2 -r 5 -d 1}"
+# --order random: each cell's reps are spread over the run, so their spread
+# includes the machine's slow drift and compare does not read that drift
+# as a change of the code (reports/README.md, "compare").
+read -r -a run_args <<<"${VP_RUN_ARGS:--t host,vm1,vm2 -w cpu,lock,io -j 1,2 -r 5 -d 1 --order random}"
 
 if [ -z "${VPBENCH:-}" ]; then
 	bash "$here/ci/setup.sh" || exit 3

@@ -21,10 +21,11 @@ void vp_cmp_summary_line(const struct vp_comparison *c, char *buf, size_t len);
  * 183 tested cells" */
 void vp_cmp_method_line(const struct vp_comparison *c, char *buf, size_t len);
 const char *vp_cmp_run_id(const struct vp_run *r);
-/* The caveats of one side from its verdicts, e.g. "TCG: vm1, vm2; 2
- * noisy throughput cells (CV > 5%)"; "" when there are none. */
-void vp_cmp_caveats(const struct vp_summary *s, const struct vp_verdicts *v,
-		    char *buf, size_t len);
+/* The caveats of one side (0 BASE, 1 NEW) from its verdicts and its
+ * env.csv, e.g. "TCG: vm1, vm2; 2 noisy throughput cells (CV > 5%)"; ""
+ * when there are none. */
+void vp_cmp_caveats(const struct vp_comparison *c, int side, char *buf,
+		    size_t len);
 /* Whether a row is listed (changes_only: regressed and improved only). */
 bool vp_cmp_listed(const struct vp_comparison *c, const struct vp_cmp_row *r);
 /* Writes the file through fill(f, c); 0 or -errno with a message. */

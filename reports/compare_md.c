@@ -117,8 +117,7 @@ static void fill_markdown(const struct vp_comparison *c, FILE *f)
 	}
 	char cav[1024];
 	for (int side = 0; side < 2; side++) {
-		vp_cmp_caveats(side ? &c->new : &c->base,
-			       side ? &c->new_v : &c->base_v, cav, sizeof(cav));
+		vp_cmp_caveats(c, side, cav, sizeof(cav));
 		if (!cav[0])
 			continue;
 		fprintf(f, "**Caveats of %s**: ", side ? "NEW" : "BASE");

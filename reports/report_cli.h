@@ -15,7 +15,7 @@
 int vp_report_main(int argc, char **argv);
 
 /* `vpbench compare BASE NEW [--threshold PCT] [--alpha A] [--correction
- * holm|bh|none] [--changes-only] [--markdown FILE] [--junit FILE]`;
+ * bh|holm|none] [--changes-only] [--markdown FILE] [--junit FILE]`;
  * argv[0] is "compare". Returns 0 when nothing regressed, 1 when some cell
  * regressed, 2 on bad usage or bad input. */
 int vp_compare_main(int argc, char **argv);

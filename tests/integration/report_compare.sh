@@ -21,7 +21,7 @@ grep -q '## vpbench compare: no regression' "$tmp/self.md" || fail "self.md"
 python3 "$here/report_checks.py" junit "$tmp/self.xml" 0 || fail "self.xml"
 
 "$VPBENCH" compare "$runs/basic" "$runs/shifted" --markdown "$tmp/s.md" \
-	--junit "$tmp/s.xml" --threshold 5 >"$tmp/s.out" 2>&1
+	--junit "$tmp/s.xml" --threshold 5 --correction holm >"$tmp/s.out" 2>&1
 rc=$?
 [ $rc -eq 1 ] || { cat "$tmp/s.out"; fail "shifted compare exited $rc, want 1"; }
 grep '^REGRESSED' "$tmp/s.out" | awk '{print $2, $3, $4, $5}' | sort \
@@ -57,6 +57,12 @@ grep -q '^threshold 5%, alpha 0.05, correction holm: Holm step-down' "$tmp/s.out
 grep -q 'correction holm: Holm step-down' "$tmp/s.md" || fail "Markdown: correction"
 grep -q 'name="correction" value="holm"' "$tmp/s.xml" || fail "JUnit: correction"
 grep -q 'name="threshold" value="5%"' "$tmp/s.xml" || fail "JUnit: threshold not 5%"
+# Without --correction: Benjamini-Hochberg, named, the same four cells.
+"$VPBENCH" compare "$runs/basic" "$runs/shifted" >"$tmp/d.out" 2>&1
+[ $? -eq 1 ] || fail "default correction: exit code"
+grep -q '^threshold 5%, alpha 0.05, correction bh: Benjamini-Hochberg' "$tmp/d.out" ||
+	fail "the default correction is not bh: $(sed -n 2p "$tmp/d.out")"
+[ "$(grep -c '^REGRESSED ' "$tmp/d.out")" -eq 4 ] || fail "default correction: regressed count"
 # --changes-only lists the 4 regressed and 1 improved cells, nothing else.
 "$VPBENCH" compare "$runs/basic" "$runs/shifted" --changes-only \
 	--correction bh --markdown "$tmp/c.md" >"$tmp/c.out" 2>&1
