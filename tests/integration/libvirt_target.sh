@@ -129,47 +129,18 @@ check "nothing left after the panic: $(leftovers)" test -z "$(leftovers)"
 # the command= wrapper below, so the test's own key and known_hosts are
 # used and host-key checking stays on; the remote side answers through
 # virt-ssh-helper or nc).
-sshd_bin=$(command -v sshd || echo /usr/sbin/sshd)
-if [[ ! -x $sshd_bin ]] || ! command -v ssh >/dev/null; then
-	echo "remote path not tested: sshd or ssh missing"
+. "$(dirname "$0")/loopback_sshd.bash"
+if ! loopback_sshd "$work"; then
+	echo "remote path not tested: $sshd_why"
 	finish
 	exit
 fi
-ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$work/user_key"
-cp "$work/user_key.pub" "$work/authorized_keys"
-chmod 600 "$work/authorized_keys"
-mkdir -p /run/sshd
-port=
-for p in $(shuf -i 20000-60000 -n 10); do
-	if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
-done
-[[ -n "$port" ]] || skip "no free port found"
-cat >"$work/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $work/host_key
-AuthorizedKeysFile $work/authorized_keys
-PidFile $work/sshd.pid
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-PermitRootLogin prohibit-password
-StrictModes no
-UsePAM no
-CFG
-"$sshd_bin" -f "$work/sshd_config" -D -e 2>"$work/sshd.log" &
-sshd_pid=$!
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
+port=$sshd_port
 cat >"$work/ssh" <<SH
 #!/bin/sh
-exec ssh -F /dev/null -i $work/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes "\$@"
+exec ssh $ssh_opts -o BatchMode=yes "\$@"
 SH
 chmod +x "$work/ssh"
-for _ in $(seq 50); do
-	"$work/ssh" -p "$port" root@127.0.0.1 true 2>/dev/null && break
-	sleep 0.1
-done
 remote="libvirt:vm2@qemu+ssh://root@127.0.0.1:$port/system?command=$work/ssh"
 both="$target,$remote"
 one=(-w cpu.int,lock.ticket -j 1,2 -r 2 -d 0.5 --no-report)

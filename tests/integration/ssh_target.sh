@@ -10,13 +10,6 @@ set -euo pipefail
 : "${VPBENCH:?VPBENCH must point at the vpbench binary}"
 skip() { echo "SKIP: $*"; exit 77; }
 
-sshd_bin=$(command -v sshd || true)
-[[ -z "$sshd_bin" && -x /usr/sbin/sshd ]] && sshd_bin=/usr/sbin/sshd
-[[ -n "$sshd_bin" ]] || skip "sshd not installed (apt-get install openssh-server)"
-command -v ssh >/dev/null || skip "ssh client not installed"
-command -v ssh-keygen >/dev/null || skip "ssh-keygen not installed"
-[[ $(id -u) -eq 0 ]] || skip "sshd privilege separation needs root here"
-
 work=$(mktemp -d /tmp/vpbench-ssh-test.XXXXXX)
 sshd_pid=
 cleanup() {
@@ -24,47 +17,11 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-
-ssh-keygen -q -t ed25519 -N '' -f "$work/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$work/user_key"
-cp "$work/user_key.pub" "$work/authorized_keys"
-chmod 600 "$work/authorized_keys"
-mkdir -p /run/sshd
-
-# A free high port: try a few.
-port=
-for p in $(shuf -i 20000-60000 -n 10); do
-	if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then port=$p; break; fi
-done
-[[ -n "$port" ]] || skip "no free port found"
-
-sftp_server=/usr/lib/openssh/sftp-server
-[[ -x $sftp_server ]] || sftp_server=internal-sftp
-cat >"$work/sshd_config" <<CFG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $work/host_key
-AuthorizedKeysFile $work/authorized_keys
-PidFile $work/sshd.pid
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-PermitRootLogin prohibit-password
-StrictModes no
-UsePAM no
-Subsystem sftp $sftp_server
-CFG
-"$sshd_bin" -f "$work/sshd_config" -D -e 2>"$work/sshd.log" &
-sshd_pid=$!
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"
+. "$(dirname "$0")/loopback_sshd.bash"
+loopback_sshd "$work" || skip "$sshd_why"
+port=$sshd_port
 user=$(id -un)
-export VPBENCH_SSH_OPTS="-F /dev/null -i $work/user_key -o IdentitiesOnly=yes -o UserKnownHostsFile=$work/known_hosts -o StrictHostKeyChecking=yes"
-for i in $(seq 50); do
-	ssh $VPBENCH_SSH_OPTS -o BatchMode=yes -p "$port" "$user@127.0.0.1" true 2>/dev/null && break
-	sleep 0.1
-done
-ssh $VPBENCH_SSH_OPTS -o BatchMode=yes -p "$port" "$user@127.0.0.1" true ||
-	{ cat "$work/sshd.log"; echo "FAIL: test sshd not reachable"; exit 1; }
+export VPBENCH_SSH_OPTS="$ssh_opts"
 
 out="$work/run"
 set +e
