@@ -91,17 +91,6 @@ static int add_target(struct vp_plan *p, const struct vp_plan_key *k,
 	return 0;
 }
 
-static int check_item(struct vp_plan *p, const struct vp_plan_key *k,
-		      const char *item, char *err, size_t errlen)
-{
-	(void)p;
-	(void)k;
-	(void)item;
-	(void)err;
-	(void)errlen;
-	return 0;
-}
-
 struct target_ctx {
 	struct vp_plan *p;
 	const struct vp_plan_key *k;
@@ -112,11 +101,6 @@ static int add_target_item(void *ctx, const char *name, char *err,
 {
 	struct target_ctx *c = ctx;
 
-	if (!*name) {
-		snprintf(err, errlen, "%s: empty item (a stray comma?)",
-			 c->k->name);
-		return -EINVAL;
-	}
 	return add_target(c->p, c->k, name, err, errlen);
 }
 
@@ -126,13 +110,18 @@ int vp_plan_set_targets(struct vp_plan *p, const struct vp_plan_key *k,
 	struct target_ctx c = {p, k};
 
 	p->ntargets = 0;
-	/* Empty items are refused before the list is joined into targets
-	 * (vmN:a=on,b=off continues across commas). */
-	int rc = for_each_item(v, "target", check_item, p, k, err, errlen);
-	if (rc)
-		return rc;
 	/* vmN:conditions may hold commas (runner/targets/vm_cond.h). */
-	return vp_target_list_each(v, add_target_item, &c, err, errlen);
+	int rc = vp_target_list_each(v, add_target_item, &c, err, errlen);
+	if (rc == -EINVAL && strncmp(err, "empty item", 10) == 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: %s", k->name, why);
+	}
+	if (!rc && p->ntargets == 0) {
+		snprintf(err, errlen, "empty target list");
+		rc = -EINVAL;
+	}
+	return rc;
 }
 
 static void target_item(const struct vp_plan *p, size_t i, char *buf,

@@ -218,26 +218,43 @@ static int canonical(const char *name, char *out, size_t len, char *err,
 	return 0;
 }
 
+/* Hands the target gathered so far (if any) to fn, in canonical form. */
+static int flush(const char *cur, char *name, size_t len,
+		 int (*fn)(void *ctx, const char *name, char *err,
+			   size_t errlen),
+		 void *ctx, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!cur[0])
+		return 0;
+	rc = canonical(cur, name, len, err, errlen);
+	return rc ? rc : fn(ctx, name, err, errlen);
+}
+
 int vp_target_list_each(const char *list,
 			int (*fn)(void *ctx, const char *name, char *err,
 				  size_t errlen),
 			void *ctx, char *err, size_t errlen)
 {
-	char *copy = strdup(list ? list : ""), *save = NULL;
+	char *copy = strdup(list ? list : ""), *rest, *tok;
 	char cur[512] = "", name[512];
-	int rc = 0, n = 0;
+	int rc = 0;
 
 	if (!copy) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (char *tok = strtok_r(copy, ",", &save); !rc;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *t = tok ? trim(tok) : NULL;
+	/* strsep, not strtok: "a,,b" and "a," must show their empty item. */
+	rest = copy;
+	while (!rc && (tok = strsep(&rest, ",")) != NULL) {
+		char *t = trim(tok);
 
-		if (t && !*t)
-			continue;
-		if (t && is_condition_item(t)) {
+		if (!*t) {
+			snprintf(err, errlen,
+				 "empty item in '%s' (a stray comma?)", list);
+			rc = -EINVAL;
+		} else if (is_condition_item(t)) {
 			size_t o = strlen(cur);
 
 			if (!cur[0] || !strchr(cur, ':') ||
@@ -247,25 +264,16 @@ int vp_target_list_each(const char *list,
 					 "vmN: target (write vm4:%s)",
 					 t, t);
 				rc = -EINVAL;
-				break;
-			}
-			snprintf(cur + o, sizeof(cur) - o, ",%s", t);
-			continue;
+			} else
+				snprintf(cur + o, sizeof(cur) - o, ",%s", t);
+		} else {
+			rc = flush(cur, name, sizeof(name), fn, ctx, err,
+				   errlen);
+			snprintf(cur, sizeof(cur), "%s", t);
 		}
-		if (cur[0]) {
-			rc = canonical(cur, name, sizeof(name), err, errlen);
-			if (!rc)
-				rc = fn(ctx, name, err, errlen);
-			n++;
-		}
-		if (!t)
-			break;
-		snprintf(cur, sizeof(cur), "%s", t);
 	}
+	if (!rc)
+		rc = flush(cur, name, sizeof(name), fn, ctx, err, errlen);
 	free(copy);
-	if (!rc && n == 0) {
-		snprintf(err, errlen, "empty target list");
-		rc = -EINVAL;
-	}
 	return rc;
 }
