@@ -4,10 +4,13 @@
  * record without one comes from an interrupted run and is reported as
  * truncated. Built without libcsv, every read fails saying so. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "reports/csv_internal.h"
 
@@ -75,6 +78,70 @@ static bool blank_line(const char *s)
 	return strspn(s, "\r\n") == strlen(s);
 }
 
+/* The longest line read: a vpbench row is well under 4 KiB (its note is
+ * the longest field); anything longer is not a vpbench file, and reading
+ * it whole (a file of zeros, say) would only eat memory. */
+#define CSV_LINE_MAX (1 << 20)
+
+/* Opens path for reading if it is a regular file. O_NONBLOCK so that a
+ * FIFO cannot hang the open; a device (/dev/zero) or FIFO would otherwise
+ * feed the reader forever. NULL with the reason in r->err and *rc. */
+static FILE *open_regular(struct reader *r, int *rc)
+{
+	struct stat st;
+	int fd = open(r->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*rc = -errno;
+		snprintf(r->err, r->errlen, "%s: cannot open: %s", r->path,
+			 strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*rc = -EINVAL;
+		snprintf(r->err, r->errlen,
+			 "%s: not a regular file (a device, FIFO or socket?): "
+			 "give the CSV file a run wrote",
+			 r->path);
+		return NULL;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	FILE *f = NULL;
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+	    !(f = fdopen(fd, "r"))) {
+		*rc = -errno;
+		snprintf(r->err, r->errlen, "%s: cannot open: %s", r->path,
+			 strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+/* getline with a bound: the length read, -1 at the end of the file, -2
+ * when the line is longer than max (the rest is not read). */
+static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t max)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (n + 2 > *cap) {
+			size_t want = *cap ? *cap * 2 : 256;
+			char *b = n + 2 > max ? NULL : realloc(*buf, want);
+			if (!b)
+				return -2;
+			*buf = b;
+			*cap = want;
+		}
+		(*buf)[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (n == 0)
+		return -1;
+	(*buf)[n] = 0;
+	return (ssize_t)n;
+}
+
 /* Parses path, calling r->on_record for each record. */
 int vp_csv_parse(struct reader *r)
 {
@@ -84,19 +151,25 @@ int vp_csv_parse(struct reader *r)
 	ssize_t len;
 	bool ended_nl = true;
 	int rc = 0;
-	FILE *f = fopen(r->path, "r");
-	if (!f) {
-		rc = -errno;
-		snprintf(r->err, r->errlen, "%s: cannot open: %s", r->path,
-			 strerror(errno));
+	FILE *f = open_regular(r, &rc);
+	if (!f)
 		return rc;
-	}
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
 		fclose(f);
 		snprintf(r->err, r->errlen, "out of memory");
 		return -ENOMEM;
 	}
-	while (!r->failed && (len = getline(&line, &cap, f)) > 0) {
+	while (!r->failed &&
+	       (len = read_line(f, &line, &cap, CSV_LINE_MAX)) != -1) {
+		if (len == -2) {
+			r->failed = true;
+			r->rc = -EINVAL;
+			snprintf(r->err, r->errlen,
+				 "%s line %ld: longer than %d bytes: not a "
+				 "CSV file vpbench wrote",
+				 r->path, r->line + 1, CSV_LINE_MAX);
+			break;
+		}
 		char *text = line;
 		r->line++;
 		ended_nl = line[len - 1] == '\n';

@@ -84,6 +84,20 @@ expect 2 "baseline target 'vm7' is in none of the runs (targets: host)" -- $R "$
 expect 0 "usage: vpbench report" -- $R --help
 expect 2 "--label 'oops': expected RUN=TEXT" -- $R "$tmp/truncated" --label oops
 expect 2 "--label nope=...: no run folder of that name" -- $R "$tmp/truncated" --label nope=x
+# Not a file a run wrote: a device, a FIFO (no writer: the open itself
+# must not block), a line of 2 MiB with no newline. Each is refused at
+# once (timeout: a hang fails the test) with exit 2.
+mkdir "$tmp/dev" "$tmp/fifo" "$tmp/envdev" "$tmp/long"
+ln -s /dev/zero "$tmp/dev/results.csv"
+mkfifo "$tmp/fifo/results.csv"
+cp "$tmp/truncated/results.csv" "$tmp/envdev/"
+ln -s /dev/zero "$tmp/envdev/env.csv"
+head -c 2097152 /dev/zero | tr '\0' a >"$tmp/long/results.csv"
+for d in dev fifo envdev; do
+	expect 2 "not a regular file (a device, FIFO or socket?)" -- timeout 20 $R "$tmp/$d" -o "$tmp/x.html"
+done
+expect 2 "not a regular file" -- timeout 20 $VPBENCH compare "$tmp/truncated" "$tmp/fifo"
+expect 2 "long/results.csv line 1: longer than 1048576 bytes" -- timeout 20 $R "$tmp/long" -o "$tmp/x.html"
 C="$VPBENCH compare"
 expect 2 "expected two run folders" -- $C "$tmp/truncated"
 expect 2 "--threshold 'abc'" "expected a percentage" -- $C --threshold abc "$tmp/truncated" "$tmp/truncated"
