@@ -3,7 +3,8 @@
  * opened as streams, then resumed; the agent channel goes through the
  * shared collector loop with the guest watch (guest_watch.h) and the
  * libvirt target's own checks: the connection lost, the domain destroyed
- * from outside, and the host-side vCPU samples at every step boundary. */
+ * from outside; the host-side vCPU samples at the agent's step marks
+ * (libvirt_sample.c) sit between the collector and the run's emitter. */
 #if HAVE_LIBVIRT
 #include <errno.h>
 #include <fcntl.h>
@@ -29,21 +30,12 @@ struct lv_watch {
 	struct vp_guest_watch g;
 	struct lv_sampler smp;
 	double t_start; /* when the domain was created */
-	/* The host-side rows' target fields: the agent's hypervisor (from
-	 * its env fact) and the domain's vCPUs. */
-	struct vp_target_info host_ti;
 };
 
 static bool lv_line(struct vp_collector *c, const char *line)
 {
 	struct lv_watch *w = c->priv;
-	static const char hv[] = "E,hypervisor,";
 
-	/* Seen here, still parsed as the env fact it is. */
-	if (strncmp(line, hv, sizeof(hv) - 1) == 0)
-		snprintf(w->host_ti.hypervisor, sizeof(w->host_ti.hypervisor),
-			 "%.*s", (int)strcspn(line + sizeof(hv) - 1, ",\""),
-			 line + sizeof(hv) - 1);
 	return vp_guest_watch_line(&w->g, c, line);
 }
 
@@ -61,8 +53,6 @@ static void lv_record(struct vp_collector *c)
 		    "domain start",
 		    w->s->upload_s, w->s->domain_start_s,
 		    c->first - w->t_start);
-	lv_sample_record(w->t, w->s, &w->smp, &w->host_ti, c->out,
-			 c->st.last_step, c->st.finished);
 }
 
 static int lv_ask_dump(void *arg)
@@ -331,16 +321,18 @@ int lv_run(struct vp_target *t, struct lv_state *s, struct vp_emitter *out,
 	if (rc)
 		return rc;
 	s->started = true;
-	w.host_ti = t->ti; /* the accelerator is settled now */
-	w.host_ti.vcpus = (int)t->vcpus;
+	struct vp_target_info host_ti = t->ti; /* the accelerator is settled */
+	host_ti.vcpus = (int)t->vcpus;
+	lv_sampler_open(&w.smp, s, out, &host_ti);
 	c.fd = rfd;
 	c.poll_ms = 100;
 	c.ti = &t->ti;
-	c.out = out;
+	c.out = lv_sampler_emitter(&w.smp);
 	c.interrupted = t->interrupted;
 	c.pid = -1;
 	c.priv = &w;
 	rc = vp_collect(&c, &lv_hooks, err, errlen);
+	lv_sampler_close(&w.smp);
 	close(rfd);
 	*booted = c.first > 0;
 	return rc;

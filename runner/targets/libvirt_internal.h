@@ -12,6 +12,7 @@
 
 #include "runner/guest/guest.h"
 #include "runner/targets/libvirt_stats.h"
+#include "runner/targets/mark_tee.h"
 #include "runner/targets/target.h"
 
 #define LV_MEM_MB 512
@@ -101,17 +102,20 @@ void lv_env_accel(struct vp_target *t, struct lv_state *s,
 /* Destroys the domain if it still runs (teardown, every exit path). */
 void lv_domain_stop(struct lv_state *s);
 
-/* libvirt_sample.c: host-side vCPU statistics at step boundaries. */
+/* libvirt_sample.c: host-side vCPU statistics at the agent's step marks,
+ * through a mark tee between the collector and the run's emitter. */
 struct lv_sampler {
-	struct vp_vcpu_sample prev;
-	bool have_prev;
-	int step; /* the step prev was taken at (0 = none) */
-	bool done;
+	struct vp_mark_tee tee;
+	struct lv_state *s;
+	struct vp_domstats_sample b; /* the open step's begin sample */
+	bool have_b;
+	char b_why[256]; /* why there is none */
 };
-/* Called after each agent record: a new P step or the X closes the step
- * before and writes its vcpu_* rows. */
-void lv_sample_record(struct vp_target *t, struct lv_state *s,
-		      struct lv_sampler *smp, const struct vp_target_info *ti,
-		      struct vp_emitter *out, int step, bool finished);
+/* ti: the target's fields until the guest's rows say otherwise. */
+void lv_sampler_open(struct lv_sampler *smp, struct lv_state *s,
+		     struct vp_emitter *out, const struct vp_target_info *ti);
+struct vp_emitter *lv_sampler_emitter(struct lv_sampler *smp);
+/* Writes what is still held. */
+void lv_sampler_close(struct lv_sampler *smp);
 
 #endif

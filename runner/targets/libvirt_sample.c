@@ -1,9 +1,9 @@
 /* Host-side vCPU attribution of a libvirt domain: a statistics sample
- * (virDomainListGetStats, VIR_DOMAIN_STATS_VCPU) at every step boundary the
- * agent's stream shows (its P record as a step starts, its X at the end),
- * and per step the vcpu_run_pct and vcpu_delay_pct rows of the mapping in
- * libvirt_stats.h. A step's window is P to the next P: it includes the
- * step's setup and warm-up, not only the measured seconds. */
+ * (virDomainListGetStats, VIR_DOMAIN_STATS_VCPU) at each step's begin and
+ * end marks (the agent's M records, around the step's warm-up and measured
+ * window, as the vm target samples), and per step the vcpu_run_pct and
+ * vcpu_delay_pct rows of the mapping in libvirt_stats.h, written by a mark
+ * tee (mark_tee.h) once the guest's rows of the step have come. */
 #if HAVE_LIBVIRT
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include "runner/util/child.h"
 
 /* One sample; false with why set when libvirt could not give one. */
-static bool take(struct lv_state *s, struct vp_vcpu_sample *out, char *why,
+static bool take(struct lv_state *s, struct vp_domstats_sample *out, char *why,
 		 size_t len)
 {
 	virDomainPtr doms[2] = {s->dom, NULL};
@@ -22,7 +22,7 @@ static bool take(struct lv_state *s, struct vp_vcpu_sample *out, char *why,
 	    LV(virDomainListGetStats)(doms, VIR_DOMAIN_STATS_VCPU, &recs, 0);
 
 	/* The daemon reads the counters somewhere in the round trip. */
-	vp_vcpu_sample_init(out, (before + vp_child_now()) / 2);
+	vp_domstats_sample_init(out, (before + vp_child_now()) / 2);
 	if (n < 1) {
 		snprintf(why, len, "libvirt vCPU statistics: %s",
 			 n < 0 ? lv_error() : "no record for the domain");
@@ -35,7 +35,7 @@ static bool take(struct lv_state *s, struct vp_vcpu_sample *out, char *why,
 		virTypedParameterPtr p = &recs[0]->params[i];
 
 		if (p->type == VIR_TYPED_PARAM_ULLONG)
-			vp_vcpu_sample_field(out, p->field, p->value.ul);
+			vp_domstats_sample_field(out, p->field, p->value.ul);
 	}
 	LV(virDomainStatsRecordListFree)(recs);
 	if (!out->n) {
@@ -45,59 +45,59 @@ static bool take(struct lv_state *s, struct vp_vcpu_sample *out, char *why,
 	return true;
 }
 
-static void emit(const struct vp_plan *p, const struct vp_target_info *ti,
-		 struct vp_emitter *out, int step, const char *name, bool ok,
-		 double value, const char *why)
+/* Sampler ops (mark_tee.h). */
+static void sample_begin(void *ctx)
 {
-	struct vp_metric m;
-	size_t w, t;
-	unsigned rep;
+	struct lv_sampler *smp = ctx;
 
-	if (vp_step_cell(step, p->nworkloads, p->nthreads, p->reps, &w, &t,
-			 &rep))
-		return;
-	memset(&m, 0, sizeof(m));
-	snprintf(m.name, sizeof(m.name), "%s", name);
-	snprintf(m.unit, sizeof(m.unit), "%%");
-	m.status = ok ? VP_STATUS_OK : VP_STATUS_UNAVAILABLE;
-	m.value = ok ? value : 0;
-	if (!ok)
-		snprintf(m.note, sizeof(m.note), "%s", why);
-	struct vp_row row = {ti, p->workloads[w].wl->name, (int)p->threads[t],
-			     (int)rep, &m};
-	out->row(out, &row);
+	smp->b_why[0] = 0;
+	smp->have_b = take(smp->s, &smp->b, smp->b_why, sizeof(smp->b_why));
 }
 
-void lv_sample_record(struct vp_target *t, struct lv_state *s,
-		      struct lv_sampler *smp, const struct vp_target_info *ti,
-		      struct vp_emitter *out, int step, bool finished)
+static void sample_end(void *ctx, bool begun, struct vp_metrics *m)
 {
-	struct vp_vcpu_sample cur;
-	struct vp_vcpu_figures f;
+	struct lv_sampler *smp = ctx;
+	struct vp_domstats_sample e;
+	struct vp_domstats_figures f;
 	char why[256] = "";
-	bool ok;
 
-	if (smp->done || (!finished && step == smp->step))
-		return;
-	ok = take(s, &cur, why, sizeof(why));
-	if (smp->step > 0) {
-		if (ok && smp->have_prev) {
-			vp_vcpu_figures(&smp->prev, &cur, &f);
-		} else {
-			memset(&f, 0, sizeof(f));
-			snprintf(f.why, sizeof(f.why), "%s",
-				 why[0] ? why
-					: "no vCPU statistics at the step's "
-					  "start");
-		}
-		emit(t->plan, ti, out, smp->step, "vcpu_run_pct", f.run_ok,
-		     f.run_pct, f.why);
-		emit(t->plan, ti, out, smp->step, "vcpu_delay_pct", f.delay_ok,
-		     f.delay_pct, f.why);
-	}
-	smp->prev = cur;
-	smp->have_prev = ok;
-	smp->step = step;
-	smp->done = finished;
+	memset(&f, 0, sizeof(f));
+	if (!begun)
+		snprintf(f.why, sizeof(f.why), "%s", VP_MARK_NO_BEGIN);
+	else if (!smp->have_b)
+		snprintf(f.why, sizeof(f.why), "%s", smp->b_why);
+	else if (!take(smp->s, &e, why, sizeof(why)))
+		snprintf(f.why, sizeof(f.why), "%s", why);
+	else
+		vp_domstats_figures(&smp->b, &e, &f);
+	if (f.run_ok)
+		vp_metrics_ok(m, "vcpu_run_pct", f.run_pct, "%");
+	else
+		vp_metrics_unavailable(m, "vcpu_run_pct", "%", "%s", f.why);
+	if (f.delay_ok)
+		vp_metrics_ok(m, "vcpu_delay_pct", f.delay_pct, "%");
+	else
+		vp_metrics_unavailable(m, "vcpu_delay_pct", "%", "%s", f.why);
+}
+
+void lv_sampler_open(struct lv_sampler *smp, struct lv_state *s,
+		     struct vp_emitter *out, const struct vp_target_info *ti)
+{
+	memset(smp, 0, sizeof(*smp));
+	smp->s = s;
+	vp_mark_tee_init(&smp->tee, out, ti,
+			 &(struct vp_mark_sampler){.begin = sample_begin,
+						   .end = sample_end,
+						   .ctx = smp});
+}
+
+struct vp_emitter *lv_sampler_emitter(struct lv_sampler *smp)
+{
+	return vp_mark_tee_emitter(&smp->tee);
+}
+
+void lv_sampler_close(struct lv_sampler *smp)
+{
+	vp_mark_tee_close(&smp->tee);
 }
 #endif

@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void vp_vcpu_sample_init(struct vp_vcpu_sample *s, double t)
+void vp_domstats_sample_init(struct vp_domstats_sample *s, double t)
 {
 	memset(s, 0, sizeof(*s));
 	s->t = t;
 }
 
-int vp_vcpu_sample_field(struct vp_vcpu_sample *s, const char *name,
-			 unsigned long long value)
+int vp_domstats_sample_field(struct vp_domstats_sample *s, const char *name,
+			     unsigned long long value)
 {
 	char *end;
 	unsigned long i;
@@ -21,7 +21,7 @@ int vp_vcpu_sample_field(struct vp_vcpu_sample *s, const char *name,
 	if (strncmp(name, "vcpu.", 5) != 0 || name[5] < '0' || name[5] > '9')
 		return 0;
 	i = strtoul(name + 5, &end, 10);
-	if (*end != '.' || i >= VP_VCPU_SAMPLE_MAX)
+	if (*end != '.' || i >= VP_DOMSTATS_VCPU_MAX)
 		return 0;
 	if (strcmp(end, ".time") == 0) {
 		s->time_ns[i] = value;
@@ -38,7 +38,8 @@ int vp_vcpu_sample_field(struct vp_vcpu_sample *s, const char *name,
 	return 0;
 }
 
-int vp_vcpu_sample_parse_text(struct vp_vcpu_sample *s, const char *text)
+int vp_domstats_sample_parse_text(struct vp_domstats_sample *s,
+				  const char *text)
 {
 	int used = 0;
 
@@ -55,16 +56,17 @@ int vp_vcpu_sample_parse_text(struct vp_vcpu_sample *s, const char *text)
 		unsigned long long v = strtoull(eq + 1, &end, 10);
 		if (end == eq + 1 || *end)
 			continue;
-		used += vp_vcpu_sample_field(s, line + strspn(line, " \t"), v);
+		used +=
+		    vp_domstats_sample_field(s, line + strspn(line, " \t"), v);
 	}
 	return used;
 }
 
 /* Sum of one counter's growth over all vCPUs; false with why set when a
  * vCPU lacks it or it went backwards. */
-static bool delta_sum(const struct vp_vcpu_sample *a,
-		      const struct vp_vcpu_sample *b, bool delay, double *sum,
-		      char *why, size_t len)
+static bool delta_sum(const struct vp_domstats_sample *a,
+		      const struct vp_domstats_sample *b, bool delay,
+		      double *sum, char *why, size_t len)
 {
 	*sum = 0;
 	for (unsigned i = 0; i < b->n; i++) {
@@ -90,8 +92,9 @@ static bool delta_sum(const struct vp_vcpu_sample *a,
 	return true;
 }
 
-void vp_vcpu_figures(const struct vp_vcpu_sample *a,
-		     const struct vp_vcpu_sample *b, struct vp_vcpu_figures *f)
+void vp_domstats_figures(const struct vp_domstats_sample *a,
+			 const struct vp_domstats_sample *b,
+			 struct vp_domstats_figures *f)
 {
 	double wall = b->t - a->t, sum;
 
@@ -112,18 +115,4 @@ void vp_vcpu_figures(const struct vp_vcpu_sample *a,
 		f->run_pct = sum / wall * 100.0;
 	if ((f->delay_ok = delta_sum(a, b, true, &sum, f->why, sizeof(f->why))))
 		f->delay_pct = sum / wall * 100.0;
-}
-
-int vp_step_cell(int k, size_t nworkloads, size_t nthreads, unsigned reps,
-		 size_t *w, size_t *t, unsigned *rep)
-{
-	size_t per_w = nthreads * reps;
-
-	if (k < 1 || !reps || !nthreads ||
-	    (size_t)(k - 1) >= nworkloads * per_w)
-		return -1;
-	*w = (size_t)(k - 1) / per_w;
-	*t = (size_t)(k - 1) / reps % nthreads;
-	*rep = (unsigned)((size_t)(k - 1) % reps) + 1;
-	return 0;
 }

@@ -14,27 +14,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define VP_VCPU_SAMPLE_MAX 64
+#define VP_DOMSTATS_VCPU_MAX 64
 
-struct vp_vcpu_sample {
+struct vp_domstats_sample {
 	double t;   /* host monotonic seconds when taken */
 	unsigned n; /* vCPUs seen (1 + highest N with a time field) */
-	unsigned long long time_ns[VP_VCPU_SAMPLE_MAX];
-	unsigned long long delay_ns[VP_VCPU_SAMPLE_MAX];
-	bool has_time[VP_VCPU_SAMPLE_MAX], has_delay[VP_VCPU_SAMPLE_MAX];
+	unsigned long long time_ns[VP_DOMSTATS_VCPU_MAX];
+	unsigned long long delay_ns[VP_DOMSTATS_VCPU_MAX];
+	bool has_time[VP_DOMSTATS_VCPU_MAX], has_delay[VP_DOMSTATS_VCPU_MAX];
 };
 
 /* Starts an empty sample taken at t. */
-void vp_vcpu_sample_init(struct vp_vcpu_sample *s, double t);
+void vp_domstats_sample_init(struct vp_domstats_sample *s, double t);
 /* Takes one statistics field; fields other than vcpu.N.time and
  * vcpu.N.delay are ignored. Returns 1 when used. */
-int vp_vcpu_sample_field(struct vp_vcpu_sample *s, const char *name,
-			 unsigned long long value);
+int vp_domstats_sample_field(struct vp_domstats_sample *s, const char *name,
+			     unsigned long long value);
 /* Takes `virsh domstats --vcpu` style text: one "name=value" a line,
  * leading blanks and other lines ignored. Returns the fields used. */
-int vp_vcpu_sample_parse_text(struct vp_vcpu_sample *s, const char *text);
+int vp_domstats_sample_parse_text(struct vp_domstats_sample *s,
+				  const char *text);
 
-struct vp_vcpu_figures {
+struct vp_domstats_figures {
 	double run_pct, delay_pct;
 	bool run_ok, delay_ok;
 	char why[160]; /* reason when a figure is unavailable */
@@ -44,14 +45,8 @@ struct vp_vcpu_figures {
  * (ok = false, why says so) when a vCPU lacks the field in either sample
  * (libvirt before 7.9 or a driver without delay), when the vCPU count
  * changed, when a counter went backwards or when no time passed. */
-void vp_vcpu_figures(const struct vp_vcpu_sample *a,
-		     const struct vp_vcpu_sample *b, struct vp_vcpu_figures *f);
-
-/* Step k (1-based, as in the agent's P records) of a plan with nthreads
- * thread counts and reps repetitions -> workload index, thread-count index
- * and rep (1-based); the agent runs workload x threads x rep in that
- * order. -1 when k is out of range. */
-int vp_step_cell(int k, size_t nworkloads, size_t nthreads, unsigned reps,
-		 size_t *w, size_t *t, unsigned *rep);
+void vp_domstats_figures(const struct vp_domstats_sample *a,
+			 const struct vp_domstats_sample *b,
+			 struct vp_domstats_figures *f);
 
 #endif

@@ -1,12 +1,10 @@
 /* Private to the vm target: host-side attribution of every step. One
- * vm_attrib per boot sits between the collector and the run's emitter (a
- * pass-through emitter): at the agent's step marks it samples the vCPU
- * threads (vcpu_stats.h) and, under KVM, QEMU's per-vCPU KVM statistics
- * over the boot's one QMP connection (qmp.h, qmp_stats.h); at the end mark
- * it computes the step's rows and holds them until the guest's own rows
- * of that step have arrived, then writes them with the same target fields
- * (a step the guest never delivered gets no host rows, so the run still
- * marks it failed).
+ * vm_attrib per boot is the sampler of a mark tee (mark_tee.h) between the
+ * collector and the run's emitter: at the agent's step marks it samples
+ * the vCPU threads (vcpu_stats.h) and, under KVM, QEMU's per-vCPU KVM
+ * statistics over the boot's one QMP connection (qmp.h, qmp_stats.h); at
+ * the end mark it computes the step's rows, which the tee holds until the
+ * guest's own rows of that step have arrived.
  *
  * Lifecycle: vm_attrib_open after QEMU is spawned (QMP connect, vCPU
  * thread ids for pinning and sampling, the KVM schema) -> hand
@@ -20,6 +18,7 @@
 #include <sys/types.h>
 
 #include "runner/agent/emitter.h"
+#include "runner/targets/mark_tee.h"
 #include "runner/targets/qmp.h"
 #include "runner/targets/qmp_stats.h"
 #include "runner/targets/vcpu_stats.h"
@@ -29,16 +28,8 @@
 /* Wait for one QMP reply at a step mark; the collector loop waits too. */
 #define VM_ATTRIB_QMP_TIMEOUT_S 1.0
 
-struct vm_step_id {
-	int step;
-	char workload[64];
-	int threads, rep;
-};
-
 struct vm_attrib {
-	struct vp_emitter tee;	  /* what the collector writes into */
-	struct vp_emitter *out;	  /* the run's emitter */
-	struct vp_target_info ti; /* host rows: the guest's view once seen */
+	struct vp_mark_tee tee; /* between the collector and the run */
 	bool off;
 	pid_t pid;
 	int tids[VP_VCPU_MAX];
@@ -48,9 +39,7 @@ struct vm_attrib {
 	bool kvm_ok;
 	char kvm_why[256]; /* why there are no kvm.* rows */
 	struct vp_kvm_schema schema;
-	/* The open step (between its marks). */
-	bool begun;
-	struct vm_step_id cur;
+	/* The open step's begin sample. */
 	struct vp_vcpu_sample b;
 	struct vp_kvm_sample kb;
 	int kb_err;
@@ -58,10 +47,6 @@ struct vm_attrib {
 	/* What sampling costs the host: time in take() per mark. */
 	size_t nsamples;
 	double sample_s, sample_max_s;
-	/* The closed step's rows, waiting for the guest's rows. */
-	bool pending, pending_seen;
-	struct vm_step_id done;
-	struct vp_metrics pm;
 };
 
 /* Connects QMP on sock and reads the vCPU thread ids of QEMU pid; never

@@ -36,7 +36,9 @@ leftovers() {
 	} 2>/dev/null | grep "^vpbench-$tag-" || true
 }
 
-common=(-w cpu.int,lock.ticket -j 1,2 -r 1 -d 0.2 --no-report -q)
+# --order random: host-side rows must follow each step's own marks, not
+# its position in the run.
+common=(-w cpu.int,lock.ticket -j 1,2 -r 2 -d 0.2 --order random --no-report -q)
 set +e
 "$VPBENCH" run -t "libvirt:vm2@nosuch+proto:///x" -w cpu.int -o "$work/bad" -q 2>"$work/bad.err"
 rc=$?
@@ -66,8 +68,16 @@ check "same metric set as vm2" test "$a" == "$b"
 check "target_kind libvirt" test "$(csvq "$res" "sorted({r['target_kind'] for r in rows if r['target']=='$target'})")" == "['libvirt']"
 check "no failed libvirt rows" test "$(csvq "$res" "sum(r['status']=='failed' for r in rows if r['target']=='$target')")" -eq 0
 for m in vcpu_run_pct vcpu_delay_pct; do
-	check "$m ok for every step" test "$(csvq "$res" "len({(r['workload'],r['threads']) for r in rows if r['target']=='$target' and r['metric']=='$m' and r['status']=='ok'})")" -eq 4
+	check "$m ok for every step, in the step's own cell" test "$(csvq "$res" "sorted((r['workload'],r['threads'],r['rep']) for r in rows if r['target']=='$target' and r['metric']=='$m' and r['status']=='ok') == sorted((r['workload'],r['threads'],r['rep']) for r in rows if r['target']=='$target' and r['metric']=='wall_s' and r['status']=='ok') and len(set((r['workload'],r['threads'],r['rep']) for r in rows if r['target']=='$target' and r['metric']=='$m'))")" == 8
 done
+# In its own cell, not in the one its position in the run would give: a
+# 2-thread cpu.int step keeps both vCPUs busy, a 1-thread one only one.
+run_pct() { # threads -> sorted vcpu_run_pct of the cpu.int steps
+	csvq "$res" "sorted(float(r['value']) for r in rows if r['target']=='$target' and r['metric']=='vcpu_run_pct' and r['workload']=='cpu.int' and r['threads']=='$1')"
+}
+echo "vcpu_run_pct of cpu.int: 1 thread $(run_pct 1), 2 threads $(run_pct 2)"
+check "vcpu_run_pct follows the step: 2 threads above 1 thread" \
+	python3 -c "import sys; a, b = $(run_pct 1), $(run_pct 2); sys.exit(0 if a and b and min(b) > max(a) else 1)"
 check "console log written" test -s "$work/same/console-libvirt_vm2_qemu____system.log"
 check "env names the libvirt host" grep -q "^$target,libvirt_version," "$work/same/env.csv"
 check "nothing left after run 1: $(leftovers)" test -z "$(leftovers)"

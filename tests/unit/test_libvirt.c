@@ -325,26 +325,26 @@ Test(libvirt, capabilities_kvm_needs_vmx)
 #endif
 }
 
-static void sample(const char *file, double t, struct vp_vcpu_sample *s)
+static void sample(const char *file, double t, struct vp_domstats_sample *s)
 {
 	char *text = slurp(file);
 
-	vp_vcpu_sample_init(s, t);
-	cr_assert_gt(vp_vcpu_sample_parse_text(s, text), 0);
+	vp_domstats_sample_init(s, t);
+	cr_assert_gt(vp_domstats_sample_parse_text(s, text), 0);
 	free(text);
 }
 
 Test(libvirt, stats_mapping_on_recorded_samples)
 {
-	struct vp_vcpu_sample a, b, nd;
-	struct vp_vcpu_figures f;
+	struct vp_domstats_sample a, b, nd;
+	struct vp_domstats_figures f;
 
 	sample("domstats-tcg-vm2-a.txt", 100.0, &a);
 	sample("domstats-tcg-vm2-b.txt", 101.0, &b);
 	cr_assert_eq(a.n, 2);
 	cr_assert_eq(a.time_ns[1], 1510000000ull);
 	cr_assert_eq(b.delay_ns[0], 9729517300ull);
-	vp_vcpu_figures(&a, &b, &f);
+	vp_domstats_figures(&a, &b, &f);
 	cr_assert(f.run_ok && f.delay_ok, "%s", f.why);
 	/* (30 + 280) ms on CPU over 2 vCPUs x 1 s */
 	cr_assert_float_eq(f.run_pct, 15.5, 1e-9);
@@ -353,68 +353,39 @@ Test(libvirt, stats_mapping_on_recorded_samples)
 
 	/* Half the wall time: twice the percentages. */
 	b.t = 100.5;
-	vp_vcpu_figures(&a, &b, &f);
+	vp_domstats_figures(&a, &b, &f);
 	cr_assert_float_eq(f.run_pct, 31.0, 1e-9);
 
 	/* No time passed, counters backwards, vCPU count changed, no delay:
 	 * unavailable with a reason, never a zero. */
-	vp_vcpu_figures(&a, &a, &f);
+	vp_domstats_figures(&a, &a, &f);
 	cr_assert(!f.run_ok && !f.delay_ok && strstr(f.why, "no time"));
 	b.t = 99.0;
-	vp_vcpu_figures(&b, &a, &f);
+	vp_domstats_figures(&b, &a, &f);
 	cr_assert(!f.run_ok && strstr(f.why, "backwards"), "%s", f.why);
 	sample("domstats-no-delay.txt", 99.0, &nd);
 	b.t = 101.0;
-	vp_vcpu_figures(&nd, &b, &f);
+	vp_domstats_figures(&nd, &b, &f);
 	cr_assert(f.run_ok, "%s", f.why);
 	cr_assert(!f.delay_ok && strstr(f.why, "delay"), "%s", f.why);
 	b.n = 3;
-	vp_vcpu_figures(&a, &b, &f);
+	vp_domstats_figures(&a, &b, &f);
 	cr_assert(!f.run_ok && !f.delay_ok);
 }
 
 Test(libvirt, stats_fields)
 {
-	struct vp_vcpu_sample s;
+	struct vp_domstats_sample s;
 
-	vp_vcpu_sample_init(&s, 0);
-	cr_assert_eq(vp_vcpu_sample_field(&s, "vcpu.3.time", 7), 1);
+	vp_domstats_sample_init(&s, 0);
+	cr_assert_eq(vp_domstats_sample_field(&s, "vcpu.3.time", 7), 1);
 	cr_assert_eq(s.n, 4);
-	cr_assert_eq(vp_vcpu_sample_field(&s, "vcpu.current", 2), 0);
-	cr_assert_eq(vp_vcpu_sample_field(&s, "vcpu.0.wait", 2), 0);
-	cr_assert_eq(vp_vcpu_sample_field(&s, "vcpu.64.time", 2), 0);
-	cr_assert_eq(vp_vcpu_sample_field(&s, "vcpu.x.time", 2), 0);
-	cr_assert_eq(vp_vcpu_sample_field(&s, "vcpu.1.delay", 9), 1);
+	cr_assert_eq(vp_domstats_sample_field(&s, "vcpu.current", 2), 0);
+	cr_assert_eq(vp_domstats_sample_field(&s, "vcpu.0.wait", 2), 0);
+	cr_assert_eq(vp_domstats_sample_field(&s, "vcpu.64.time", 2), 0);
+	cr_assert_eq(vp_domstats_sample_field(&s, "vcpu.x.time", 2), 0);
+	cr_assert_eq(vp_domstats_sample_field(&s, "vcpu.1.delay", 9), 1);
 	cr_assert(s.has_delay[1] && !s.has_delay[0]);
-}
-
-struct step_case {
-	int k;
-	int ok;
-	size_t w, t;
-	unsigned rep;
-};
-
-Test(libvirt, step_to_cell)
-{
-	/* 2 workloads x threads {1,2,4} x 2 reps, the agent's order. */
-	static const struct step_case cases[] = {
-	    {1, 1, 0, 0, 1},  {2, 1, 0, 0, 2}, {3, 1, 0, 1, 1},
-	    {6, 1, 0, 2, 2},  {7, 1, 1, 0, 1}, {12, 1, 1, 2, 2},
-	    {13, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {-1, 0, 0, 0, 0},
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		size_t w = 99, t = 99;
-		unsigned rep = 99;
-		int rc = vp_step_cell(cases[i].k, 2, 3, 2, &w, &t, &rep);
-
-		cr_assert_eq(rc == 0, cases[i].ok, "k=%d", cases[i].k);
-		if (!cases[i].ok)
-			continue;
-		cr_assert_eq(w, cases[i].w, "k=%d", cases[i].k);
-		cr_assert_eq(t, cases[i].t, "k=%d", cases[i].k);
-		cr_assert_eq(rep, cases[i].rep, "k=%d", cases[i].k);
-	}
 }
 
 #include "runner/plan.h"
