@@ -69,14 +69,16 @@ static void title(const struct vp_summary *s, FILE *f)
 		fputs(")", f);
 	}
 	fprintf(f, ". Generated %s from the runs' CSV files.</p>\n", tbuf);
-	fputs("<p class=\"sub\">Sections: <a href=\"#headline\">headline</a> · "
-	      "<a href=\"#warnings\">warnings</a> · <a "
-	      "href=\"#scaling\">scaling</a> · <a href=\"#ratio\">ratios</a> "
-	      "· <a href=\"#spin\">spin waits</a> · <a href=\"#io\">I/O "
-	      "latency</a> · <a href=\"#tables\">tables</a> · <a "
-	      "href=\"#unavailable\">unavailable</a> · <a "
-	      "href=\"#environment\">environment</a></p>\n",
-	      f);
+	fputs(
+	    "<p class=\"sub\">Sections: <a href=\"#headline\">headline</a> · "
+	    "<a href=\"#warnings\">warnings</a> · <a "
+	    "href=\"#scaling\">scaling</a> · <a href=\"#ratio\">ratios</a> "
+	    "· <a href=\"#spin\">spin waits</a> · <a href=\"#io\">I/O "
+	    "latency</a> · <a href=\"#latency\">latency distributions</a> · <a "
+	    "href=\"#tables\">tables</a> · <a "
+	    "href=\"#unavailable\">unavailable</a> · <a "
+	    "href=\"#environment\">environment</a></p>\n",
+	    f);
 }
 
 static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
@@ -105,6 +107,14 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	vp_html_why(s, f);
 	fputs("<h2 id=\"io\">I/O latency</h2>\n", f);
 	vp_html_io_charts(s, f);
+	fputs("<h2 id=\"latency\">Latency distributions</h2>\n<p "
+	      "class=\"sub\">Time per kernel call (lock.kernel, "
+	      "mem.shootdown), per wake-up (sched.wake) and per I/O (io.*), "
+	      "log2 buckets on log scales, at each target's highest thread "
+	      "count; p50, p99 and max marked (medians over "
+	      "repetitions).</p>\n",
+	      f);
+	vp_html_latency_charts(s, f);
 }
 
 static const char footer[] =

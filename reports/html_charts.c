@@ -197,16 +197,50 @@ static bool starts(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-static bool spin_bucket(const struct vp_summary *s, const struct vp_cell *c)
+/* A family of log2 bucket rows and how to draw it: prefix_bucket_le_<upper>
+ * counts, upper bounds in unit (scale converts them to the axis's ns), and
+ * the percentile rows marked on the chart. */
+struct hist_family {
+	const char *prefix; /* "spin_wait" for spin_wait_bucket_le_* */
+	const char *xlabel;
+	const char *marks[3]; /* p50, p99, max metric names */
+	double scale;	      /* to ns */
+};
+
+static const struct hist_family spin_family = {
+    "spin_wait_bucket_le_",
+    "wait time per contended acquisition",
+    {"spin_wait_p50_ns", "spin_wait_p99_ns", "spin_wait_max_ns"},
+    1};
+
+/* Drawn in the latency section: lock.kernel and mem.shootdown time each
+ * call, sched.wake each wake-up, io.* each I/O. */
+static const struct hist_family latency_families[] = {
+    {"call_bucket_le_",
+     "time per call",
+     {"call_p50_ns", "call_p99_ns", "call_max_ns"},
+     1},
+    {"wake_bucket_le_",
+     "wake-up latency",
+     {"wake_p50_ns", "wake_p99_ns", "wake_max_ns"},
+     1},
+    {"lat_bucket_le_",
+     "I/O completion latency",
+     {"lat_p50_us", "lat_p99_us", "lat_max_us"},
+     1000}};
+
+static bool in_family(const struct vp_summary *s, const struct vp_cell *c,
+		      const struct hist_family *fam)
 {
 	return c->bucket && c->d.n &&
-	       starts(s->metrics[c->metric], "spin_wait_bucket_le_");
+	       starts(s->metrics[c->metric], fam->prefix);
 }
 
-/* Largest thread count with spin buckets for target t, workload w; the
- * bucket range over all targets into *xmin, *xmax. */
-static int spin_threads(const struct vp_summary *s, size_t t, size_t w,
-			double *xmin, double *xmax)
+/* Largest thread count with buckets of fam for target t, workload w; the
+ * bucket range (ns) over all targets into *xmin, *xmax. */
+static int hist_threads(const struct vp_summary *s, size_t t, size_t w,
+			const struct hist_family *fam, double *xmin,
+			double *xmax)
 {
 	int best = -1;
 	size_t first, end;
@@ -214,9 +248,10 @@ static int spin_threads(const struct vp_summary *s, size_t t, size_t w,
 	for (size_t i = first; i < end; i++) {
 		const struct vp_cell *c = &s->cells[i];
 		double b;
-		if (!spin_bucket(s, c))
+		if (!in_family(s, c, fam))
 			continue;
 		vp_metric_is_bucket(s->metrics[c->metric], &b);
+		b *= fam->scale;
 		*xmin = fmin(*xmin, b / 2);
 		*xmax = fmax(*xmax, b);
 		if (c->threads > best)
@@ -226,17 +261,19 @@ static int spin_threads(const struct vp_summary *s, size_t t, size_t w,
 }
 
 /* One target's histogram at th threads: counts summed over the reps. */
-static void spin_chart(const struct vp_summary *s, size_t t, size_t w, int th,
-		       double xmin, double xmax, FILE *f)
+static void hist_chart(const struct vp_summary *s, size_t t, size_t w, int th,
+		       const struct hist_family *fam, double xmin, double xmax,
+		       FILE *f)
 {
 	double up[64], cnt[64];
 	size_t n = 0, reps = 0, first, end;
 	vp_summary_range(s, t, w, &first, &end);
 	for (size_t i = first; i < end && n < 64; i++) {
 		const struct vp_cell *c = &s->cells[i];
-		if (c->threads != th || !spin_bucket(s, c))
+		if (c->threads != th || !in_family(s, c, fam))
 			continue;
 		vp_metric_is_bucket(s->metrics[c->metric], &up[n]);
+		up[n] *= fam->scale;
 		double sum = 0;
 		for (size_t k = 0; k < c->n; k++)
 			sum += c->v[k];
@@ -244,16 +281,18 @@ static void spin_chart(const struct vp_summary *s, size_t t, size_t w, int th,
 			reps = c->n;
 		cnt[n++] = sum;
 	}
-	struct vp_marker mk[3] = {
-	    {"p50", median_metric(s, t, w, th, "spin_wait_p50_ns")},
-	    {"p99", median_metric(s, t, w, th, "spin_wait_p99_ns")},
-	    {"max", median_metric(s, t, w, th, "spin_wait_max_ns")}};
+	static const char *const mark_names[3] = {"p50", "p99", "max"};
+	struct vp_marker mk[3];
+	for (int k = 0; k < 3; k++)
+		mk[k] = (struct vp_marker){
+		    mark_names[k],
+		    median_metric(s, t, w, th, fam->marks[k]) * fam->scale};
 	char title[256], ylab[64];
 	snprintf(title, sizeof(title), "%s, %d threads", s->targets[t].label,
 		 th);
-	snprintf(ylab, sizeof(ylab), "waits (sum of %zu reps)", reps);
-	struct vp_chart c = vp_chart_defaults(
-	    title, "wait time per contended acquisition", ylab, 375, 250);
+	snprintf(ylab, sizeof(ylab), "count (sum of %zu reps)", reps);
+	struct vp_chart c =
+	    vp_chart_defaults(title, fam->xlabel, ylab, 375, 250);
 	c.xfmt = VP_AXIS_NS;
 	c.xmin = xmin;
 	c.xmax = xmax;
@@ -262,7 +301,10 @@ static void spin_chart(const struct vp_summary *s, size_t t, size_t w, int th,
 	fputs("</figure>\n", f);
 }
 
-void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
+/* Every workload with buckets of fam: a heading and one chart per target
+ * at its highest thread count, on a shared x range. */
+static bool hist_charts(const struct vp_summary *s,
+			const struct hist_family *fam, FILE *f)
 {
 	bool any = false;
 	int *th = calloc(s->ntargets + 1, sizeof(*th));
@@ -270,7 +312,7 @@ void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
 		double xmin = INFINITY, xmax = 0;
 		bool wl_any = false;
 		for (size_t t = 0; t < s->ntargets; t++) {
-			th[t] = spin_threads(s, t, w, &xmin, &xmax);
+			th[t] = hist_threads(s, t, w, fam, &xmin, &xmax);
 			wl_any |= th[t] >= 0;
 		}
 		if (!wl_any)
@@ -278,16 +320,36 @@ void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
 		any = true;
 		fprintf(f, "<h3>");
 		vp_html_escape(f, s->workloads[w]);
+		fprintf(f, ": ");
+		vp_html_escape(f, fam->xlabel);
 		fprintf(f, "</h3>\n<div class=\"grid3\">\n");
 		for (size_t t = 0; t < s->ntargets; t++)
 			if (th[t] >= 0)
-				spin_chart(s, t, w, th[t], xmin, xmax, f);
+				hist_chart(s, t, w, th[t], fam, xmin, xmax, f);
 		fputs("</div>\n", f);
 	}
 	free(th);
-	if (!any)
+	return any;
+}
+
+void vp_html_spin_charts(const struct vp_summary *s, FILE *f)
+{
+	if (!hist_charts(s, &spin_family, f))
 		fputs("<p class=\"muted\">No spin-wait buckets in these runs "
 		      "(no lock workload with contention).</p>\n",
+		      f);
+}
+
+void vp_html_latency_charts(const struct vp_summary *s, FILE *f)
+{
+	bool any = false;
+	for (size_t k = 0;
+	     k < sizeof(latency_families) / sizeof(latency_families[0]); k++)
+		any |= hist_charts(s, &latency_families[k], f);
+	if (!any)
+		fputs("<p class=\"muted\">No latency buckets in these runs "
+		      "(no lock.kernel, mem.shootdown, sched.wake or io.* "
+		      "step with timed samples).</p>\n",
 		      f);
 }
 

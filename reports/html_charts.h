@@ -19,5 +19,7 @@ void vp_html_ratio_chart(const struct vp_summary *s,
 			 const struct vp_verdicts *v, FILE *f);
 void vp_html_spin_charts(const struct vp_summary *s, FILE *f);
 void vp_html_io_charts(const struct vp_summary *s, FILE *f);
+/* Histograms of the kernel-call, wake-up and I/O latency buckets. */
+void vp_html_latency_charts(const struct vp_summary *s, FILE *f);
 
 #endif

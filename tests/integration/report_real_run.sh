@@ -29,4 +29,24 @@ python3 "$here/report_checks.py" static "$tmp/again.html" || fail "external refs
 rc=$?
 [ $rc -eq 0 ] || { cat "$tmp/c.out"; fail "self compare exited $rc"; }
 python3 "$here/report_checks.py" junit "$tmp/j.xml" 0 >/dev/null || fail "JUnit"
+# The latency histograms: per kernel call, per wake-up, per I/O, each in
+# its own heading with a chart (an svg) under it, p50/p99/max marked.
+"$VPBENCH" run -t host -w lock.kernel,sched.wake,io.randread -j 2 -r 1 -d 0.2 \
+	-o "$tmp/lat" >"$tmp/lat.out" 2>&1 || { tail "$tmp/lat.out"; fail "latency run"; }
+python3 - "$tmp/lat/report.html" <<'PY' || fail "latency distributions"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+sec = html.split('<h2 id="latency">', 1)
+if len(sec) < 2:
+    sys.exit("no latency section")
+sec = sec[1].split("<h2", 1)[0]
+for head in ("lock.kernel: time per call", "sched.wake: wake-up latency",
+             "io.randread: I/O completion latency"):
+    part = sec.split("<h3>%s</h3>" % head, 1)
+    if len(part) < 2:
+        sys.exit("no heading " + head)
+    body = part[1].split("<h3>", 1)[0]
+    if "<svg" not in body or not re.search(r">p99 [^<]+<", body):
+        sys.exit("no chart with its p99 mark under " + head)
+PY
 echo "PASS: run -> report -> compare on the host target"
