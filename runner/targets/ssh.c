@@ -4,8 +4,10 @@
  * vpbench, its ELF interpreter and its libraries are copied into a private
  * mktemp -d folder on the remote and started through that interpreter, so
  * the remote needs no matching libraries; the agent stream comes back on
- * ssh's stdout; the folder is removed afterwards. Every remote word is
- * single-quoted; local programs get argv arrays. */
+ * ssh's stdout; the folder is removed afterwards, by the remote shell as
+ * soon as the agent ends (so also when vpbench is killed) and again at
+ * teardown. Every remote word is single-quoted; local programs get argv
+ * arrays. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -22,8 +24,8 @@
 #include "runner/guest/guest.h"
 #include "runner/targets/ssh_args.h"
 #include "runner/targets/target.h"
-#include "runner/util/leftovers.h"
 #include "runner/util/child.h"
+#include "runner/util/leftovers.h"
 
 #define SSH_SETUP_TIMEOUT 60.0
 
@@ -337,8 +339,9 @@ static const struct vp_collector_hooks ssh_hooks = {
     .evidence = ssh_evidence,
 };
 
-/* `ssh dest -- '<loader>' --library-path '<dir>' '<vpbench>' agent ...`:
- * the remote command, every word quoted. */
+/* `ssh dest -- '<loader>' --library-path '<dir>' '<vpbench>' agent ...;
+ * s=$?; rm -rf -- '<dir>'; exit $s`: the remote command, every word
+ * quoted. */
 static int remote_agent_argv(struct vp_target *t, struct ssh_state *s,
 			     struct vp_strlist *a, char *err, size_t errlen)
 {
@@ -370,6 +373,18 @@ static int remote_agent_argv(struct vp_target *t, struct ssh_state *s,
 	rc = vp_shell_join((const char *const *)words.v, words.n, cmd,
 			   sizeof(cmd));
 	vp_strlist_free(&words);
+	/* The remote shell removes the folder once the agent has ended, with
+	 * the agent's status: should this process be killed (SIGKILL, no
+	 * teardown), ssh dies with it, the agent's next write fails (EPIPE)
+	 * and ends it, and the folder still goes. */
+	char q[300];
+	size_t used = strlen(cmd);
+	if (!rc)
+		rc = vp_shell_quote(s->remote_dir, q, sizeof(q));
+	if (!rc && (size_t)snprintf(cmd + used, sizeof(cmd) - used,
+				    "; s=$?; rm -rf -- %s; exit $s",
+				    q) >= sizeof(cmd) - used)
+		rc = -E2BIG;
 	if (rc) {
 		snprintf(err, errlen, "remote command too long");
 		return -E2BIG;

@@ -3,13 +3,15 @@
 # own folder, a free high port, host-key checking kept on through a
 # generated known_hosts. The user's ~/.ssh is never touched.
 #
-# loopback_sshd WORK: starts it; sets sshd_pid, sshd_port and ssh_opts (the
+# loopback_sshd WORK [CONFIG_LINE...]: starts it (the lines are added to
+# its sshd_config); sets sshd_pid, sshd_port and ssh_opts (the
 # client options that reach it: key, known_hosts, no user config). Returns
 # 1 with the reason in sshd_why when it cannot run here (no sshd, no ssh,
 # not root, no free port) and exits the test with FAIL when sshd started
 # but does not answer. The caller kills $sshd_pid on exit.
 loopback_sshd() {
 	local work=$1 bin p sftp
+	shift
 	sshd_pid= sshd_port= ssh_opts= sshd_why=
 	bin=$(command -v sshd || true)
 	[[ -z "$bin" && -x /usr/sbin/sshd ]] && bin=/usr/sbin/sshd
@@ -45,6 +47,7 @@ StrictModes no
 UsePAM no
 Subsystem sftp $sftp
 CFG
+	for p in "$@"; do echo "$p" >>"$work/sshd_config"; done
 	"$bin" -f "$work/sshd_config" -D -e 2>"$work/sshd.log" &
 	sshd_pid=$!
 	echo "[127.0.0.1]:$sshd_port $(cut -d' ' -f1,2 "$work/host_key.pub")" >"$work/known_hosts"

@@ -18,7 +18,10 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "$0")/loopback_sshd.bash"
-loopback_sshd "$work" || skip "$sshd_why"
+# The remote side's temporary folders go to rtmp: a killed run's leftovers
+# are then this test's to see, whatever else uses /tmp.
+mkdir "$work/rtmp"
+loopback_sshd "$work" "SetEnv TMPDIR=$work/rtmp" || skip "$sshd_why"
 port=$sshd_port
 user=$(id -un)
 export VPBENCH_SSH_OPTS="$ssh_opts"
@@ -54,7 +57,29 @@ grep -q "^1,[^,]*,host,host,.*,cpu.int,1,1,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res"
 [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1 (some steps failed)"
 # The remote temporary folder was removed.
 left=$(ssh $VPBENCH_SSH_OPTS -o BatchMode=yes -p "$port" "$user@127.0.0.1" 'ls -d "${TMPDIR:-/tmp}"/vpbench.?????? 2>/dev/null | wc -l')
+[[ -n "$left" ]] || fail "cannot list the remote temporary folders"
 grep "ssh_remote_dir" "$out/env.csv" | while IFS=, read -r _ _ dir; do
 	[[ ! -e "$dir" ]] || fail "remote folder $dir left behind"
 done
-echo "PASS: ssh target ($left stale folders from other runs)"
+[[ $left -eq 0 ]] || fail "$left remote folders left in $work/rtmp"
+
+# vpbench killed (SIGKILL: no teardown) while the agent runs: ssh dies
+# with it, the agent's next record fails, and the remote shell removes the
+# folder all the same.
+"$VPBENCH" run -t "$tgt" -w cpu.int -j 1 -r 20 -d 0.5 -o "$work/killed" --no-report -q &
+vp=$!
+for _ in $(seq 100); do
+	pgrep -f "$work/rtmp/vpbench\.[^/]*/vpbench agent" >/dev/null && break
+	sleep 0.2
+done
+pgrep -f "$work/rtmp/vpbench\.[^/]*/vpbench agent" >/dev/null || fail "the remote agent never started"
+sleep 1
+kill -KILL "$vp"
+wait "$vp" 2>/dev/null || true
+for _ in $(seq 50); do
+	[[ -z "$(ls -A "$work/rtmp")" ]] && break
+	sleep 0.2
+done
+[[ -z "$(ls -A "$work/rtmp")" ]] || fail "after SIGKILL the remote folder stayed: $(ls "$work/rtmp")"
+! pgrep -f "$work/rtmp/vpbench\.[^/]*/vpbench agent" >/dev/null || fail "the remote agent outlived the killed run"
+echo "PASS: ssh target, remote folder removed after a normal end and after SIGKILL"
