@@ -30,6 +30,24 @@ static char *plan_text(const struct vp_plan *p)
 	return buf;
 }
 
+int vp_guest_kernel_for(const struct vp_target *t, struct vp_guest_kernel *k,
+			char *err, size_t errlen)
+{
+	int rc = vp_guest_kernel_find(t->plan->kernel, t->plan->modules, k, err,
+				      errlen);
+	if (rc)
+		return rc;
+	if (t->scratch_image && !k->modules[0]) {
+		snprintf(err, errlen,
+			 "no module tree for guest kernel %s (%s): the guest "
+			 "needs virtio_pci and virtio_blk for its scratch "
+			 "disk; pass --modules DIR",
+			 k->kernel, k->version[0] ? k->version : "?");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int vp_guest_image_build(const struct vp_target *t,
 			 const struct vp_guest_kernel *k, const char *path,
 			 char *err, size_t errlen)

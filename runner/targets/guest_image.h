@@ -10,6 +10,12 @@
 #include "runner/guest/guest.h"
 #include "runner/targets/target.h"
 
+/* The guest kernel of t's plan (--kernel, --modules, or the default one),
+ * with the module tree a scratch disk needs. 0 or -errno with a message
+ * naming the fix. */
+int vp_guest_kernel_for(const struct vp_target *t, struct vp_guest_kernel *k,
+			char *err, size_t errlen);
+
 /* Builds the initramfs for t's plan into path. 0 or -errno with a message. */
 int vp_guest_image_build(const struct vp_target *t,
 			 const struct vp_guest_kernel *k, const char *path,

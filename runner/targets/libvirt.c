@@ -98,18 +98,9 @@ static int lv_prepare(struct vp_target *t, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	vp_guest_fault(t, s->fault, sizeof(s->fault));
-	rc = vp_guest_kernel_find(t->plan->kernel, t->plan->modules, &s->k, err,
-				  errlen);
+	rc = vp_guest_kernel_for(t, &s->k, err, errlen);
 	if (rc)
 		return rc;
-	if (t->scratch_image && !s->k.modules[0]) {
-		snprintf(err, errlen,
-			 "no module tree for guest kernel %s: the guest needs "
-			 "virtio_pci and virtio_blk for its scratch disk; "
-			 "pass --modules DIR",
-			 s->k.kernel);
-		return -ENOENT;
-	}
 	rc = lv_connect(s, err, errlen);
 	if (!rc)
 		rc = host_facts(t, s, err, errlen);

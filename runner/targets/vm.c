@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner/targets/kvm_host.h"
 #include "runner/targets/guest_image.h"
+#include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
@@ -82,18 +82,9 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 		return rc;
 	if (!vp_vpmu_absent_here(s->kvm, s->vpmu_why, sizeof(s->vpmu_why)))
 		s->vpmu_why[0] = '\0';
-	rc = vp_guest_kernel_find(t->plan->kernel, t->plan->modules, &s->k, err,
-				  errlen);
+	rc = vp_guest_kernel_for(t, &s->k, err, errlen);
 	if (rc)
 		return rc;
-	if (t->scratch_image && !s->k.modules[0]) {
-		snprintf(err, errlen,
-			 "no module tree for guest kernel %s (%s): the guest "
-			 "needs virtio_pci and virtio_blk for its scratch "
-			 "disk; pass --modules DIR",
-			 s->k.kernel, s->k.version[0] ? s->k.version : "?");
-		return -ENOENT;
-	}
 	rc = vp_qemu_version(s->qemu, s->qemu_version, sizeof(s->qemu_version),
 			     err, errlen);
 	if (rc)
