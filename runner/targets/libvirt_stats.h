@@ -1,7 +1,7 @@
 /* Host-side vCPU figures of a libvirt domain: libvirt's statistics
  * (virDomainListGetStats with VIR_DOMAIN_STATS_VCPU: vcpu.N.time = ns on a
  * host CPU, vcpu.N.delay = ns runnable but waiting in the host run queue)
- * sampled at step boundaries and turned into the rows the vm target's
+ * sampled at the agent's step marks and turned into the rows the vm target's
  * host-side attribution writes:
  *   vcpu_run_pct   = sum over vCPUs of delta time  / (vCPUs x wall) x 100
  *   vcpu_delay_pct = sum over vCPUs of delta delay / (vCPUs x wall) x 100
