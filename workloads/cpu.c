@@ -269,7 +269,8 @@ static int cpu_fp_run(const struct vp_workload_ctx *ctx, void *state,
 
 const struct vp_workload vp_wl_cpu_int = {
     .name = "cpu.int",
-    .summary = "integer mixing (xorshift-multiply-rotate), 128 rounds per op",
+    .summary = "integer mixing (xorshift-multiply-rotate), 32 rounds on one "
+               "dependency chain per op",
     .in_default_set = true,
     .throughput_metric = "ops_per_s",
     .options = cpu_int_options,
