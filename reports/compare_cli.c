@@ -53,9 +53,9 @@ static void compare_usage(FILE *f)
 	      "summary)\n"
 	      "      --junit FILE      write JUnit XML, one test case per "
 	      "cell\n"
-	      "  -h, --help            this help\n"
+	      "  -h, --help            this help\n\n"
 	      "Exit status: 0 nothing regressed, 1 some cell regressed, 2 bad "
-	      "usage or bad input.\n",
+	      "usage or\nbad input.\n",
 	      f);
 }
 

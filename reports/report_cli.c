@@ -47,7 +47,7 @@ static void report_usage(FILE *f)
 	      "      --label RUN=TEXT  label the targets of run folder RUN "
 	      "TEXT/<target>\n"
 	      "                        (repeatable)\n"
-	      "  -h, --help            this help\n"
+	      "  -h, --help            this help\n\n"
 	      "Exit status: 0 written, 2 bad usage or bad input.\n",
 	      f);
 }

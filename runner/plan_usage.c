@@ -51,12 +51,14 @@ static void usage_note(const struct vp_plan_key *k, char *buf, size_t len)
 			 def ? def : "");
 }
 
-/* Words of text from column 25, wrapped at 79 with a 25-column indent. */
+/* Words of text from column 25, wrapped at 79 with a 25-column indent.
+ * The help texts break their source lines with '\n'; here that is a space
+ * like any other, or the breaks would land mid-column. */
 static void wrap(FILE *f, const char *text)
 {
 	int col = 25, first = 1;
-	for (const char *p = text; *p; first = 0) {
-		size_t n = strcspn(p, " ");
+	for (const char *p = text + strspn(text, " \n"); *p; first = 0) {
+		size_t n = strcspn(p, " \n");
 		/* Keep "1 .. 1000" on one line. */
 		while (strncmp(p + n, " .. ", 4) == 0)
 			n += 4 + strcspn(p + n + 4, " ");
@@ -70,7 +72,7 @@ static void wrap(FILE *f, const char *text)
 		fprintf(f, "%.*s", (int)n, p);
 		col += (int)n;
 		p += n;
-		p += strspn(p, " ");
+		p += strspn(p, " \n");
 	}
 	fputc('\n', f);
 }

@@ -109,5 +109,11 @@ check "agent --scratch-dev: a foreign file stays byte-identical" test "$(sha256s
 check "agent --scratch-dev: the rows say why" grep -q "no vpbench signature" "$tmp/agent.out"
 for sub in run list env report compare; do
 	check "vpbench $sub --help exits 0" "$VPBENCH" "$sub" --help >/dev/null
+	# The option list reads as a table: every line of it is an option or
+	# an indented continuation, none wider than 80 columns (the help
+	# texts' own line breaks once landed at column 0 mid-description).
+	"$VPBENCH" "$sub" --help >"$tmp/help"
+	bad=$(awk '/^ +-/ { on = 1 } on && /^$/ { on = 0 } (on && !/^  /) || length > 80' "$tmp/help")
+	check "vpbench $sub --help: option lines aligned (bad: ${bad:0:120})" test -z "$bad"
 done
 finish
