@@ -117,10 +117,6 @@ int vp_plan_set_targets(struct vp_plan *p, const struct vp_plan_key *k,
 		snprintf(why, sizeof(why), "%s", err);
 		snprintf(err, errlen, "%s: %s", k->name, why);
 	}
-	if (!rc && p->ntargets == 0) {
-		snprintf(err, errlen, "empty target list");
-		rc = -EINVAL;
-	}
 	return rc;
 }
 
