@@ -118,7 +118,8 @@ static FILE *open_regular(struct reader *r, int *rc)
 }
 
 /* getline with a bound: the length read, -1 at the end of the file, -2
- * when the line is longer than max (the rest is not read). */
+ * when the line is longer than max (the rest is not read), -3 out of
+ * memory. */
 static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t max)
 {
 	size_t n = 0;
@@ -126,9 +127,11 @@ static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t max)
 	while ((c = getc_unlocked(f)) != EOF) {
 		if (n + 2 > *cap) {
 			size_t want = *cap ? *cap * 2 : 256;
-			char *b = n + 2 > max ? NULL : realloc(*buf, want);
-			if (!b)
+			if (n + 2 > max)
 				return -2;
+			char *b = realloc(*buf, want);
+			if (!b)
+				return -3;
 			*buf = b;
 			*cap = want;
 		}
@@ -161,13 +164,18 @@ int vp_csv_parse(struct reader *r)
 	}
 	while (!r->failed &&
 	       (len = read_line(f, &line, &cap, CSV_LINE_MAX)) != -1) {
-		if (len == -2) {
+		if (len < -1) {
 			r->failed = true;
-			r->rc = -EINVAL;
-			snprintf(r->err, r->errlen,
-				 "%s line %ld: longer than %d bytes: not a "
-				 "CSV file vpbench wrote",
-				 r->path, r->line + 1, CSV_LINE_MAX);
+			r->rc = len == -2 ? -EINVAL : -ENOMEM;
+			if (len == -2)
+				snprintf(r->err, r->errlen,
+					 "%s line %ld: longer than %d bytes: "
+					 "not a CSV file vpbench wrote",
+					 r->path, r->line + 1, CSV_LINE_MAX);
+			else
+				snprintf(r->err, r->errlen,
+					 "%s line %ld: out of memory", r->path,
+					 r->line + 1);
 			break;
 		}
 		char *text = line;

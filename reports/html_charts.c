@@ -197,11 +197,11 @@ static bool starts(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* A family of log2 bucket rows and how to draw it: prefix_bucket_le_<upper>
- * counts, upper bounds in unit (scale converts them to the axis's ns), and
- * the percentile rows marked on the chart. */
+/* A family of log2 bucket rows and how to draw it: <prefix><upper> counts,
+ * upper bounds in the family's unit (scale converts them to the axis's
+ * ns), and the percentile rows marked on the chart. */
 struct hist_family {
-	const char *prefix; /* "spin_wait" for spin_wait_bucket_le_* */
+	const char *prefix; /* the bucket rows' names up to the bound */
 	const char *xlabel;
 	const char *marks[3]; /* p50, p99, max metric names */
 	double scale;	      /* to ns */
