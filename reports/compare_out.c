@@ -124,8 +124,9 @@ void vp_cmp_caveats(const struct vp_comparison *c, int side, char *buf,
 	      {VP_FIND_NOISY, "noisy throughput cell(s) (CV > 5%)"},
 	      {VP_FIND_FEW_REPS, "throughput cell(s) with fewer than 3 reps"},
 	      {VP_FIND_FAILED, "cell(s) with failed reps"},
-	      {VP_FIND_OTHER_LOAD,
-	       "cell(s) measured under other load (> 10%)"}};
+	      {VP_FIND_OTHER_LOAD, "cell(s) measured under other load (> 10%)"},
+	      {VP_FIND_NOT_CONVERGED,
+	       "cell(s) where -r auto stopped short of --ci-target"}};
 	buf[0] = 0;
 	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
 		size_t n = 0;

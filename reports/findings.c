@@ -103,6 +103,10 @@ static bool cell_is(enum vp_finding_kind k, const struct vp_summary *s,
 	case VP_FIND_OTHER_LOAD:
 		return !strcmp(vp_cell_metric(s, c), "other_load_pct") &&
 		       c->d.n && c->d.median > VP_OTHER_LOAD_PCT;
+	case VP_FIND_NOT_CONVERGED:
+		/* One row per cell, on its last rep: 1 converged, 0 not. */
+		return !strcmp(vp_cell_metric(s, c), "ci_converged") &&
+		       c->d.n && c->d.max < 0.5;
 	default:
 		return false;
 	}
@@ -113,7 +117,8 @@ static int cell_findings(const struct vp_summary *s, struct vp_verdicts *v)
 	static const enum vp_finding_kind kinds[] = {
 	    VP_FIND_THREAD_OVERCOMMIT, VP_FIND_NOISY,
 	    VP_FIND_FEW_REPS,	       VP_FIND_FAILED,
-	    VP_FIND_OUTLIERS,	       VP_FIND_OTHER_LOAD};
+	    VP_FIND_OUTLIERS,	       VP_FIND_OTHER_LOAD,
+	    VP_FIND_NOT_CONVERGED};
 	int rc = 0;
 	const struct vp_headline *h = &v->head;
 	for (size_t w = 0; w < s->nworkloads && !rc; w++)
@@ -161,7 +166,8 @@ const char *vp_finding_name(enum vp_finding_kind k)
 	    [VP_FIND_FEW_REPS] = "few_repetitions",
 	    [VP_FIND_FAILED] = "failed_repetitions",
 	    [VP_FIND_OUTLIERS] = "outliers",
-	    [VP_FIND_OTHER_LOAD] = "other_load"};
+	    [VP_FIND_OTHER_LOAD] = "other_load",
+	    [VP_FIND_NOT_CONVERGED] = "not_converged"};
 	return k < VP_NFIND ? names[k] : "";
 }
 

@@ -143,6 +143,15 @@ static void cell_line(const struct vp_summary *s, const struct vp_finding *x,
 	if (c->d.n_outliers)
 		fprintf(f, ", %zu outlier%s (modified z &gt; 3.5)",
 			c->d.n_outliers, c->d.n_outliers == 1 ? "" : "s");
+	if (x->kind == VP_FIND_NOT_CONVERGED) {
+		/* The figure that matters here: how close the cell got. */
+		long h =
+		    vp_summary_find(s, c->target, s->workloads[c->workload],
+				    c->threads, "ci_half_width_pct");
+		if (h >= 0 && s->cells[h].d.n)
+			fprintf(f, ", 95%% CI half-width %.1f%% of the mean",
+				s->cells[h].d.max);
+	}
 	if (c->reason && (c->n_failed || c->n_unavail)) {
 		fprintf(f, "; %zu failed, %zu unavailable: ", c->n_failed,
 			c->n_unavail);
@@ -204,6 +213,13 @@ static const struct {
      "machine during these steps (median <code>other_load_pct</code>); "
      "their figures reflect that load as well as the workload.",
      "cell(s) measured under other load"},
+    {VP_FIND_NOT_CONVERGED,
+     "<code>-r auto</code> stopped at <code>--max-reps</code> before the "
+     "95% CI half-width of the throughput came within "
+     "<code>--ci-target</code> (<code>ci_half_width_pct</code> says how "
+     "close it got): raise <code>--max-reps</code>, lengthen "
+     "<code>-d</code>, or quiet the machine.",
+     "cell(s) not converged"},
 };
 
 static void cell_bullet(const struct vp_summary *s, const struct vp_verdicts *v,

@@ -89,6 +89,8 @@ enum vp_finding_kind {
 	VP_FIND_OUTLIERS,	   /* throughput cell with outliers */
 	VP_FIND_OTHER_LOAD, /* other_load_pct cell, median > VP_OTHER_LOAD_PCT
 			     */
+	VP_FIND_NOT_CONVERGED, /* ci_converged cell at 0: -r auto stopped at
+				  --max-reps short of --ci-target */
 	VP_NFIND
 };
 

@@ -43,8 +43,9 @@ struct run_state {
 	struct vp_run_files files;
 	struct vp_progress progress;
 	pthread_mutex_t lock;
-	size_t rows, failed_rows; /* rows on disk */
-	int write_failed;	  /* a write to the run folder failed */
+	size_t rows, failed_rows;	/* rows on disk */
+	size_t auto_cells, unconverged; /* -r auto: cells, short of target */
+	int write_failed;		/* a write to the run folder failed */
 };
 
 /* One host's targets, run one after another (all targets when not
@@ -129,9 +130,13 @@ static int lane_row(struct lane *l, struct run_state *s,
 		l->seen[i] = 1;
 	s->rows++;
 	s->failed_rows += row->m->status == VP_STATUS_FAILED;
+	if (row->m->status == VP_STATUS_OK &&
+	    !strcmp(row->m->name, "ci_converged")) {
+		s->auto_cells++;
+		s->unconverged += row->m->value < 0.5;
+	}
 	return 0;
 }
-
 
 static int run_row(struct vp_emitter *e, const struct vp_row *row)
 {
@@ -312,10 +317,8 @@ static void *run_lane(void *arg)
 {
 	struct lane *l = arg;
 	struct vp_plan *plan = (struct vp_plan *)l->run->plan;
-	struct vp_emitter e = {.row = run_row,
-			       .env = run_env,
-			       .progress = run_progress,
-			       .ctx = l};
+	struct vp_emitter e = {
+	    .row = run_row, .env = run_env, .progress = run_progress, .ctx = l};
 	size_t steps = vp_plan_steps(plan);
 
 	for (size_t k = 0; k < l->ntargets && !*stop_flag; k++) {
@@ -468,6 +471,14 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 		s->write_failed ? " (stopped: a write to the run folder failed)"
 		: interrupted	? " (interrupted)"
 				: "");
+	if (s->unconverged)
+		fprintf(stderr,
+			"vpbench: -r auto: %zu of %zu cells stopped at "
+			"--max-reps %u before their 95%% CI came within "
+			"--ci-target %g%% (ci_half_width_pct says how close); "
+			"raise --max-reps or -d for tighter figures\n",
+			s->unconverged, s->auto_cells, s->plan->max_reps,
+			s->plan->ci_target_pct);
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	print_path("results", path);
 	if (!o->no_report && !s->write_failed) {

@@ -43,6 +43,12 @@ r="$tmp/hard/results.csv"
 check "a 0.01% target stops at max-reps" test "$(csvq "$r" "sorted({x['value'] for x in rows if x['metric']=='reps_used'})")" = "['3']"
 check "unconverged cells say 0" test "$(csvq "$r" "{x['value'] for x in rows if x['metric']=='ci_converged'}")" = "{'0'}"
 check "every step has other_load_pct" test "$(csvq "$r" "sum(x['metric']=='other_load_pct' for x in rows)")" = 12
+check "the run says the cells stopped short" grep -q -- "-r auto: 4 of 4 cells stopped at --max-reps 3 before their 95% CI came within --ci-target 0.01%" "$tmp/err"
+"$VPBENCH" report "$tmp/hard" -o "$tmp/hard.html" >/dev/null 2>&1
+check "the report warns of the 4 unconverged cells, each with its half-width" python3 -c "
+import re, sys
+h = open(sys.argv[1], encoding='utf-8').read()
+sys.exit(0 if '4 cell(s) not converged' in h and len(re.findall(r'ci_converged: n=1, 95% CI half-width [0-9.]+% of the mean', h)) == 4 else 1)" "$tmp/hard.html"
 
 for name in a b; do
 	"$VPBENCH" run "${common[@]}" -r 3 --order random --seed 77 \

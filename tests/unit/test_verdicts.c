@@ -222,15 +222,18 @@ Test(verdicts, exclusion_rules_at_the_limits)
 /* Steps measured under other load (issue 10 section 3): a cell whose
  * median other_load_pct is above VP_OTHER_LOAD_PCT is a finding, one at or
  * below it is not. */
-Test(verdicts, other_load_is_flagged, .fini = unload)
+/* A copy of the basic fixture in dir with extra rows appended to its
+ * results.csv; remove_copy() deletes it. */
+static const char *const copy_files[] = {"results.csv", "env.csv"};
+
+static void copy_basic_plus(char *dir, const char *extra)
 {
-	char dir[] = "/tmp/vp-otherload-XXXXXX", path[600], src[600];
+	char path[600], src[600];
 	cr_assert_not_null(mkdtemp(dir));
-	static const char *const files[] = {"results.csv", "env.csv"};
 	for (size_t i = 0; i < 2; i++) {
 		snprintf(src, sizeof(src), "%s/runs/basic/%s", VP_TEST_DATA,
-			 files[i]);
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+			 copy_files[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, copy_files[i]);
 		FILE *in = fopen(src, "r"), *out = fopen(path, "w");
 		cr_assert(in && out);
 		int ch;
@@ -238,20 +241,34 @@ Test(verdicts, other_load_is_flagged, .fini = unload)
 			fputc(ch, out);
 		fclose(in);
 		if (i == 0)
-			for (int rep = 1; rep <= 3; rep++) {
-				fprintf(out,
-					"1,fixture-basic,host,host,none,KVM,2,"
-					"2,cpu.int,1,%d,other_load_pct,%g,%%,"
-					"ok,\n",
-					rep, 30.0 + rep);
-				fprintf(out,
-					"1,fixture-basic,host,host,none,KVM,2,"
-					"2,cpu.int,2,%d,other_load_pct,%g,%%,"
-					"ok,\n",
-					rep, VP_OTHER_LOAD_PCT);
-			}
+			fputs(extra, out);
 		fclose(out);
 	}
+}
+
+static void remove_copy(const char *dir)
+{
+	char path[600];
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, copy_files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+Test(verdicts, other_load_is_flagged, .fini = unload)
+{
+	char dir[] = "/tmp/vp-otherload-XXXXXX", extra[1024];
+	size_t off = 0;
+	for (int rep = 1; rep <= 3; rep++)
+		off += (size_t)snprintf(
+		    extra + off, sizeof(extra) - off,
+		    "1,fixture-basic,host,host,none,KVM,2,2,cpu.int,1,%d,"
+		    "other_load_pct,%g,%%,ok,\n"
+		    "1,fixture-basic,host,host,none,KVM,2,2,cpu.int,2,%d,"
+		    "other_load_pct,%g,%%,ok,\n",
+		    rep, 30.0 + rep, rep, VP_OTHER_LOAD_PCT);
+	copy_basic_plus(dir, extra);
 	load_dir(dir);
 	cr_assert_eq(ver.count[VP_FIND_OTHER_LOAD], 1,
 		     "31-33%% is flagged, exactly 10%% is not");
@@ -260,9 +277,26 @@ Test(verdicts, other_load_is_flagged, .fini = unload)
 			cr_assert_eq(sum.cells[ver.findings[i].cell].threads,
 				     1);
 	cr_assert_str_eq(vp_finding_name(VP_FIND_OTHER_LOAD), "other_load");
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	remove_copy(dir);
+}
+
+/* -r auto writes ci_converged on each cell's last rep: 0 is flagged. */
+Test(verdicts, unconverged_cells_are_flagged, .fini = unload)
+{
+	char dir[] = "/tmp/vp-converged-XXXXXX";
+	copy_basic_plus(dir,
+			"1,fixture-basic,host,host,none,KVM,2,2,cpu.int,1,10,"
+			"ci_converged,0,bool,ok,\n"
+			"1,fixture-basic,host,host,none,KVM,2,2,cpu.int,2,4,"
+			"ci_converged,1,bool,ok,\n");
+	load_dir(dir);
+	cr_assert_eq(ver.count[VP_FIND_NOT_CONVERGED], 1,
+		     "only the cell that stopped at max reps");
+	for (size_t i = 0; i < ver.nfindings; i++)
+		if (ver.findings[i].kind == VP_FIND_NOT_CONVERGED)
+			cr_assert_eq(sum.cells[ver.findings[i].cell].threads,
+				     1);
+	cr_assert_str_eq(vp_finding_name(VP_FIND_NOT_CONVERGED),
+			 "not_converged");
+	remove_copy(dir);
 }
