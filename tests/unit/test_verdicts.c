@@ -256,6 +256,17 @@ static void remove_copy(const char *dir)
 	rmdir(dir);
 }
 
+/* Exactly one finding of kind, on the cell at threads. */
+static void one_finding_at(enum vp_finding_kind kind, int threads)
+{
+	cr_assert_eq(ver.count[kind], 1, "%s: %zu findings",
+		     vp_finding_name(kind), ver.count[kind]);
+	for (size_t i = 0; i < ver.nfindings; i++)
+		if (ver.findings[i].kind == kind)
+			cr_assert_eq(sum.cells[ver.findings[i].cell].threads,
+				     threads);
+}
+
 Test(verdicts, other_load_is_flagged, .fini = unload)
 {
 	char dir[] = "/tmp/vp-otherload-XXXXXX", extra[1024];
@@ -270,12 +281,8 @@ Test(verdicts, other_load_is_flagged, .fini = unload)
 		    rep, 30.0 + rep, rep, VP_OTHER_LOAD_PCT);
 	copy_basic_plus(dir, extra);
 	load_dir(dir);
-	cr_assert_eq(ver.count[VP_FIND_OTHER_LOAD], 1,
-		     "31-33%% is flagged, exactly 10%% is not");
-	for (size_t i = 0; i < ver.nfindings; i++)
-		if (ver.findings[i].kind == VP_FIND_OTHER_LOAD)
-			cr_assert_eq(sum.cells[ver.findings[i].cell].threads,
-				     1);
+	/* 31-33% is flagged, exactly 10% is not. */
+	one_finding_at(VP_FIND_OTHER_LOAD, 1);
 	cr_assert_str_eq(vp_finding_name(VP_FIND_OTHER_LOAD), "other_load");
 	remove_copy(dir);
 }
@@ -290,12 +297,7 @@ Test(verdicts, unconverged_cells_are_flagged, .fini = unload)
 			"1,fixture-basic,host,host,none,KVM,2,2,cpu.int,2,4,"
 			"ci_converged,1,bool,ok,\n");
 	load_dir(dir);
-	cr_assert_eq(ver.count[VP_FIND_NOT_CONVERGED], 1,
-		     "only the cell that stopped at max reps");
-	for (size_t i = 0; i < ver.nfindings; i++)
-		if (ver.findings[i].kind == VP_FIND_NOT_CONVERGED)
-			cr_assert_eq(sum.cells[ver.findings[i].cell].threads,
-				     1);
+	one_finding_at(VP_FIND_NOT_CONVERGED, 1);
 	cr_assert_str_eq(vp_finding_name(VP_FIND_NOT_CONVERGED),
 			 "not_converged");
 	remove_copy(dir);
