@@ -7,8 +7,9 @@
 #include "probes/counters.h"
 #include "probes/envinfo.h"
 #include "runner/cli.h"
-#include "runner/util/printable.h"
 #include "runner/doctor.h"
+#include "runner/util/printable.h"
+#include "runner/util/wrap.h"
 #include "workloads/workload.h"
 
 static const char *type_name(enum vp_opt_type t)
@@ -83,22 +84,32 @@ int vp_cli_list(int argc, char **argv)
 		struct vp_workload_ctx ctx = {opts, 1, NULL, NULL};
 		int ok = !wl->supported ||
 			 wl->supported(&ctx, why, sizeof(why)) == 0;
-		printf("%-16s %s%s\n", wl->name, wl->summary,
-		       wl->in_default_set ? " [default]" : "");
+		/* Wrapped at 79 columns; only a workload's own line starts
+		 * at column 0 and only an option's at "    -O " (the bash
+		 * completion reads them so). */
+		char line[1024];
+		snprintf(line, sizeof(line), "%s%s", wl->summary,
+			 wl->in_default_set ? " [default]" : "");
+		int col = printf("%-16s ", wl->name);
+		vp_wrap(stdout, line, col, 17, 79);
 		if (ok && why[0])
-			printf("    available here: yes (%s)\n", why);
+			snprintf(line, sizeof(line), "yes (%s)", why);
 		else
-			printf("    available here: %s%s\n",
-			       ok ? "yes" : "no: ", ok ? "" : why);
+			snprintf(line, sizeof(line), "%s%s",
+				 ok ? "yes" : "no: ", ok ? "" : why);
+		col = printf("    available here: ");
+		vp_wrap(stdout, line, col, 8, 79);
 		for (const struct vp_option *o = wl->options; o && o->name;
 		     o++) {
 			char def[VP_OPT_STRING_MAX], bounds[128];
 			vp_option_format(o, opts, def, sizeof(def));
 			print_bounds(o, bounds, sizeof(bounds));
-			printf("    -O %-10s %-7s default %-10s %s%s%s%s\n",
-			       o->name, type_name(o->type),
-			       def[0] ? def : "\"\"", bounds[0] ? "[" : "",
-			       bounds, bounds[0] ? "] " : "", o->help);
+			printf("    -O %-10s %-7s default %s%s%s%s\n", o->name,
+			       type_name(o->type), def[0] ? def : "\"\"",
+			       bounds[0] ? " [" : "", bounds,
+			       bounds[0] ? "]" : "");
+			col = printf("%8s", "");
+			vp_wrap(stdout, o->help, col, 8, 79);
 		}
 		free(opts);
 	}

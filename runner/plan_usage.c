@@ -7,6 +7,7 @@
 
 #include "runner/plan_internal.h"
 #include "runner/plan_keys.h"
+#include "runner/util/wrap.h"
 
 void vp_plan_keys_getopt(struct option *longopts, size_t n, char *shortopts,
 			 size_t len)
@@ -51,32 +52,6 @@ static void usage_note(const struct vp_plan_key *k, char *buf, size_t len)
 			 def ? def : "");
 }
 
-/* Words of text from column 25, wrapped at 79 with a 25-column indent.
- * The help texts break their source lines with '\n'; here that is a space
- * like any other, or the breaks would land mid-column. */
-static void wrap(FILE *f, const char *text)
-{
-	int col = 25, first = 1;
-	for (const char *p = text + strspn(text, " \n"); *p; first = 0) {
-		size_t n = strcspn(p, " \n");
-		/* Keep "1 .. 1000" on one line. */
-		while (strncmp(p + n, " .. ", 4) == 0)
-			n += 4 + strcspn(p + n + 4, " ");
-		if (!first && col + 1 + (int)n > 79) {
-			fprintf(f, "\n%25s", "");
-			col = 25;
-		} else if (!first) {
-			fputc(' ', f);
-			col++;
-		}
-		fprintf(f, "%.*s", (int)n, p);
-		col += (int)n;
-		p += n;
-		p += strspn(p, " \n");
-	}
-	fputc('\n', f);
-}
-
 void vp_plan_keys_usage(FILE *f)
 {
 	for (const struct vp_plan_key *k = vp_plan_keys; k->name; k++) {
@@ -92,6 +67,6 @@ void vp_plan_keys_usage(FILE *f)
 			fprintf(f, "%s\n%25s", head, "");
 		else
 			fprintf(f, "%-25s", head);
-		wrap(f, text);
+		vp_wrap(f, text, 25, 25, 79);
 	}
 }

@@ -21,7 +21,7 @@ _vpbench_query()
 			awk -F. '/^[a-z0-9_]+\.[a-z0-9_]+ / { print $1 }' | sort -u
 		echo all ;;
 	keys)
-		"$bin" list 2>/dev/null | awk '$1 == "-O" { print $2 "=" }' | sort -u ;;
+		"$bin" list 2>/dev/null | awk '/^    -O / { print $2 "=" }' | sort -u ;;
 	options)
 		# the flags that start a help line: "  -t, --targets LIST", "      --pin MODE"
 		"$bin" "$3" --help 2>/dev/null |

@@ -116,4 +116,9 @@ for sub in run list env report compare; do
 	bad=$(awk '/^ +-/ { on = 1 } on && /^$/ { on = 0 } (on && !/^  /) || length > 80' "$tmp/help")
 	check "vpbench $sub --help: option lines aligned (bad: ${bad:0:120})" test -z "$bad"
 done
+# vpbench list wraps at 79 columns; workloads start at column 0 and options
+# at "    -O " (what the bash completion reads), nothing else does.
+"$VPBENCH" list >"$tmp/list"
+bad=$(awk 'length > 79 || (!/^ / && !/^[a-z0-9_]+\.[a-z0-9_]+ /) || (/^ +-O / && !/^    -O /)' "$tmp/list")
+check "vpbench list: wrapped, one layout (bad: ${bad:0:120})" test -z "$bad"
 finish

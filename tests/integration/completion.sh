@@ -50,7 +50,7 @@ expect "vpbench run --pi" --pin
 expect "vpbench run --pin " none compact scatter
 expect "vpbench run --accel=k" kvm
 expect "vpbench run --counters=" auto none
-expect "vpbench run -O b" $("$VPBENCH" list | awk '$1 == "-O" && $2 ~ /^b/ { print $2 "=" }' | sort -u)
+expect "vpbench run -O b" $("$VPBENCH" list | awk '/^    -O / && $2 ~ /^b/ { print $2 "=" }' | sort -u)
 expect "vpbench run -O bs="
 expect "vpbench run -d "
 # every long option of `run --help` is offered, nothing else
