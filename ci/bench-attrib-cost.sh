@@ -29,24 +29,15 @@ REPS=${REPS:-5}
 DURATION=${DURATION:-0.5}
 MIN_RATIO=${MIN_RATIO:-0.99}
 
-die() { echo "bench-attrib-cost: $*" >&2; exit 2; }
-[[ -x $VPBENCH ]] || die "vpbench binary not found at $VPBENCH (build first or set VPBENCH)"
+. "$(dirname "$0")/bench-lib.bash"
+bench_init bench-attrib-cost
 [[ $TARGET =~ ^vm[1-9][0-9]*$ ]] || die "TARGET must be a vmN target, not '$TARGET'"
-command -v python3 >/dev/null || die "python3 is needed to parse results"
 if ! command -v "${VPBENCH_QEMU:-qemu-system-x86_64}" >/dev/null; then
 	echo "SKIP: qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
 	exit 77
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/vpbench-attrcost.XXXXXX")
-cleanup() {
-	if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then
-		echo "raw outputs kept in $work"
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
+bench_workdir "${TMPDIR:-/tmp}" attrcost
 
 # values DIR MODE: the ok throughput values of the run, after checking that
 # the run sampled (on) or said it did not (off).

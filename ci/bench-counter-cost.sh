@@ -45,19 +45,10 @@ PARTS=${PARTS:-cost noise}
 MIN_RATIO=${MIN_RATIO:-0.99}
 QUIET_WAIT=${QUIET_WAIT:-0}
 
-die() { echo "bench-counter-cost: $*" >&2; exit 2; }
-[[ -x $VPBENCH ]] || die "vpbench binary not found at $VPBENCH (build first or set VPBENCH)"
-command -v python3 >/dev/null || die "python3 is needed to parse results"
+. "$(dirname "$0")/bench-lib.bash"
+bench_init bench-counter-cost
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/vpbench-cntcost.XXXXXX")
-cleanup() {
-	if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then
-		echo "raw outputs kept in $work"
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
+bench_workdir "${TMPDIR:-/tmp}" cntcost
 
 # ops_values RESULTS_CSV: the ok ops_per_s values of cpu.int, 1 thread.
 ops_values() {

@@ -34,21 +34,11 @@ SCRATCH_DIR=${SCRATCH_DIR:-/var/tmp}
 # vpbench's warm-up, mirrored by fio's ramp_time so both measure alike.
 WARMUP=${WARMUP:-0.5}
 
-die() { echo "bench-io-fidelity: $*" >&2; exit 2; }
-[[ -x $VPBENCH ]] || die "vpbench binary not found at $VPBENCH (build first or set VPBENCH)"
+. "$(dirname "$0")/bench-lib.bash"
+bench_init bench-io-fidelity
 command -v fio >/dev/null || { echo "SKIP: fio not installed (apt-get install fio)"; exit 77; }
-command -v python3 >/dev/null || die "python3 is needed to parse results"
 
-work=$(mktemp -d "$SCRATCH_DIR/vpbench-iofid.XXXXXX")
-cleanup() {
-	if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then
-		rm -f "$work/scratch"
-		echo "raw outputs kept in $work"
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
+bench_workdir "$SCRATCH_DIR" iofid scratch
 file=$work/scratch
 
 # Size in bytes for fio (vpbench parses suffixes itself; 1024-based both).

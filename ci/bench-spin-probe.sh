@@ -28,19 +28,10 @@ THREADS=${THREADS:-1,2}
 KINDS=${KINDS:-"tas ttas ticket mcs hybrid"}
 TARGET=${TARGET:-0.98}
 
-die() { echo "bench-spin-probe: $*" >&2; exit 2; }
-[[ -x $VPBENCH ]] || die "vpbench binary not found at $VPBENCH (build first or set VPBENCH)"
-command -v python3 >/dev/null || die "python3 is needed to parse results"
+. "$(dirname "$0")/bench-lib.bash"
+bench_init bench-spin-probe
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/vpbench-spinprobe.XXXXXX")
-cleanup() {
-	if [[ ${KEEP_WORKDIR:-0} == 1 ]]; then
-		echo "run folders kept in $work"
-	else
-		rm -rf "$work"
-	fi
-}
-trap cleanup EXIT
+bench_workdir "${TMPDIR:-/tmp}" spinprobe
 
 one_run() { # kind probe round
 	local out=$work/$1-$2-$3
