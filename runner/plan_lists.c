@@ -111,13 +111,7 @@ int vp_plan_set_targets(struct vp_plan *p, const struct vp_plan_key *k,
 
 	p->ntargets = 0;
 	/* vmN:conditions may hold commas (runner/targets/vm_cond.h). */
-	int rc = vp_target_list_each(v, add_target_item, &c, err, errlen);
-	if (rc == -EINVAL && strncmp(err, "empty item", 10) == 0) {
-		char why[512];
-		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, errlen, "%s: %s", k->name, why);
-	}
-	return rc;
+	return vp_target_list_each(v, add_target_item, &c, err, errlen);
 }
 
 static void target_item(const struct vp_plan *p, size_t i, char *buf,

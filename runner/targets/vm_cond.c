@@ -252,7 +252,8 @@ int vp_target_list_each(const char *list,
 
 		if (!*t) {
 			snprintf(err, errlen,
-				 "empty item in '%s' (a stray comma?)", list);
+				 "targets: empty item in '%s' (a stray comma?)",
+				 list);
 			rc = -EINVAL;
 		} else if (is_condition_item(t)) {
 			size_t o = strlen(cur);
