@@ -16,6 +16,8 @@ packages=(
 	libxml2-dev netcat-openbsd
 	fio sysbench stress-ng
 	python3 cmark-gfm
+	libsqlite3-dev sqlite3 libpq-dev postgresql liburing-dev iproute2
+	iperf3 sockperf qperf
 )
 optional=(chromium)
 
