@@ -9,6 +9,7 @@
 
 #include "reports/compare.h"
 #include "reports/compare_internal.h"
+#include "reports/out_atomic.h"
 #include "reports/svg.h"
 
 static void fmt_num(double v, const char *unit, char *buf, size_t len)
@@ -158,21 +159,12 @@ int vp_cmp_write_file(const struct vp_comparison *c, const char *path,
 		      void (*fill)(const struct vp_comparison *, FILE *),
 		      char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		int rc = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-		return rc;
-	}
-	fill(c, f);
-	int rc = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !rc)
-		rc = errno ? -errno : -EIO;
+	struct vp_atomic_out o;
+	int rc = vp_atomic_open(&o, path, VP_OUT_NAMED, err, errlen);
 	if (rc)
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(-rc));
-	return rc;
+		return rc;
+	fill(c, o.f);
+	return vp_atomic_commit(&o, err, errlen);
 }
 
 /* A CSV string for the terminal: control bytes (ESC...) as '?'. */

@@ -347,10 +347,29 @@ static int index_env(struct vp_run *run)
 	return 0;
 }
 
+void vp_run_input_paths(const char *dir, struct vp_run_paths *p)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(p->folder, sizeof(p->folder), "%s", dir);
+		snprintf(p->results, sizeof(p->results), "%s/results.csv", dir);
+	} else {
+		/* A results.csv named directly: env.csv sits beside it. */
+		const char *slash = strrchr(dir, '/');
+		int dlen = slash ? (int)(slash - dir) : 1;
+		snprintf(p->folder, sizeof(p->folder), "%.*s", dlen,
+			 slash ? dir : ".");
+		snprintf(p->results, sizeof(p->results), "%s", dir);
+	}
+	snprintf(p->env, sizeof(p->env), "%s/env.csv", p->folder);
+	snprintf(p->plan, sizeof(p->plan), "%s/plan.conf", p->folder);
+}
+
 int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 {
 	memset(run, 0, sizeof(*run));
-	char results[PATH_MAX], env[PATH_MAX];
+	struct vp_run_paths paths;
+	const char *results = paths.results, *env = paths.env;
 	struct stat st;
 	int rc = 0;
 	run->dir = strdup(dir);
@@ -364,22 +383,8 @@ int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 			 dir, strerror(errno));
 		return rc;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(results, sizeof(results), "%s/results.csv", dir);
-		snprintf(env, sizeof(env), "%s/env.csv", dir);
-		run->label = folder_label(dir);
-	} else {
-		/* A results.csv named directly: env.csv sits beside it. */
-		snprintf(results, sizeof(results), "%s", dir);
-		const char *slash = strrchr(dir, '/');
-		int dlen = slash ? (int)(slash - dir) : 1;
-		snprintf(env, sizeof(env), "%.*s/env.csv", dlen,
-			 slash ? dir : ".");
-		char parent[PATH_MAX];
-		snprintf(parent, sizeof(parent), "%.*s", dlen,
-			 slash ? dir : ".");
-		run->label = folder_label(parent);
-	}
+	vp_run_input_paths(dir, &paths);
+	run->label = folder_label(paths.folder);
 	if (!run->label)
 		return -ENOMEM;
 	if (stat(results, &st) != 0) {

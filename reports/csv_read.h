@@ -5,6 +5,7 @@
 #ifndef VP_CSV_READ_H
 #define VP_CSV_READ_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "probes/metrics.h"
@@ -52,6 +53,14 @@ struct vp_run {
 	char **warnings;   /* "results.csv line 9: ..." */
 	size_t nwarn, capwarn;
 };
+
+/* The files a report reads for one run folder `dir` (a folder, or its
+ * results.csv named directly: the others are then beside it). */
+struct vp_run_paths {
+	char folder[PATH_MAX], results[PATH_MAX], env[PATH_MAX],
+	    plan[PATH_MAX];
+};
+void vp_run_input_paths(const char *dir, struct vp_run_paths *p);
 
 /* Loads dir/results.csv (required, at least one row) and dir/env.csv
  * (optional: a warning when absent). dir may also name a results.csv file.

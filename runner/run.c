@@ -462,7 +462,7 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 {
 	const char *dir = s->plan->output;
 	char err[4096], path[PATH_MAX];
-	int interrupted = *stop_flag && !s->write_failed;
+	int interrupted = *stop_flag && !s->write_failed, report_failed = 0;
 	if (vp_run_folder_close(&s->files))
 		stop_writing(s, s->files.results.error ? &s->files.results
 						       : &s->files.env);
@@ -487,10 +487,16 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 		snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
 		const char *dirs[] = {dir};
 		if (vp_report_build(dirs, 1, html, summary, NULL, err,
-				    sizeof(err)))
-			fprintf(stderr, "vpbench: report not written: %s\n",
-				err);
-		else
+				    sizeof(err))) {
+			/* The rows are safe in results.csv: exit 1, and
+			 * `vpbench report` can write the report later. */
+			fprintf(stderr,
+				"vpbench: report not written: %s (the results "
+				"are complete; vpbench report %s writes it "
+				"once the cause is fixed)\n",
+				err, dir);
+			report_failed = 1;
+		} else
 			print_path("report", html);
 	}
 	fflush(stdout);
@@ -498,7 +504,7 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 		return 1;
 	if (interrupted)
 		return 130;
-	return s->failed_rows || rc_image ? 1 : 0;
+	return s->failed_rows || rc_image || report_failed ? 1 : 0;
 }
 
 int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
