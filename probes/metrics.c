@@ -106,3 +106,23 @@ int vp_status_parse(const char *s, enum vp_status *out)
 		}
 	return -1;
 }
+
+int vp_note_is_suspended(const char *note)
+{
+	return note &&
+	       !strncmp(note, VP_NOTE_SUSPENDED, strlen(VP_NOTE_SUSPENDED));
+}
+
+void vp_metrics_mark_suspended(struct vp_metrics *m, size_t first,
+			       const char *why)
+{
+	for (size_t i = first; i < m->n; i++) {
+		struct vp_metric *e = &m->v[i];
+		char old[VP_METRIC_NOTE_MAX];
+		if (e->status != VP_STATUS_OK || vp_note_is_suspended(e->note))
+			continue;
+		snprintf(old, sizeof(old), "%s", e->note);
+		snprintf(e->note, sizeof(e->note), "%s%s%s", why,
+			 old[0] ? "; " : "", old);
+	}
+}

@@ -236,6 +236,7 @@ static int on_result(struct reader *r, long line)
 	    .note = steal(r, C_NOTE),
 	    .line = line,
 	};
+	x->suspended = st == VP_STATUS_OK && vp_note_is_suspended(x->note);
 	return 0;
 }
 

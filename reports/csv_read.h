@@ -6,6 +6,7 @@
 #define VP_CSV_READ_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "probes/metrics.h"
@@ -35,6 +36,9 @@ struct vp_result {
 	char *unit;
 	enum vp_status status;
 	char *note;
+	/* status ok, note "suspended: ..." (probes/metrics.h): a figure of a
+	 * stopped target, kept in the file, left out of every statistic */
+	bool suspended;
 	long line; /* in results.csv */
 };
 

@@ -226,9 +226,11 @@ static int add_row(struct vp_summary *s, size_t run, const struct vp_result *x)
 		*slot = (long)s->ncells++;
 	}
 	struct vp_cell *c = &s->cells[*slot];
-	if (x->status == VP_STATUS_OK)
+	if (x->status == VP_STATUS_OK && !x->suspended)
 		return add_value(c, x->value, x->rep);
-	if (x->status == VP_STATUS_FAILED)
+	if (x->suspended && !c->n_suspended++)
+		c->suspended_reason = x->note;
+	if (x->status == VP_STATUS_FAILED || x->suspended)
 		c->n_failed++;
 	else
 		c->n_unavail++;

@@ -33,8 +33,11 @@ struct vp_cell {
 	int *reps;
 	bool *outlier;
 	size_t n, cap;
-	size_t n_unavail, n_failed;
+	/* n_failed counts suspended rows too (ok rows of a stopped target,
+	 * left out of the values); n_suspended says how many of them. */
+	size_t n_unavail, n_failed, n_suspended;
 	const char *reason; /* note of the first unavailable/failed row */
+	const char *suspended_reason; /* note of the first suspended row */
 	struct vp_desc d;   /* d.n == 0 when no ok value */
 	long base_cell;	    /* the baseline target's cell, or -1 */
 	double ratio, ratio_lo, ratio_hi; /* mean / baseline mean, 95% CI */

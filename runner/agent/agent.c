@@ -161,6 +161,13 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		if (tm && tm->status == VP_STATUS_OK)
 			*throughput = tm->value;
 		vp_sysstat_metrics(&before, &after, &m);
+		/* A stopped target's figures are not the workload's: every
+		 * row says so (machine-readable: probes/metrics.h). */
+		char why[VP_METRIC_NOTE_MAX];
+		if (vp_team_suspended(team, why, sizeof(why))) {
+			vp_metrics_mark_suspended(&m, 0, why);
+			*throughput = NAN;
+		}
 		emit_metrics(out, &a->ti, pw->wl->name, threads, rep, &m);
 	}
 	vp_metrics_free(&m);
