@@ -126,3 +126,28 @@ void vp_metrics_mark_suspended(struct vp_metrics *m, size_t first,
 			 old[0] ? "; " : "", old);
 	}
 }
+
+bool vp_decimal_syntax(const char *s, bool sign)
+{
+	size_t n = 0;
+	if (sign && (*s == '-' || *s == '+'))
+		s++;
+	n = strspn(s, "0123456789");
+	s += n;
+	if (*s == '.') {
+		size_t frac = strspn(s + 1, "0123456789");
+		s += 1 + frac;
+		n += frac;
+	}
+	if (!n)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (!strspn(s, "0123456789"))
+			return false;
+		s += strspn(s, "0123456789");
+	}
+	return !*s;
+}

@@ -5,6 +5,7 @@
 #ifndef VP_METRICS_H
 #define VP_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum vp_status { VP_STATUS_OK = 0, VP_STATUS_UNAVAILABLE, VP_STATUS_FAILED };
@@ -42,6 +43,11 @@ struct vp_metric *vp_metrics_failed(struct vp_metrics *m, const char *name,
 const struct vp_metric *vp_metrics_find(const struct vp_metrics *m,
 					const char *name);
 const char *vp_status_name(enum vp_status s);
+
+/* [-]digits[.digits][e[+-]digits] (the sign only when `sign`), as "%.9g"
+ * writes: what results.csv values and the plan's seconds may be. strtod
+ * alone would also take "inf", "nan", hex ("0x10" = 16) and blanks. */
+bool vp_decimal_syntax(const char *s, bool sign);
 
 /* A step whose measured window ran far past its planned length (the target
  * was stopped or not run: SIGSTOP, a host that paused its guest, a laptop

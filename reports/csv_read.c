@@ -52,33 +52,6 @@ static int parse_int(const char *s, long max, int *out)
 	return 0;
 }
 
-/* [-]digits[.digits][e[+-]digits], as "%.9g" writes; strtod alone would
- * also take "inf", "nan", "0x1p3" and leading blanks. */
-static bool decimal_syntax(const char *s)
-{
-	size_t n = 0;
-	if (*s == '-' || *s == '+')
-		s++;
-	n = strspn(s, "0123456789");
-	s += n;
-	if (*s == '.') {
-		size_t frac = strspn(s + 1, "0123456789");
-		s += 1 + frac;
-		n += frac;
-	}
-	if (!n)
-		return false;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '-' || *s == '+')
-			s++;
-		if (!strspn(s, "0123456789"))
-			return false;
-		s += strspn(s, "0123456789");
-	}
-	return !*s;
-}
-
 /* Checks an ok row's value against its metric (see csv_read.h); returns
  * a vp_csv_bad_row() result or 0 with *out set. */
 static int parse_value(struct reader *r, long line, const char *metric,
@@ -244,7 +217,7 @@ static int parse_value(struct reader *r, long line, const char *metric,
 		       const char *text, double *out)
 {
 	*out = NAN;
-	if (!decimal_syntax(text))
+	if (!vp_decimal_syntax(text, true))
 		return vp_csv_bad_row(
 		    r, line,
 		    "value '%.32s' is not a number (status ok "
