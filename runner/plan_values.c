@@ -104,7 +104,8 @@ static int set_seconds(const struct vp_plan_key *k, const char *s, double *out,
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (!vp_decimal_syntax(s, true) || errno || end == s || *end || !isfinite(v)) {
+	if (!vp_decimal_syntax(s, true) || errno || end == s || *end ||
+	    !isfinite(v)) {
 		snprintf(err, errlen,
 			 "%s: '%s' is not a number of seconds (a decimal "
 			 "number such as 2 or 0.5)",
