@@ -17,6 +17,14 @@
 #include "runner/agent/agent_stream.h"
 #include "runner/agent/schedule.h"
 #include "runner/stop_signal.h"
+#include "runner/util/leftovers.h"
+
+/* Scratch files (vpbench-io.*, 64 MiB) go into the leftovers ledger: a
+ * run killed with SIGKILL cannot remove them, the next run does. */
+static void note_created(const char *path)
+{
+	vp_leftovers_add(path, NULL);
+}
 
 static void emit_metrics(struct vp_emitter *out,
 			 const struct vp_target_info *ti, const char *workload,
@@ -341,9 +349,9 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 			max_threads = p->threads[i];
 	for (size_t w = 0; w < p->nworkloads; w++) {
 		slots[w].pw = &p->workloads[w];
-		slots[w].ctx =
-		    (struct vp_workload_ctx){p->workloads[w].opts, max_threads,
-					     a->scratch_dir, a->scratch_dev};
+		slots[w].ctx = (struct vp_workload_ctx){
+		    p->workloads[w].opts, max_threads, a->scratch_dir,
+		    a->scratch_dev, note_created};
 		slots[w].cells_left = p->nthreads;
 	}
 	any_failed = run_schedule(a, out, slots, &sched, counters);
