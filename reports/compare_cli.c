@@ -9,6 +9,7 @@
 #include "reports/cli_internal.h"
 #include "reports/compare.h"
 #include "reports/out_clash.h"
+#include "reports/run_plan.h"
 #include "reports/report_cli.h"
 
 static void compare_usage(FILE *f)
@@ -192,11 +193,11 @@ int vp_compare_main(int argc, char **argv)
 			       sizeof(err));
 	if (!rc)
 		rc = vp_run_load(argv[optind], &base, err, sizeof(err));
-	if (!rc) {
+	if (!rc && !(rc = vp_run_plan_check(&base))) {
 		vp_cli_print_warnings("compare", &base);
 		rc = vp_run_load(argv[optind + 1], &newr, err, sizeof(err));
 	}
-	if (!rc) {
+	if (!rc && !(rc = vp_run_plan_check(&newr))) {
 		vp_cli_print_warnings("compare", &newr);
 		rc =
 		    vp_compare_runs(&base, &newr, &a.o, &cmp, err, sizeof(err));

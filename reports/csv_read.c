@@ -342,6 +342,7 @@ void vp_run_input_paths(const char *dir, struct vp_run_paths *p)
 int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 {
 	memset(run, 0, sizeof(*run));
+	run->planned_steps = run->measured_steps = -1;
 	struct vp_run_paths paths;
 	const char *results = paths.results, *env = paths.env;
 	struct stat st;
@@ -432,6 +433,7 @@ void vp_run_free(struct vp_run *run)
 	free(run->warnings);
 	free(run->dir);
 	free(run->label);
+	free(run->missing_steps);
 	memset(run, 0, sizeof(*run));
 }
 

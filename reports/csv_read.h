@@ -56,6 +56,12 @@ struct vp_run {
 	size_t *env_index; /* env sorted by target, key (vp_run_env) */
 	char **warnings;   /* "results.csv line 9: ..." */
 	size_t nwarn, capwarn;
+	/* From plan.conf (reports/run_plan.h): refused (not read), the steps
+	 * it planned (-1: unknown) and those with rows, and a sentence when
+	 * some are missing (else NULL). */
+	bool plan_refused;
+	long planned_steps, measured_steps;
+	char *missing_steps;
 };
 
 /* The files a report reads for one run folder `dir` (a folder, or its

@@ -69,6 +69,10 @@ static int run_findings(const struct vp_summary *s, struct vp_verdicts *v)
 			rc = add(v,
 				 (struct vp_finding){VP_FIND_NO_BASELINE,
 						     (long)r, -1, -1, NULL, 0});
+		if (s->runs[r].missing_steps)
+			rc = add(v, (struct vp_finding){
+					VP_FIND_MISSING_STEPS, (long)r, -1, -1,
+					s->runs[r].missing_steps, 0});
 		for (size_t k = 0; k < s->runs[r].nwarn && !rc; k++)
 			rc = add(v, (struct vp_finding){
 					VP_FIND_READER, (long)r, -1, -1,

@@ -15,6 +15,7 @@
 #include "reports/json_out.h"
 #include "reports/out_atomic.h"
 #include "reports/out_clash.h"
+#include "reports/run_plan.h"
 #include "reports/summary.h"
 #include "reports/verdicts.h"
 
@@ -198,6 +199,10 @@ int vp_report_build_opts(const char *const *run_dirs, size_t n,
 	rc = check_clashes(run_dirs, n, o, err, errlen);
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = vp_run_load(run_dirs[i], &runs[i], err, errlen);
+		if (!rc && vp_run_plan_check(&runs[i])) {
+			snprintf(err, errlen, "out of memory");
+			rc = -ENOMEM;
+		}
 		if (!rc)
 			vp_cli_print_warnings("report", &runs[i]);
 	}

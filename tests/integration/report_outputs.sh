@@ -85,6 +85,49 @@ expect 2 "--markdown $tmp/m and --junit $tmp/m are the same file" -- \
 	timeout 60 "$VPBENCH" compare "$basic" "$tmp/d" --markdown "$tmp/m" --junit "$tmp/m"
 expect 0 "report:" -- $R "$tmp/d" -o /dev/null --summary /dev/null
 
+# plan.conf of a run folder: read with the rules of run --plan; a link, a
+# folder, a device or nonsense is a warning and no "plan" in the JSON; a
+# run stopped part-way says how many planned steps are missing.
+plan_case() { # name pattern: plan.conf already planted in $tmp/$name
+	"$VPBENCH" report "$tmp/$1" --json "$tmp/$1.json" -o "$tmp/$1.html" >"$tmp/out" 2>&1
+	local rc=$?
+	if [[ $rc -ne 0 ]] || ! grep -q -- "$2" "$tmp/out" ||
+		! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["runs"][0]["plan"] is None' "$tmp/$1.json" 2>/dev/null; then
+		cat "$tmp/out"
+		fail "plan.conf $1: rc $rc, want 0 with '$2' and plan null"
+	else
+		pass
+	fi
+}
+printf 'targets = host\nworkloads = cpu.int\nthreads = 1,2\nreps = 4\n' >"$tmp/plan8"
+mkrun p_link; ln -s /etc/passwd "$tmp/p_link/plan.conf"
+plan_case p_link "p_link/plan.conf is a symbolic link, not read"
+mkrun p_dir; mkdir "$tmp/p_dir/plan.conf"
+plan_case p_dir "p_dir/plan.conf is a directory"
+mkrun p_dev; ln -s /dev/zero "$tmp/p_dev/plan.conf"
+plan_case p_dev "p_dev/plan.conf is a symbolic link"
+mkrun p_reps; sed 's/reps = 4/reps = 1000000/' "$tmp/plan8" >"$tmp/p_reps/plan.conf"
+plan_case p_reps "reps: '1000000' is not a whole number in 1 .. 1000"
+mkrun p_dur; { cat "$tmp/plan8"; echo "duration = -5"; } >"$tmp/p_dur/plan.conf"
+plan_case p_dur "duration: '-5' is out of range"
+mkrun p_bidi; { cat "$tmp/plan8"; printf 'counters = a\xe2\x80\xaeb\n'; } >"$tmp/p_bidi/plan.conf"
+plan_case p_bidi "bidirectional control U+202E"
+# Killed part-way: a plan of 8 steps, one step's rows in results.csv.
+mkdir -p "$tmp/p_cut"
+cp "$tmp/plan8" "$tmp/p_cut/plan.conf"
+printf '%s\n' 'schema,run_id,target,target_kind,accel,hypervisor,vcpus,host_cpus,workload,threads,rep,metric,value,unit,status,note' \
+	'1,r,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,100,ops/s,ok,' >"$tmp/p_cut/results.csv"
+expect 0 "report:" -- $R "$tmp/p_cut" --json "$tmp/p_cut.json"
+check "a cut-short run names its missing steps" python3 - "$tmp/p_cut.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["runs"][0]
+assert (r["planned_steps"], r["measured_steps"]) == (8, 1), r
+f = [f["text"] for f in d["findings"] if f["kind"] == "missing_steps"]
+assert f and "7 of the 8 planned steps have no row" in f[0], f
+PY
+check "the HTML names the missing steps" grep -q "7 of the 8 planned steps" "$tmp/p_cut/report.html"
+
 # Defect 1 at the end of a run: summary.csv made a folder while the run
 # measures. Every step is measured, results: is printed, exit 1.
 timeout 120 "$VPBENCH" run -t host -w cpu.int -j 1 -r 3 -d 0.3 --counters none \
