@@ -108,17 +108,18 @@ static int write_outputs(const struct vp_summary *s,
 	struct vp_atomic_out out[NOUT];
 	struct vp_verdicts v;
 	bool have_v = false;
-	int rc = 0, k;
-	for (k = 0; k < NOUT && !rc; k++)
-		if (path[k])
-			rc = vp_atomic_open(&out[k], path[k],
-					    named[k] ? VP_OUT_NAMED
-						     : VP_OUT_DEFAULT,
-					    err, errlen);
+	int rc = 0, opened, k;
+	for (opened = 0; opened < NOUT; opened++)
+		if (path[opened] &&
+		    (rc = vp_atomic_open(&out[opened], path[opened],
+					 named[opened] ? VP_OUT_NAMED
+						       : VP_OUT_DEFAULT,
+					 err, errlen)))
+			break;
 	if (rc) {
-		for (int j = 0; j < k - 1; j++)
-			if (path[j])
-				vp_atomic_abort(&out[j]);
+		for (k = 0; k < opened; k++)
+			if (path[k])
+				vp_atomic_abort(&out[k]);
 		return rc;
 	}
 	if (o->html || o->json) {
