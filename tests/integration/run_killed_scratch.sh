@@ -6,7 +6,11 @@ set -u
 . "$(dirname "$0")/lib.bash"
 tmp=$(mktemp -d /var/tmp/vp-int.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/sd"
+mkdir "$tmp/sd" "$tmp/xdg"
+# A ledger of our own: other runs on this machine sweep the shared one
+# and would remove (and report) our leftovers first.
+chmod 700 "$tmp/xdg"
+export XDG_RUNTIME_DIR="$tmp/xdg"
 
 killed_run() { # out-dir extra-args...
 	local out=$1
