@@ -271,6 +271,7 @@ static int io_setup(const struct io_kind *k, const struct vp_workload_ctx *ctx,
 	}
 	st->kind = k;
 	st->keep = o->keep != 0;
+	vp_io_set_created_hook(ctx->created);
 	/* Readers may measure the user's own file read-only; writers only
 	 * ever touch what vpbench created. */
 	int rc =
@@ -283,8 +284,6 @@ static int io_setup(const struct io_kind *k, const struct vp_workload_ctx *ctx,
 		free(st);
 		return rc;
 	}
-	if (st->t.created && !st->keep && ctx->created)
-		ctx->created(st->t.path);
 	st->use_tsc = kernel_uses_tsc() && vp_tsc_available();
 	st->us_per_tick =
 	    st->use_tsc ? 1.0 / (vp_tsc_ticks_per_ns() * 1000.0) : 1e-3;
