@@ -69,7 +69,7 @@ static int run_findings(const struct vp_summary *s, struct vp_verdicts *v)
 			rc = add(v,
 				 (struct vp_finding){VP_FIND_NO_BASELINE,
 						     (long)r, -1, -1, NULL, 0});
-		if (s->runs[r].missing_steps)
+		if (!rc && s->runs[r].missing_steps)
 			rc = add(v, (struct vp_finding){
 					VP_FIND_MISSING_STEPS, (long)r, -1, -1,
 					s->runs[r].missing_steps, 0});
