@@ -9,8 +9,8 @@
 #include "reports/cli_internal.h"
 #include "reports/compare.h"
 #include "reports/out_clash.h"
-#include "reports/run_plan.h"
 #include "reports/report_cli.h"
+#include "reports/run_plan.h"
 
 static void compare_usage(FILE *f)
 {
@@ -173,7 +173,7 @@ static int check_clashes(const struct compare_args *a, const char *base,
 	const struct vp_path_role ins[] = {
 	    {p[0].results, "input (BASE)"}, {p[0].env, "input (BASE)"},
 	    {p[0].plan, "input (BASE)"},    {p[1].results, "input (NEW)"},
-	    {p[1].env, "input (NEW)"},	     {p[1].plan, "input (NEW)"}};
+	    {p[1].env, "input (NEW)"},	    {p[1].plan, "input (NEW)"}};
 	return vp_out_clash_check(outs, 2, ins, 6, err, errlen);
 }
 
@@ -189,8 +189,8 @@ int vp_compare_main(int argc, char **argv)
 	memset(&newr, 0, sizeof(newr));
 	memset(&cmp, 0, sizeof(cmp));
 	memset(&base, 0, sizeof(base));
-	int rc = check_clashes(&a, argv[optind], argv[optind + 1], err,
-			       sizeof(err));
+	int rc =
+	    check_clashes(&a, argv[optind], argv[optind + 1], err, sizeof(err));
 	if (!rc)
 		rc = vp_run_load(argv[optind], &base, err, sizeof(err));
 	if (!rc && !(rc = vp_run_plan_check(&base))) {

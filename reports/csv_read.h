@@ -67,8 +67,7 @@ struct vp_run {
 /* The files a report reads for one run folder `dir` (a folder, or its
  * results.csv named directly: the others are then beside it). */
 struct vp_run_paths {
-	char folder[PATH_MAX], results[PATH_MAX], env[PATH_MAX],
-	    plan[PATH_MAX];
+	char folder[PATH_MAX], results[PATH_MAX], env[PATH_MAX], plan[PATH_MAX];
 };
 void vp_run_input_paths(const char *dir, struct vp_run_paths *p);
 

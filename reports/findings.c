@@ -139,15 +139,14 @@ static int cell_findings(const struct vp_summary *s, struct vp_verdicts *v)
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !rc; k++)
 		for (size_t i = 0; i < s->ncells && !rc; i++)
 			if (cell_is(kinds[k], s, &s->cells[i]))
-				rc = add(v, (struct vp_finding){
-						kinds[k], -1,
-						(long)s->cells[i].target,
-						(long)i,
-						kinds[k] == VP_FIND_SUSPENDED
-						    ? s->cells[i]
-							  .suspended_reason
-						    : s->cells[i].reason,
-						0});
+				rc = add(v,
+					 (struct vp_finding){
+					     kinds[k], -1,
+					     (long)s->cells[i].target, (long)i,
+					     kinds[k] == VP_FIND_SUSPENDED
+						 ? s->cells[i].suspended_reason
+						 : s->cells[i].reason,
+					     0});
 	return rc;
 }
 

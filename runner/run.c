@@ -137,9 +137,11 @@ static int lane_row(struct lane *l, struct run_state *s,
 	    vp_note_is_suspended(row->m->note) &&
 	    !strcmp(row->m->name, "wall_s")) {
 		s->suspended_steps++;
-		vp_progress_note(&s->progress, "vpbench: %s %s threads=%d "
-				 "rep=%d %s", row->ti->target, row->workload,
-				 row->threads, row->rep, row->m->note);
+		vp_progress_note(&s->progress,
+				 "vpbench: %s %s threads=%d "
+				 "rep=%d %s",
+				 row->ti->target, row->workload, row->threads,
+				 row->rep, row->m->note);
 	}
 	if (row->m->status == VP_STATUS_OK &&
 	    !strcmp(row->m->name, "ci_converged")) {

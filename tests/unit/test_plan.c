@@ -38,26 +38,26 @@ struct bad_case {
 Test(plan, bad_values_are_refused_with_choices)
 {
 	static const struct bad_case cases[] = {
-		{"targets", "host,vm0", "vmN"},
-		{"targets", "mainframe", "valid: host"},
-		{"targets", "ssh:-oProxyCommand=x", "ssh:[user@]host[:port]"},
-		{"targets", "ssh:box:99999", "port"},
-		{"workloads", "cpu.quantum", "valid:"},
-		{"workloads", "cpu.quantum", "lock.tas"},
-		{"threads", "0", "1 .. 1024"},
-		{"threads", "two", "1 .. 1024"},
-		{"reps", "0", "1 .. 1000"},
-		{"duration", "-1", "out of range"},
-		{"duration", "abc", "not a number"},
-		{"duration", "0x10", "not a number"}, /* strtod: 16 s */
-		{"duration", "1e", "not a number"},
-		{"warmup", "inf", "not a number"},
-		{"pin", "tight", "none, compact or scatter"},
-		{"accel", "hvf", "auto, kvm or tcg"},
-		{"disk-size", "1k", "16M .. 1T"},
-		{"vcpu-pin", "maybe", "yes or no"},
-		{"option", "novalue", "KEY=VALUE"},
-		{"frobnicate", "1", "unknown plan key"},
+	    {"targets", "host,vm0", "vmN"},
+	    {"targets", "mainframe", "valid: host"},
+	    {"targets", "ssh:-oProxyCommand=x", "ssh:[user@]host[:port]"},
+	    {"targets", "ssh:box:99999", "port"},
+	    {"workloads", "cpu.quantum", "valid:"},
+	    {"workloads", "cpu.quantum", "lock.tas"},
+	    {"threads", "0", "1 .. 1024"},
+	    {"threads", "two", "1 .. 1024"},
+	    {"reps", "0", "1 .. 1000"},
+	    {"duration", "-1", "out of range"},
+	    {"duration", "abc", "not a number"},
+	    {"duration", "0x10", "not a number"}, /* strtod: 16 s */
+	    {"duration", "1e", "not a number"},
+	    {"warmup", "inf", "not a number"},
+	    {"pin", "tight", "none, compact or scatter"},
+	    {"accel", "hvf", "auto, kvm or tcg"},
+	    {"disk-size", "1k", "16M .. 1T"},
+	    {"vcpu-pin", "maybe", "yes or no"},
+	    {"option", "novalue", "KEY=VALUE"},
+	    {"frobnicate", "1", "unknown plan key"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = 0;
