@@ -1,36 +1,27 @@
-/* Freeing a results-history series set (series.h): the one place that knows
- * which members are owned, so the store, the check and the charts never free
- * a set by hand. */
-#include <stdlib.h>
-
+/* Freeing of a results-history series set (see series.h). */
 #include "reports/history/series.h"
 
-static void point_free(struct vp_series_point *p)
-{
-	free(p->run_id);
-	free(p->started_utc);
-	free(p->build);
-}
-
-static void series_free(struct vp_series *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		point_free(&s->pts[i]);
-	free(s->pts);
-	free(s->key);
-	free(s->host);
-	free(s->target);
-	free(s->accel);
-	free(s->workload);
-	free(s->metric);
-}
+#include <stdlib.h>
 
 void vp_series_set_free(struct vp_series_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->n; i++)
-		series_free(&set->s[i]);
+	for (size_t i = 0; i < set->n; i++) {
+		struct vp_series *s = &set->s[i];
+		for (size_t j = 0; j < s->n; j++) {
+			free(s->pts[j].run_id);
+			free(s->pts[j].started_utc);
+			free(s->pts[j].build);
+		}
+		free(s->pts);
+		free(s->key);
+		free(s->host);
+		free(s->target);
+		free(s->accel);
+		free(s->workload);
+		free(s->metric);
+	}
 	free(set->s);
 	free(set);
 }
