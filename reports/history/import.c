@@ -306,6 +306,7 @@ int vp_history_import_run(struct vp_store *st, const char *dir,
 		vp_run_meta_free(&meta);
 		return rc == -ENOMEM ? rc : 0;
 	}
+	snprintf(stats->run_id, sizeof(stats->run_id), "%s", meta.run_id);
 	struct import_ctx c = {st, &run, &meta, stats, err, errlen};
 	long added = 0;
 	rc = vp_store_begin(st, err, errlen);
@@ -324,7 +325,7 @@ int vp_history_import_run(struct vp_store *st, const char *dir,
 		rc = cells_insert(&c);
 	if (rc) {
 		vp_store_rollback(st);
-		memset(stats, 0, sizeof(*stats));
+		stats->rows = stats->cells = 0;
 		goto out;
 	}
 	rc = vp_store_commit(st, err, errlen);
