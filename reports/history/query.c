@@ -326,7 +326,7 @@ int vp_history_export(struct vp_store *st, const struct vp_series_filter *f,
 #endif
 	}
 	if (!rc && fflush(out))
-		rc = -EIO;
+		rc = -(errno ? errno : EIO);
 	if (rc && !err[0]) /* not the store's: the output's or memory's */
 		snprintf(err, errlen, "writing the export failed: %s",
 			 strerror(-rc));
