@@ -49,12 +49,12 @@ flagged() { # BASE NEW -> "verdict target workload threads metric" lines
 	grep -E '^(REGRESSED|improved) ' "$tmp/c.out" | awk '{print $1, $3, $4, $5}' | sort
 }
 "$VPBENCH" report "$tmp/b" -o "$tmp/b/r.html" >/dev/null || fail "report b"
-cv=$(python3 - "$tmp/b/summary.csv" <<'PY'
+cv=$(python3 - "$tmp/b/summary.csv" "$cut" <<'PY'
 import csv, sys
 print(max(float(r["cv"]) for r in csv.DictReader(open(sys.argv[1]))
           if r["workload"] == sys.argv[2] and r["metric"] == "ops_per_s"))
 PY
-"$cut")
+)
 want="REGRESSED $cut 1 ops_per_s"$'\n'"REGRESSED $cut 2 ops_per_s"
 got=$(flagged "$tmp/b" "$tmp/cut")
 if [ "$got" != "$want" ] && python3 -c "import sys; sys.exit(0 if $cv > 0.08 else 1)"; then
