@@ -492,7 +492,6 @@ static int cmd_export(int argc, char **argv)
 	return rc ? 2 : 0;
 }
 
-#if VP_HAVE_HISTORY_CHECK
 /* One writer into a file named by an option. */
 static int write_to(const char *path,
 		    int (*w)(FILE *, const struct vp_series_set *,
@@ -567,19 +566,6 @@ static int cmd_check(int argc, char **argv)
 	vp_series_set_free(set);
 	return exit_code;
 }
-#else
-static int cmd_check(int argc, char **argv)
-{
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		check_usage(stdout);
-		return 0;
-	}
-	vp_cli_error("history check",
-		     "this build has no change-point check yet "
-		     "(reports/history/check.c missing)");
-	return 2;
-}
-#endif
 
 int vp_history_main(int argc, char **argv)
 {
