@@ -68,17 +68,20 @@ static const char *partial_reason(const struct vp_run *run, char *buf,
 
 /* The cells of one run: ok rows grouped by target, accel, workload,
  * threads, metric. */
+/* Any order groups the cells; the fields that differ most between rows go
+ * first, so most comparisons end at the first (a run of 100k rows sorts
+ * in n log n of them). */
 static int cell_cmp(const struct vp_result *a, const struct vp_result *b)
 {
-	int c = strcmp(a->target, b->target);
+	int c = (a->threads > b->threads) - (a->threads < b->threads);
 	if (!c)
-		c = strcmp(a->accel, b->accel);
+		c = strcmp(a->metric, b->metric);
 	if (!c)
 		c = strcmp(a->workload, b->workload);
 	if (!c)
-		c = (a->threads > b->threads) - (a->threads < b->threads);
+		c = strcmp(a->target, b->target);
 	if (!c)
-		c = strcmp(a->metric, b->metric);
+		c = strcmp(a->accel, b->accel);
 	return c;
 }
 
@@ -306,6 +309,7 @@ int vp_history_import_run(struct vp_store *st, const char *dir,
 		vp_run_meta_free(&meta);
 		return rc == -ENOMEM ? rc : 0;
 	}
+	snprintf(stats->run_id, sizeof(stats->run_id), "%s", meta.run_id);
 	struct import_ctx c = {st, &run, &meta, stats, err, errlen};
 	long added = 0;
 	rc = vp_store_begin(st, err, errlen);
@@ -324,7 +328,7 @@ int vp_history_import_run(struct vp_store *st, const char *dir,
 		rc = cells_insert(&c);
 	if (rc) {
 		vp_store_rollback(st);
-		memset(stats, 0, sizeof(*stats));
+		stats->rows = stats->cells = 0;
 		goto out;
 	}
 	rc = vp_store_commit(st, err, errlen);

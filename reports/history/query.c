@@ -209,7 +209,7 @@ static int print_row(void *ctx, const char *const *c, int ncols)
 	for (int i = 0; i < ncols; i++)
 		fprintf(out, "%s%s", i ? "  " : "", c[i] ? c[i] : "-");
 	fputc('\n', out);
-	return ferror(out) ? -EIO : 0;
+	return ferror(out) ? -(errno ? errno : EIO) : 0;
 }
 
 int vp_history_list(struct vp_store *st, FILE *out, int runs, int series,
@@ -326,7 +326,7 @@ int vp_history_export(struct vp_store *st, const struct vp_series_filter *f,
 #endif
 	}
 	if (!rc && fflush(out))
-		rc = -EIO;
+		rc = -(errno ? errno : EIO);
 	if (rc && !err[0]) /* not the store's: the output's or memory's */
 		snprintf(err, errlen, "writing the export failed: %s",
 			 strerror(-rc));

@@ -54,6 +54,7 @@ struct vp_import_opts {
 	const char *host_label; /* NULL: the run's own hostname (env.csv) */
 };
 struct vp_import_stats {
+	char run_id[128]; /* the run's id, once read */
 	size_t rows;  /* raw results.csv rows stored */
 	size_t cells; /* per-run cell summaries stored */
 };

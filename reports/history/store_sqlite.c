@@ -48,6 +48,10 @@ static int sq_open(struct vp_store *st, const char *db, char *err,
 	/* A run is committed as one transaction; NORMAL in WAL mode keeps it
 	 * atomic and durable up to the last checkpoint's fsync. */
 	sqlite3_exec(h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	/* A run's rows and their index pages stay in memory until the
+	 * commit instead of spilling to the journal half-way (the default
+	 * 2 MiB holds about 15k rows). */
+	sqlite3_exec(h, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
 	rc = sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return say(st, rc, "PRAGMA foreign_keys", err, errlen);
