@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reports/history/check.h"
 #include "reports/history/series.h"
@@ -107,6 +108,16 @@ int vp_html_history_load(const char *db, const struct vp_summary *s,
 	int rc;
 
 	*out = NULL;
+	/* reading only: a mistyped path must not become a new, empty
+	 * database (opening creates one) */
+	if (strncmp(db, "postgres", 8) && access(db, R_OK)) {
+		snprintf(err, errlen,
+			 "--history %s: %s (name a database that vpbench "
+			 "history import wrote)",
+			 db, strerror(errno));
+		free(h);
+		return -ENOENT;
+	}
 	if (!h || !(h->db = strdup(db)) || (rc = run_ids(s, h)))
 		goto nomem;
 	if ((rc = vp_store_open(db, &st, err, errlen)))
