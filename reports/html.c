@@ -11,6 +11,7 @@
 #include "reports/html_charts.h"
 #include "reports/html_escape.h"
 #include "reports/html_internal.h"
+#include "reports/html_trend.h"
 #include "reports/html_why.h"
 #include "reports/svg.h"
 
@@ -135,11 +136,20 @@ static const char footer[] =
 void vp_html_render(const struct vp_summary *s, const struct vp_verdicts *v,
 		    FILE *f)
 {
+	vp_html_render_with(s, v, NULL, f);
+}
+
+void vp_html_render_with(const struct vp_summary *s,
+			 const struct vp_verdicts *v,
+			 const struct vp_html_history *h, FILE *f)
+{
 	title(s, f);
 	vp_html_headline(s, v, f);
 	vp_html_scaling_table(s, v, f);
 	vp_html_findings(s, v, f);
 	charts(s, v, f);
+	if (h)
+		vp_html_trends(h, f);
 	fputs("<h2 id=\"tables\">Figures per workload</h2>\n", f);
 	for (size_t w = 0; w < s->nworkloads; w++)
 		vp_html_workload_table(s, v, w, f);
@@ -151,6 +161,13 @@ void vp_html_render(const struct vp_summary *s, const struct vp_verdicts *v,
 int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
 		  const char *path, char *err, size_t errlen)
 {
+	return vp_html_write_with(s, v, NULL, path, err, errlen);
+}
+
+int vp_html_write_with(const struct vp_summary *s, const struct vp_verdicts *v,
+		       const struct vp_html_history *h, const char *path,
+		       char *err, size_t errlen)
+{
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		int rc = -errno;
@@ -158,7 +175,7 @@ int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
 			 strerror(errno));
 		return rc;
 	}
-	vp_html_render(s, v, f);
+	vp_html_render_with(s, v, h, f);
 	int rc = ferror(f) ? -EIO : 0;
 	if (fclose(f) && !rc)
 		rc = errno ? -errno : -EIO;

@@ -12,6 +12,7 @@
 
 #include "reports/cli_internal.h"
 #include "reports/html.h"
+#include "reports/html_trend.h"
 #include "reports/json_out.h"
 #include "reports/summary.h"
 #include "reports/verdicts.h"
@@ -23,7 +24,7 @@ static void report_usage(FILE *f)
 	fputs("usage: vpbench report RUN... [-o FILE] [--summary FILE] "
 	      "[--json FILE]\n"
 	      "                      [--baseline TARGET] [--label RUN=TEXT]"
-	      "...\n"
+	      "... [--history DB]\n"
 	      "Reads the results.csv and env.csv of each run folder and "
 	      "writes a self-contained\n"
 	      "report.html (inline CSS and SVG, no scripts, opens offline) "
@@ -47,6 +48,11 @@ static void report_usage(FILE *f)
 	      "      --label RUN=TEXT  label the targets of run folder RUN "
 	      "TEXT/<target>\n"
 	      "                        (repeatable)\n"
+	      "      --history DB      add a trend chart per headline cell "
+	      "from the results\n"
+	      "                        history DB (a file or "
+	      "postgresql://...), change points\n"
+	      "                        marked (see vpbench history)\n"
 	      "  -h, --help            this help\n\n"
 	      "Exit status: 0 written, 2 bad usage or bad input.\n",
 	      f);
@@ -90,6 +96,20 @@ void vp_cli_error(const char *cmd, const char *msg)
 	fputc('\n', stderr);
 }
 
+/* The HTML report, with the history's trend charts when asked. */
+static int write_html(const struct vp_summary *s, const struct vp_verdicts *v,
+		      const struct vp_report_opts *o, char *err, size_t errlen)
+{
+	struct vp_html_history *h;
+	if (!o->history)
+		return vp_html_write(s, v, o->html, err, errlen);
+	int rc = vp_html_history_load(o->history, s, &h, err, errlen);
+	if (!rc)
+		rc = vp_html_write_with(s, v, h, o->html, err, errlen);
+	vp_html_history_free(h);
+	return rc;
+}
+
 /* The outputs of one summary: summary.csv, HTML, JSON. */
 static int write_outputs(const struct vp_summary *s,
 			 const struct vp_report_opts *o, char *err,
@@ -104,7 +124,7 @@ static int write_outputs(const struct vp_summary *s,
 		rc = -ENOMEM;
 	}
 	if (!rc && o->html)
-		rc = vp_html_write(s, &v, o->html, err, errlen);
+		rc = write_html(s, &v, o, err, errlen);
 	if (!rc && o->json)
 		rc = vp_json_write(s, &v, o->json, err, errlen);
 	if (o->html || o->json)
@@ -197,13 +217,14 @@ static void default_paths(struct report_args *a, const char *const *dirs,
 /* Options into a; returns -1 to go on, else the exit code. */
 static int parse_report(int argc, char **argv, struct report_args *a)
 {
-	enum { OPT_SUMMARY = 256, OPT_BASELINE, OPT_JSON, OPT_LABEL };
+	enum { OPT_SUMMARY = 256, OPT_BASELINE, OPT_JSON, OPT_LABEL, OPT_HIST };
 	static const struct option longs[] = {
 	    {"output", required_argument, 0, 'o'},
 	    {"summary", required_argument, 0, OPT_SUMMARY},
 	    {"json", required_argument, 0, OPT_JSON},
 	    {"baseline", required_argument, 0, OPT_BASELINE},
 	    {"label", required_argument, 0, OPT_LABEL},
+	    {"history", required_argument, 0, OPT_HIST},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0}};
 	char err[512];
@@ -230,6 +251,9 @@ static int parse_report(int argc, char **argv, struct report_args *a)
 			break;
 		case OPT_BASELINE:
 			a->o.baseline = optarg;
+			break;
+		case OPT_HIST:
+			a->o.history = optarg;
 			break;
 		case OPT_LABEL:
 			if (a->o.nlabels == MAX_LABELS) {
