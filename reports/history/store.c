@@ -183,8 +183,8 @@ int vp_store_commit(struct vp_store *st, char *err, size_t errlen)
 int vp_store_rollback(struct vp_store *st)
 {
 	char err[256];
-	int rc = st->in_tx ? st->ops->exec(st, "ROLLBACK", err, sizeof(err))
-			   : 0;
+	int rc =
+	    st->in_tx ? st->ops->exec(st, "ROLLBACK", err, sizeof(err)) : 0;
 	st->in_tx = 0;
 	return rc;
 }
@@ -200,8 +200,8 @@ int vp_store_schema_version(struct vp_store *st, int *version, char *err,
 			    size_t errlen)
 {
 	*version = 0;
-	return vp_store_query(st, "SELECT MAX(version) FROM vp_schema", NULL,
-			      0, version_row, version, err, errlen);
+	return vp_store_query(st, "SELECT MAX(version) FROM vp_schema", NULL, 0,
+			      version_row, version, err, errlen);
 }
 
 /* Creates or upgrades the schema, all of it in one transaction. */
