@@ -82,7 +82,8 @@ static int read_options(struct vp_run_meta *m)
 			return -ENOMEM;
 		m->noptions++;
 	}
-	qsort(m->options, m->noptions, sizeof(*m->options), str_cmp);
+	if (m->noptions)
+		qsort(m->options, m->noptions, sizeof(*m->options), str_cmp);
 	return 0;
 }
 
