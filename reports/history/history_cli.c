@@ -20,10 +20,9 @@
 static const char db_help[] =
     "      --db DB           the history: an SQLite file, or "
     "postgresql://... for a\n"
-    "                        shared PostgreSQL database (default "
-    "$XDG_DATA_HOME/\n"
-    "                        vpbench/history.db, else "
-    "~/.local/share/vpbench/history.db)\n";
+    "                        shared PostgreSQL database (default\n"
+    "                        $XDG_DATA_HOME/vpbench/history.db, else\n"
+    "                        ~/.local/share/vpbench/history.db)\n";
 static const char filter_help[] =
     "      --since DATE|RUN  runs started on or after DATE (YYYY-MM-DD, "
     "UTC), or\n"
@@ -153,7 +152,8 @@ static void check_usage(FILE *f)
 	    "      --newest-runs N   a change starting within a series' last "
 	    "N runs (and no\n"
 	    "                        later one) is at the newest runs "
-	    "(default 2 x --min-size)\n"
+	    "(default: 2 x\n"
+	    "                        --min-size)\n"
 	    "      --threshold PCT   a smaller shift is not a regression "
 	    "(default 5)\n"
 	    "      --correction C    bh (default), holm or none, over all "
