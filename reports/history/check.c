@@ -85,10 +85,16 @@ static double select_kth(double *x, size_t n, size_t k)
 
 static double median_in(double *x, size_t n)
 {
-	double a = select_kth(x, n, (n - 1) / 2);
+	size_t k = (n - 1) / 2;
+	double a = select_kth(x, n, k);
 	if (n % 2)
 		return a;
-	return (a + select_kth(x, n, n / 2)) / 2;
+	/* the selection left the larger half above k: its least is next */
+	double b = x[k + 1];
+	for (size_t i = k + 2; i < n; i++)
+		if (x[i] < b)
+			b = x[i];
+	return (a + b) / 2;
 }
 
 static double shift_pct(double before, double after)
