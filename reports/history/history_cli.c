@@ -148,8 +148,12 @@ static void check_usage(FILE *f)
 	    "      --min-size N      fewest runs in a segment (default 5)\n"
 	    "      --permutations N  per candidate change point (default "
 	    "199)\n"
-	    "      --seed N          of the permutations (same seed, same "
-	    "answer)\n"
+	    "      --seed N          of the permutations (default 1; same "
+	    "seed, same answer)\n"
+	    "      --newest-runs N   a change starting within a series' last "
+	    "N runs (and no\n"
+	    "                        later one) is at the newest runs "
+	    "(default 2 x --min-size)\n"
 	    "      --threshold PCT   a smaller shift is not a regression "
 	    "(default 5)\n"
 	    "      --correction C    bh (default), holm or none, over all "
@@ -159,8 +163,8 @@ static void check_usage(FILE *f)
 	    "      --junit FILE      write JUnit XML, one test case per "
 	    "series\n"
 	    "  -h, --help            this help\n\n"
-	    "Exit status: 0 no regression at the newest run, 1 a regression "
-	    "starting at the\nnewest run, 2 bad usage or bad input.\n",
+	    "Exit status: 0 no regression at the newest runs, 1 a regression "
+	    "starting at\nthe newest runs, 2 bad usage or bad input.\n",
 	    db_help, filter_help);
 }
 
@@ -259,6 +263,14 @@ static int check_value(int c, const char *arg, struct vp_hcheck_opts *o)
 					   arg, "expected a whole number >= 0");
 		o->seed = strtoul(arg, NULL, 10);
 		return 0;
+	case 'N':
+		if (parse_num(arg, 1, 100000, &v) || v != floor(v))
+			return usage_error("history check",
+					   "--newest-runs '%s': %s", arg,
+					   "expected a whole number of runs, "
+					   "1 .. 100000");
+		o->newest_runs = (unsigned)v;
+		return 0;
 	case 'T':
 		if (parse_num(arg, 0, 1000, &v))
 			return usage_error("history check",
@@ -348,6 +360,7 @@ static int parse(const char *cmd, int argc, char **argv,
 		case 'M':
 		case 'P':
 		case 'S':
+		case 'N':
 		case 'T':
 		case 'C':
 			if (check_value(c, optarg, &a->check))
@@ -492,7 +505,6 @@ static int cmd_export(int argc, char **argv)
 	return rc ? 2 : 0;
 }
 
-#if VP_HAVE_HISTORY_CHECK
 /* One writer into a file named by an option. */
 static int write_to(const char *path,
 		    int (*w)(FILE *, const struct vp_series_set *,
@@ -519,6 +531,7 @@ static int cmd_check(int argc, char **argv)
 	    {"min-size", required_argument, 0, 'M'},
 	    {"permutations", required_argument, 0, 'P'},
 	    {"seed", required_argument, 0, 'S'},
+	    {"newest-runs", required_argument, 0, 'N'},
 	    {"threshold", required_argument, 0, 'T'},
 	    {"correction", required_argument, 0, 'C'},
 	    {"markdown", required_argument, 0, OPT_MARKDOWN},
@@ -567,19 +580,6 @@ static int cmd_check(int argc, char **argv)
 	vp_series_set_free(set);
 	return exit_code;
 }
-#else
-static int cmd_check(int argc, char **argv)
-{
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		check_usage(stdout);
-		return 0;
-	}
-	vp_cli_error("history check",
-		     "this build has no change-point check yet "
-		     "(reports/history/check.c missing)");
-	return 2;
-}
-#endif
 
 int vp_history_main(int argc, char **argv)
 {
