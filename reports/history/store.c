@@ -51,8 +51,10 @@ static const char *const schema_v1[] = {
     " value DOUBLE PRECISION,"
     " unit TEXT NOT NULL,"
     " status TEXT NOT NULL,"
-    " note TEXT NOT NULL,"
-    " PRIMARY KEY (run_id, line))",
+    " note TEXT NOT NULL)",
+    /* No key of its own: a run's rows are written once, in the
+     * transaction that adds the run (runs.run_id is the guard); an index
+     * would double the cost of every row of an import. */
     "CREATE TABLE IF NOT EXISTS cells ("
     " run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,"
     " host TEXT NOT NULL,"

@@ -1,7 +1,6 @@
 /* The SQLite backend of the history store (store_internal.h): an embedded
- * file, WAL journal so readers do not wait for an importer, a busy timeout
- * and BEGIN IMMEDIATE so concurrent importers queue for the write lock
- * instead of failing half-way through a run. */
+ * file, a busy timeout and BEGIN IMMEDIATE so concurrent importers queue
+ * for the write lock instead of failing half-way through a run. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,13 +40,10 @@ static int sq_open(struct vp_store *st, const char *db, char *err,
 		return -EIO;
 	}
 	sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);
-	/* WAL: concurrent readers (list, check, report) never block an
-	 * import. Refused on some file systems (network mounts): the default
-	 * rollback journal is still correct, only slower to share. */
-	sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-	/* A run is committed as one transaction; NORMAL in WAL mode keeps it
-	 * atomic and durable up to the last checkpoint's fsync. */
-	sqlite3_exec(h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	/* The default rollback journal, not WAL: an import mostly appends
+	 * pages, which a rollback journal does not copy, while WAL writes
+	 * every page twice (log, then checkpoint). Readers keep reading
+	 * during an import's transaction and wait only for its commit. */
 	/* A run's rows and their index pages stay in memory until the
 	 * commit instead of spilling to the journal half-way (the default
 	 * 2 MiB holds about 15k rows). */
