@@ -83,7 +83,8 @@ static int read_options(struct vp_run_meta *m)
 			return -ENOMEM;
 		m->noptions++;
 	}
-	qsort(m->options, m->noptions, sizeof(*m->options), str_cmp);
+	if (m->noptions) /* qsort's array may not be NULL, even empty */
+		qsort(m->options, m->noptions, sizeof(*m->options), str_cmp);
 	return 0;
 }
 
