@@ -72,8 +72,8 @@ static void guard_std_streams(const char *cmd)
 		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
 			_exit(2);
-	static const char *const printing[] = {"run", "list", "env", "report",
-					       "compare", "history"};
+	static const char *const printing[] = {"run",	 "list",    "env",
+					       "report", "compare", "history"};
 	for (size_t i = 0; cmd && i < sizeof(printing) / sizeof(printing[0]);
 	     i++)
 		if (strcmp(cmd, printing[i]) == 0) {

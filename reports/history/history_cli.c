@@ -377,12 +377,20 @@ static int parse(const char *cmd, int argc, char **argv,
 	return -1;
 }
 
-#define DB_OPT {"db", required_argument, 0, OPT_DB}
-#define HELP_OPT {"help", no_argument, 0, 'h'}
+#define DB_OPT                                                                 \
+	{                                                                      \
+		"db", required_argument, 0, OPT_DB                             \
+	}
+#define HELP_OPT                                                               \
+	{                                                                      \
+		"help", no_argument, 0, 'h'                                    \
+	}
 #define FILTER_OPTS                                                            \
 	{"since", required_argument, 0, OPT_SINCE},                            \
 	    {"metric", required_argument, 0, OPT_METRIC},                      \
-	    {"host", required_argument, 0, OPT_HOST}
+	{                                                                      \
+		"host", required_argument, 0, OPT_HOST                         \
+	}
 
 static int open_store(const char *cmd, const char *db, struct vp_store **st)
 {
@@ -427,8 +435,8 @@ static int cmd_import(int argc, char **argv)
 			printf("present %s (%s): already in the history\n",
 			       s.run_id, argv[i]);
 		} else {
-			printf("added %s (%s): %zu rows, %zu cells\n",
-			       s.run_id, argv[i], s.rows, s.cells);
+			printf("added %s (%s): %zu rows, %zu cells\n", s.run_id,
+			       argv[i], s.rows, s.cells);
 		}
 	}
 	vp_store_close(st);
@@ -448,9 +456,8 @@ static int cmd_list(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (optind != argc)
-		return usage_error("history list",
-				   "unexpected argument '%s'%s", argv[optind],
-				   " (list takes options only)");
+		return usage_error("history list", "unexpected argument '%s'%s",
+				   argv[optind], " (list takes options only)");
 	struct vp_store *st;
 	if (open_store("history list", a.db, &st))
 		return 2;

@@ -23,7 +23,8 @@ bool vp_history_row_in_cells(const struct vp_result *r)
 {
 	/* Distribution rows are counts per bucket, not a figure of the cell;
 	 * they stay in the raw rows for whoever wants the histograms. */
-	return r->status == VP_STATUS_OK && !vp_metric_is_bucket(r->metric, NULL);
+	return r->status == VP_STATUS_OK &&
+	       !vp_metric_is_bucket(r->metric, NULL);
 }
 
 /* A run that stopped early measured some cells only: its medians would
@@ -87,10 +88,9 @@ static int cell_cmp(const struct vp_result *a, const struct vp_result *b)
 
 static int idx_cmp(const void *x, const void *y, void *rows)
 {
-	const struct vp_result *a = &((const struct vp_result *)rows)[*(
-				   const size_t *)x],
-			       *b = &((const struct vp_result *)rows)[*(
-				   const size_t *)y];
+	const struct vp_result
+	    *a = &((const struct vp_result *)rows)[*(const size_t *)x],
+	    *b = &((const struct vp_result *)rows)[*(const size_t *)y];
 	int c = cell_cmp(a, b);
 	return c ? c : (a->line > b->line) - (a->line < b->line);
 }
@@ -116,16 +116,16 @@ static int run_insert(struct import_ctx *c, long *added)
 	time_t t = time(NULL);
 	struct tm tm;
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-	const char *p[] = {m->run_id,	       m->host,	     m->started_utc,
-			   m->ended_utc,       m->build,     m->version,
-			   m->plan,	       m->plan_hash, m->command_line,
+	const char *p[] = {m->run_id,	      m->host,	    m->started_utc,
+			   m->ended_utc,      m->build,	    m->version,
+			   m->plan,	      m->plan_hash, m->command_line,
 			   m->results_schema, m->source,    now};
 	struct vp_stmt *s;
-	int rc = vp_store_stmt(c->st, VP_ST_RUN_INSERT, sql, &s, c->err,
-			       c->errlen);
+	int rc =
+	    vp_store_stmt(c->st, VP_ST_RUN_INSERT, sql, &s, c->err, c->errlen);
 	return rc ? rc
-		  : c->st->ops->step(c->st, s, p, 12, NULL, NULL, added,
-				     c->err, c->errlen);
+		  : c->st->ops->step(c->st, s, p, 12, NULL, NULL, added, c->err,
+				     c->errlen);
 }
 
 static int env_insert(struct import_ctx *c)
@@ -133,8 +133,8 @@ static int env_insert(struct import_ctx *c)
 	static const char sql[] = "INSERT INTO run_env (run_id, target, key, "
 				  "value) VALUES (?,?,?,?)";
 	struct vp_stmt *s;
-	int rc = vp_store_stmt(c->st, VP_ST_ENV_INSERT, sql, &s, c->err,
-			       c->errlen);
+	int rc =
+	    vp_store_stmt(c->st, VP_ST_ENV_INSERT, sql, &s, c->err, c->errlen);
 	for (size_t i = 0; !rc && i < c->run->nenv; i++) {
 		const struct vp_env_entry *e = &c->run->env[i];
 		const char *p[] = {c->meta->run_id, e->target, e->key,
@@ -159,8 +159,8 @@ static int rows_insert(struct import_ctx *c)
 	    "threads, rep, metric, value, unit, status, note) VALUES "
 	    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	struct vp_stmt *s;
-	int rc = vp_store_stmt(c->st, VP_ST_ROW_INSERT, sql, &s, c->err,
-			       c->errlen);
+	int rc =
+	    vp_store_stmt(c->st, VP_ST_ROW_INSERT, sql, &s, c->err, c->errlen);
 	char line[24], vcpus[16], hcpus[16], threads[16], rep[16], value[32];
 	const char *p[17];
 	p[0] = c->meta->run_id;
@@ -190,8 +190,8 @@ static int rows_insert(struct import_ctx *c)
 		p[14] = r->unit;
 		p[15] = vp_status_name(r->status);
 		p[16] = r->note;
-		rc = c->st->ops->step(c->st, s, p, 17, NULL, NULL, NULL,
-				      c->err, c->errlen);
+		rc = c->st->ops->step(c->st, s, p, 17, NULL, NULL, NULL, c->err,
+				      c->errlen);
 	}
 	if (!rc)
 		c->stats->rows = c->run->nrows;
@@ -212,8 +212,7 @@ static int cell_insert(struct import_ctx *c, struct vp_stmt *s,
 	}
 	char workload[512], target[512], threads[16], nbuf[24], med[32],
 	    mean[32], sd[32];
-	vp_run_meta_workload(c->meta, r0->workload, workload,
-			     sizeof(workload));
+	vp_run_meta_workload(c->meta, r0->workload, workload, sizeof(workload));
 	vp_run_meta_target(c->meta, r0->target, target, sizeof(target));
 	snprintf(threads, sizeof(threads), "%d", r0->threads);
 	snprintf(nbuf, sizeof(nbuf), "%zu", n);
@@ -226,9 +225,18 @@ static int cell_insert(struct import_ctx *c, struct vp_stmt *s,
 		snprintf(c->err, c->errlen, "out of memory");
 		return -ENOMEM;
 	}
-	const char *p[] = {c->meta->run_id, c->meta->host, target, r0->accel,
-			   workload,	    threads,	   r0->metric, r0->unit,
-			   nbuf,	    med,	   mean,       isnan(d.sd) ? NULL : sd,
+	const char *p[] = {c->meta->run_id,
+			   c->meta->host,
+			   target,
+			   r0->accel,
+			   workload,
+			   threads,
+			   r0->metric,
+			   r0->unit,
+			   nbuf,
+			   med,
+			   mean,
+			   isnan(d.sd) ? NULL : sd,
 			   key};
 	int rc = c->st->ops->step(c->st, s, p, 13, NULL, NULL, NULL, c->err,
 				  c->errlen);
@@ -243,8 +251,8 @@ static int cells_insert(struct import_ctx *c)
 	    "threads, metric, unit, n, median, mean, sd, series_key) VALUES "
 	    "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	struct vp_stmt *s;
-	int rc = vp_store_stmt(c->st, VP_ST_CELL_INSERT, sql, &s, c->err,
-			       c->errlen);
+	int rc =
+	    vp_store_stmt(c->st, VP_ST_CELL_INSERT, sql, &s, c->err, c->errlen);
 	if (rc)
 		return rc;
 	const struct vp_run *run = c->run;
@@ -262,8 +270,8 @@ static int cells_insert(struct import_ctx *c)
 			idx[n++] = i;
 	qsort_r(idx, n, sizeof(*idx), idx_cmp, (void *)rows);
 	for (size_t a = 0, b; !rc && a < n; a = b) {
-		for (b = a + 1; b < n && !cell_cmp(&rows[idx[a]], &rows[idx[b]]);
-		     b++)
+		for (b = a + 1;
+		     b < n && !cell_cmp(&rows[idx[a]], &rows[idx[b]]); b++)
 			;
 		rc = cell_insert(c, s, idx + a, b - a, vals);
 		c->stats->cells++;

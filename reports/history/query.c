@@ -30,7 +30,8 @@ struct where {
 static int is_date(const char *s)
 {
 	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+		if (i == 4 || i == 7 ? s[i] != '-'
+				     : !isdigit((unsigned char)s[i]))
 			return 0;
 	return s[10] == '\0' || s[10] == 'T';
 }
@@ -170,8 +171,7 @@ static int load_row(void *ctx, const char *const *c, int ncols)
 
 int vp_history_load_series(struct vp_store *st,
 			   const struct vp_series_filter *f,
-			   struct vp_series_set **out, char *err,
-			   size_t errlen)
+			   struct vp_series_set **out, char *err, size_t errlen)
 {
 	struct where w;
 	char sql[4096];
@@ -193,7 +193,8 @@ int vp_history_load_series(struct vp_store *st,
 	rc = vp_store_query(st, sql, w.p, w.n, load_row, &l, err, errlen);
 	if (rc == -ENOMEM || rc == -EPROTO)
 		snprintf(err, errlen, "%s while loading the series",
-			 rc == -ENOMEM ? "out of memory" : "unexpected columns");
+			 rc == -ENOMEM ? "out of memory"
+				       : "unexpected columns");
 	if (rc) {
 		vp_series_set_free(l.set);
 		return rc;
@@ -228,8 +229,9 @@ int vp_history_list(struct vp_store *st, FILE *out, int runs, int series,
 		    NULL, 0, print_row, out, err, errlen);
 	}
 	if (!rc && series) {
-		fprintf(out, "%sseries (key: host|target|accel|workload|"
-			     "threads|metric  runs  first  last):\n",
+		fprintf(out,
+			"%sseries (key: host|target|accel|workload|"
+			"threads|metric  runs  first  last):\n",
 			runs ? "\n" : "");
 		rc = vp_store_query(
 		    st,
@@ -245,10 +247,9 @@ int vp_history_list(struct vp_store *st, FILE *out, int runs, int series,
 }
 
 static const char *const export_cols[] = {
-    "run_id", "started_utc", "ended_utc", "host",   "build",
-    "series_key", "target", "accel",	  "workload", "threads",
-    "metric", "unit",	    "n",	  "median",   "mean",
-    "sd"};
+    "run_id", "started_utc", "ended_utc", "host",    "build",  "series_key",
+    "target", "accel",	     "workload",  "threads", "metric", "unit",
+    "n",      "median",	     "mean",	  "sd"};
 #define EXPORT_NCOLS (sizeof(export_cols) / sizeof(export_cols[0]))
 
 static int export_csv_row(void *ctx, const char *const *c, int ncols)
@@ -293,13 +294,14 @@ int vp_history_export(struct vp_store *st, const struct vp_series_filter *f,
 	int rc = where_build(st, f, &w, err, errlen);
 	if (rc)
 		return rc;
-	snprintf(sql, sizeof(sql),
-		 "SELECT r.run_id, r.started_utc, r.ended_utc, r.host, r.build, "
-		 "c.series_key, c.target, c.accel, c.workload, c.threads, "
-		 "c.metric, c.unit, c.n, c.median, c.mean, c.sd FROM cells c "
-		 "JOIN runs r ON r.run_id = c.run_id%s ORDER BY r.started_utc, "
-		 "r.run_id, c.series_key",
-		 w.sql);
+	snprintf(
+	    sql, sizeof(sql),
+	    "SELECT r.run_id, r.started_utc, r.ended_utc, r.host, r.build, "
+	    "c.series_key, c.target, c.accel, c.workload, c.threads, "
+	    "c.metric, c.unit, c.n, c.median, c.mean, c.sd FROM cells c "
+	    "JOIN runs r ON r.run_id = c.run_id%s ORDER BY r.started_utc, "
+	    "r.run_id, c.series_key",
+	    w.sql);
 	if (fmt == VP_EXPORT_CSV) {
 		rc = vp_csv_write_record(out, export_cols, EXPORT_NCOLS);
 		if (!rc)
@@ -311,11 +313,11 @@ int vp_history_export(struct vp_store *st, const struct vp_series_filter *f,
 		rc = a ? vp_store_query(st, sql, w.p, w.n, export_json_row, a,
 					err, errlen)
 		       : -ENOMEM;
-		if (!rc && fprintf(out, "%s\n",
-				   json_object_to_json_string_ext(
-				       a, JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_NOSLASHESCAPE)) <
-			       0)
+		if (!rc &&
+		    fprintf(out, "%s\n",
+			    json_object_to_json_string_ext(
+				a, JSON_C_TO_STRING_PRETTY |
+				       JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
 			rc = -EIO;
 		json_object_put(a);
 #else

@@ -74,8 +74,7 @@ static int read_options(struct vp_run_meta *m)
 	char buf[1024];
 	const char *next = NULL;
 	while (plan_value(m->plan, "option", next, buf, sizeof(buf), &next)) {
-		char **o = realloc(m->options,
-				   (m->noptions + 1) * sizeof(*o));
+		char **o = realloc(m->options, (m->noptions + 1) * sizeof(*o));
 		if (!o)
 			return -ENOMEM;
 		m->options = o;
@@ -83,7 +82,7 @@ static int read_options(struct vp_run_meta *m)
 			return -ENOMEM;
 		m->noptions++;
 	}
-	if (m->noptions) /* qsort's array may not be NULL, even empty */
+	if (m->noptions)
 		qsort(m->options, m->noptions, sizeof(*m->options), str_cmp);
 	return 0;
 }
@@ -195,8 +194,7 @@ void vp_run_meta_workload(const struct vp_run_meta *m, const char *workload,
 	const struct vp_workload *w = vp_workload_find(workload);
 	size_t n = (size_t)snprintf(buf, len, "%s", workload);
 	int first = 1;
-	for (size_t i = 0; w && w->options && i < m->noptions && n < len;
-	     i++) {
+	for (size_t i = 0; w && w->options && i < m->noptions && n < len; i++) {
 		const char *kv = m->options[i], *eq = strchr(kv, '=');
 		char key[128];
 		if (!eq)
@@ -205,8 +203,8 @@ void vp_run_meta_workload(const struct vp_run_meta *m, const char *workload,
 		const struct vp_option *o = vp_options_find(w->options, key);
 		if (!o || (o->def && !strcmp(o->def, eq + 1)))
 			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", first ? "[" : ",",
-				      kv);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+				      first ? "[" : ",", kv);
 		first = 0;
 	}
 	if (!first && n < len)

@@ -12,7 +12,7 @@
 struct vp_run_meta {
 	char run_id[128], host[256], started_utc[32], ended_utc[32];
 	char build[128], version[64], plan_hash[32], results_schema[16];
-	char source[4096]; /* the folder, absolute */
+	char source[4096];	   /* the folder, absolute */
 	char *command_line, *plan; /* malloc'd */
 	char **options;		   /* plan.conf "option = K=V", sorted */
 	size_t noptions;

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "reports/history/store_internal.h"
+#include "reports/mkdir_p.h"
 
 /* Version 1: runs with their provenance, env.csv, every results.csv row and
  * the per-run cell summaries. */
@@ -112,30 +112,21 @@ int vp_store_default_path(char *buf, size_t len)
 	return 0;
 }
 
-/* mkdir -p of path's folder. */
+/* The database file's folder, created with its parents. */
 static int make_parent(const char *path, char *err, size_t errlen)
 {
-	char dir[4096];
+	char dir[4096], failed[4096];
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			goto fail;
-		*p = '/';
-	}
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "cannot create %s for the history database: %s",
-		 dir, strerror(errno));
-	return -errno;
+	int rc = vp_mkdir_p(dir, failed, sizeof(failed));
+	if (rc)
+		snprintf(err, errlen,
+			 "cannot create %s for the history database: %s",
+			 failed, strerror(-rc));
+	return rc;
 }
 
 int vp_store_query(struct vp_store *st, const char *sql,
@@ -183,8 +174,8 @@ int vp_store_commit(struct vp_store *st, char *err, size_t errlen)
 int vp_store_rollback(struct vp_store *st)
 {
 	char err[256];
-	int rc = st->in_tx ? st->ops->exec(st, "ROLLBACK", err, sizeof(err))
-			   : 0;
+	int rc =
+	    st->in_tx ? st->ops->exec(st, "ROLLBACK", err, sizeof(err)) : 0;
 	st->in_tx = 0;
 	return rc;
 }
@@ -200,8 +191,8 @@ int vp_store_schema_version(struct vp_store *st, int *version, char *err,
 			    size_t errlen)
 {
 	*version = 0;
-	return vp_store_query(st, "SELECT MAX(version) FROM vp_schema", NULL,
-			      0, version_row, version, err, errlen);
+	return vp_store_query(st, "SELECT MAX(version) FROM vp_schema", NULL, 0,
+			      version_row, version, err, errlen);
 }
 
 /* Creates or upgrades the schema, all of it in one transaction. */

@@ -55,8 +55,8 @@ struct vp_import_opts {
 };
 struct vp_import_stats {
 	char run_id[128]; /* the run's id, once read */
-	size_t rows;  /* raw results.csv rows stored */
-	size_t cells; /* per-run cell summaries stored */
+	size_t rows;	  /* raw results.csv rows stored */
+	size_t cells;	  /* per-run cell summaries stored */
 };
 /* Imports one run folder. Returns 0 with *outcome set (a refusal is not a
  * store failure: err says why), or -errno when the store failed (nothing
@@ -69,12 +69,12 @@ int vp_history_import_run(struct vp_store *st, const char *dir,
 
 /* Which series and points vp_history_load_series returns. */
 struct vp_series_filter {
-	const char *since;	   /* NULL, a date (YYYY-MM-DD[Thh:mm:ss],
-				    * UTC: runs started at or after it) or a
-				    * run_id (that run and the later ones) */
+	const char *since;	    /* NULL, a date (YYYY-MM-DD[Thh:mm:ss],
+				     * UTC: runs started at or after it) or a
+				     * run_id (that run and the later ones) */
 	const char *const *metrics; /* NULL or nmetrics names to keep */
 	size_t nmetrics;
-	const char *host;	   /* NULL: every host label */
+	const char *host; /* NULL: every host label */
 };
 /* Fills *out (allocated; vp_series_set_free) with every series that has a
  * point in the filtered runs, each with one point per run (the run's median

@@ -15,8 +15,7 @@ struct vp_stmt;
 
 /* Called once per result row: ncols values, NULL for SQL NULL. Non-zero
  * stops the query and is returned by step. */
-typedef int (*vp_store_row_fn)(void *ctx, const char *const *cols,
-			       int ncols);
+typedef int (*vp_store_row_fn)(void *ctx, const char *const *cols, int ncols);
 
 struct vp_store_ops {
 	const char *name;      /* "sqlite", "postgresql" */
@@ -82,8 +81,7 @@ int vp_store_query(struct vp_store *st, const char *sql,
 /* The series key of a cell (reports/README.md): host|target|accel|
  * workload|threads|metric, malloc'd. */
 char *vp_series_key(const char *host, const char *target, const char *accel,
-		    const char *workload, unsigned threads,
-		    const char *metric);
+		    const char *workload, unsigned threads, const char *metric);
 
 /* The one row filter of the import: does a results.csv row count towards
  * its cell's summary (median, mean, sd)? Every row is stored raw anyway. */

@@ -33,8 +33,9 @@ static int pg_open(struct vp_store *st, const char *db, char *err,
 	PGconn *c = PQconnectdb(db);
 	st->db = c;
 	if (!c || PQstatus(c) != CONNECTION_OK) {
-		pg_msg(c, "cannot connect (check the URI, that the server "
-			  "runs and that the role may log in)",
+		pg_msg(c,
+		       "cannot connect (check the URI, that the server "
+		       "runs and that the role may log in)",
 		       err, errlen);
 		return -ECONNREFUSED;
 	}
@@ -121,8 +122,8 @@ static int pg_step(struct vp_store *st, struct vp_stmt *s,
 		   const char *const *params, int nparams, vp_store_row_fn fn,
 		   void *ctx, long *changes, char *err, size_t errlen)
 {
-	PGresult *r = PQexecPrepared(st->db, s->name, nparams, params, NULL,
-				     NULL, 0);
+	PGresult *r =
+	    PQexecPrepared(st->db, s->name, nparams, params, NULL, NULL, 0);
 	int rc = pg_result(st, r, "query", err, errlen);
 	if (rc)
 		return rc;
@@ -132,8 +133,8 @@ static int pg_step(struct vp_store *st, struct vp_stmt *s,
 		ncols = 64;
 	for (int i = 0; fn && i < nrows && !rc; i++) {
 		for (int j = 0; j < ncols; j++)
-			cols[j] = PQgetisnull(r, i, j) ? NULL
-						       : PQgetvalue(r, i, j);
+			cols[j] =
+			    PQgetisnull(r, i, j) ? NULL : PQgetvalue(r, i, j);
 		rc = fn(ctx, cols, ncols);
 	}
 	if (changes)

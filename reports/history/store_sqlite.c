@@ -20,17 +20,15 @@ static int say(struct vp_store *st, int rc, const char *what, char *err,
 {
 	snprintf(err, errlen, "SQLite: %s: %s", what,
 		 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
-	return rc == SQLITE_NOMEM ? -ENOMEM : rc == SQLITE_BUSY ? -EBUSY
-							       : -EIO;
+	return rc == SQLITE_NOMEM ? -ENOMEM : rc == SQLITE_BUSY ? -EBUSY : -EIO;
 }
 
 static int sq_open(struct vp_store *st, const char *db, char *err,
 		   size_t errlen)
 {
 	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(db, &h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-				 NULL);
+	int rc = sqlite3_open_v2(
+	    db, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	st->db = h;
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen,

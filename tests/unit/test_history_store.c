@@ -71,7 +71,9 @@ static void make_run(const char *name, const char *run_id, const char *start,
 			      "1,%s,host,host,none,KVM,2,2,cpu.int,1,%d,"
 			      "ops_per_s,%.9g,ops/s,ok,\n",
 			      run_id, rep,
-			      v * (rep == 2 ? 1.01 : rep == 3 ? 0.99 : 1));
+			      v * (rep == 2   ? 1.01
+				   : rep == 3 ? 0.99
+					      : 1));
 	snprintf(text + n, sizeof(text) - n,
 		 "1,%s,host,host,none,KVM,2,2,lock.ttas,2,1,"
 		 "spin_wait_bucket_le_1024,7,count,ok,\n",
@@ -96,9 +98,9 @@ static long count(struct vp_store *st, const char *table)
 	char sql[128], err[512];
 	long n = -1;
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", table);
-	cr_assert_eq(vp_store_query(st, sql, NULL, 0, count_row, &n, err,
-				    sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(
+	    vp_store_query(st, sql, NULL, 0, count_row, &n, err, sizeof(err)),
+	    0, "%s", err);
 	return n;
 }
 
@@ -107,9 +109,9 @@ static enum vp_import_outcome import(struct vp_store *st, const char *dir,
 {
 	enum vp_import_outcome out;
 	struct vp_import_stats s;
-	cr_assert_eq(vp_history_import_run(st, dir, NULL, &out, &s, err,
-					   errlen),
-		     0, "%s", err);
+	cr_assert_eq(
+	    vp_history_import_run(st, dir, NULL, &out, &s, err, errlen), 0,
+	    "%s", err);
 	return out;
 }
 
@@ -130,9 +132,9 @@ Test(history_store, imports_once)
 	struct vp_store *st = open_db();
 	enum vp_import_outcome out;
 	struct vp_import_stats s;
-	cr_assert_eq(vp_history_import_run(st, dir, NULL, &out, &s, err,
-					   sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(
+	    vp_history_import_run(st, dir, NULL, &out, &s, err, sizeof(err)), 0,
+	    "%s", err);
 	cr_assert_eq(out, VP_IMPORT_ADDED, "%s", err);
 	cr_assert_eq(s.rows, 4);
 	cr_assert_eq(s.cells, 1, "bucket rows are not cells");
@@ -153,26 +155,31 @@ Test(history_store, refuses_partial_and_corrupt_runs)
 		const char *file, *text, *reason;
 	} bad[] = {
 	    {"results.csv",
-	     HDR "1,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n"
-		 "1,p,host,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,5",
+	     HDR
+	     "1,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n"
+	     "1,p,host,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,5",
 	     "interrupted"},
 	    {"results.csv",
-	     HDR "1,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n"
-		 "1,p,host,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,,ops/s,"
-		 "failed,interrupted by signal\n",
+	     HDR
+	     "1,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n"
+	     "1,p,host,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,,ops/s,"
+	     "failed,interrupted by signal\n",
 	     "interrupted"},
 	    {"results.csv",
-	     HDR "9,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n",
+	     HDR
+	     "9,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n",
 	     "schema"},
 	    {"results.csv",
 	     HDR "1,p,host,host,none,KVM,2,2,cpu.int,one,1,ops_per_s,5,ops/s,"
 		 "ok,\n",
 	     "threads"},
 	    {"results.csv",
-	     HDR "1,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n"
-		 "1,q,host,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,5,ops/s,ok,\n",
+	     HDR
+	     "1,p,host,host,none,KVM,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n"
+	     "1,q,host,host,none,KVM,2,2,cpu.int,1,2,ops_per_s,5,ops/s,ok,\n",
 	     "more than one run"},
-	    {"env.csv", "target,key,value\nhost,start_utc,2026-01-01T00:00:00Z\n",
+	    {"env.csv",
+	     "target,key,value\nhost,start_utc,2026-01-01T00:00:00Z\n",
 	     "end_utc"},
 	    {"plan.conf", NULL, "plan.conf"},
 	};
@@ -205,8 +212,8 @@ Test(history_store, refuses_partial_and_corrupt_runs)
 static void sql(sqlite3 *h, const char *s)
 {
 	char *e = NULL;
-	cr_assert_eq(sqlite3_exec(h, s, NULL, NULL, &e), SQLITE_OK, "%s: %s",
-		     s, e ? e : "");
+	cr_assert_eq(sqlite3_exec(h, s, NULL, NULL, &e), SQLITE_OK, "%s: %s", s,
+		     e ? e : "");
 }
 #endif
 
@@ -261,8 +268,8 @@ Test(history_store, refuses_newer_schema)
 {
 	struct vp_store *st = open_db();
 	char err[512];
-	cr_assert_eq(st->ops->exec(st, "UPDATE vp_schema SET version = 99",
-				   err, sizeof(err)),
+	cr_assert_eq(st->ops->exec(st, "UPDATE vp_schema SET version = 99", err,
+				   sizeof(err)),
 		     0);
 	vp_store_close(st);
 	cr_assert_eq(vp_store_open(db, &st, err, sizeof(err)), -EPROTO);
@@ -284,8 +291,8 @@ Test(history_store, series_oldest_first_and_since)
 	for (size_t i = 0; i < 3; i++) {
 		make_run(runs[i].id, runs[i].id, runs[i].start, runs[i].v, dir,
 			 sizeof(dir));
-		cr_assert_eq(import(st, dir, err, sizeof(err)),
-			     VP_IMPORT_ADDED, "%s", err);
+		cr_assert_eq(import(st, dir, err, sizeof(err)), VP_IMPORT_ADDED,
+			     "%s", err);
 	}
 	struct vp_series_set *set;
 	cr_assert_eq(vp_history_load_series(st, NULL, &set, err, sizeof(err)),
@@ -302,23 +309,23 @@ Test(history_store, series_oldest_first_and_since)
 	vp_series_set_free(set);
 
 	struct vp_series_filter f = {.since = "r2"};
-	cr_assert_eq(vp_history_load_series(st, &f, &set, err, sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(vp_history_load_series(st, &f, &set, err, sizeof(err)), 0,
+		     "%s", err);
 	cr_assert_eq(set->s[0].n, 2);
 	cr_assert_str_eq(set->s[0].pts[0].run_id, "r2");
 	vp_series_set_free(set);
 
 	f.since = "2026-02-15";
-	cr_assert_eq(vp_history_load_series(st, &f, &set, err, sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(vp_history_load_series(st, &f, &set, err, sizeof(err)), 0,
+		     "%s", err);
 	cr_assert_eq(set->s[0].n, 1);
 	cr_assert_str_eq(set->s[0].pts[0].run_id, "r3");
 	vp_series_set_free(set);
 
 	const char *metrics[] = {"iops"};
 	f = (struct vp_series_filter){.metrics = metrics, .nmetrics = 1};
-	cr_assert_eq(vp_history_load_series(st, &f, &set, err, sizeof(err)),
-		     0, "%s", err);
+	cr_assert_eq(vp_history_load_series(st, &f, &set, err, sizeof(err)), 0,
+		     "%s", err);
 	cr_assert_eq(set->n, 0);
 	vp_series_set_free(set);
 
