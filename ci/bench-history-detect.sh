@@ -14,7 +14,8 @@
 #   `vpbench run -t host -w cpu.int,lock.ttas,lock.mutex,io.randread -j 1,2
 #   -r 3 -d 0.3` (about 10 s each).
 # Environment: VPBENCH, RUNS (20), WORKLOAD (cpu.int), FROM (15),
-#   SHIFTS ("3 5 10"), KEEP_WORKDIR.
+#   SHIFTS ("3 5 10"), METRICS (e.g. ops_per_s,iops: check only these;
+#   default every metric), KEEP_WORKDIR.
 # Exit: 0 done (it reports, it does not judge), 2 usage/tool error.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ RUNS=${RUNS:-20}
 WORKLOAD=${WORKLOAD:-cpu.int}
 FROM=${FROM:-15}
 SHIFTS=${SHIFTS:-3 5 10}
+METRICS=${METRICS:-}
 
 . "$(dirname "$0")/bench-lib.bash"
 bench_init bench-history-detect
@@ -80,7 +82,7 @@ for d in "$work"/shift*; do
 	"$VPBENCH" history import --db "$d.db" "$d"/run* >"$d.import.log" 2>&1 ||
 		{ cat "$d.import.log" >&2; die "history import of $d failed"; }
 	rc=0
-	"$VPBENCH" history check --db "$d.db" >"$d.check" 2>"$d.check.err" || rc=$?
+	"$VPBENCH" history check --db "$d.db" ${METRICS:+--metric "$METRICS"} >"$d.check" 2>"$d.check.err" || rc=$?
 	((rc <= 1)) || { cat "$d.check.err" >&2; die "history check failed ($rc)"; }
 	echo "$rc" >"$d.rc"
 done

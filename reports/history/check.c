@@ -85,10 +85,16 @@ static double select_kth(double *x, size_t n, size_t k)
 
 static double median_in(double *x, size_t n)
 {
-	double a = select_kth(x, n, (n - 1) / 2);
+	size_t k = (n - 1) / 2;
+	double a = select_kth(x, n, k);
 	if (n % 2)
 		return a;
-	return (a + select_kth(x, n, n / 2)) / 2;
+	/* the selection left the larger half above k: its least is next */
+	double b = x[k + 1];
+	for (size_t i = k + 2; i < n; i++)
+		if (x[i] < b)
+			b = x[i];
+	return (a + b) / 2;
 }
 
 static double shift_pct(double before, double after)
@@ -261,15 +267,6 @@ static int check_series(const struct vp_series_set *set, size_t i,
 		shift_ci(f.x + lo, at - lo, f.x + at, hi - at,
 			 eo.seed ^ (at * 0x9e3779b97f4a7c15ULL), scratch, c);
 		c->worse = worse_of(s->better, c->before, c->after);
-		/* only a would-be regression needs a p-value below what
-		 * the first test resolves */
-		bool could =
-		    c->worse && !(fabs(c->shift_pct) < o->threshold_pct);
-		if (could && o->max_permutations > o->permutations &&
-		    (rc = vp_ediv_refine(f.x, f.n, &eo, cps, ncp, k,
-					 o->max_permutations, &c->p_value,
-					 &c->perms)))
-			goto out;
 		if ((rc = add_p(fam, c->p_value, (size_t)(c - out->cp))))
 			goto out;
 	}
@@ -281,24 +278,54 @@ out:
 	return rc;
 }
 
-/* Shuffles for a p-value that survives the correction as the only
- * regression: 1 / (R + 1) <= alpha / m over a family of m tests, taken as
- * two per testable series (its change point and its last, unsuccessful
- * test). */
-static unsigned auto_permutations(const struct vp_series_set *set,
-				  const struct vp_hcheck_opts *o)
+/* A change point that becomes a regression if its p-value is small
+ * enough: only these need more shuffles than the first test made. */
+static bool candidate(const struct vp_hcheck_cp *c,
+		      const struct vp_hcheck_opts *o)
 {
-	size_t m = 0;
-	for (size_t i = 0; i < set->n; i++) {
-		size_t k = 0;
-		for (size_t j = 0; j < set->s[i].n; j++)
-			k += isfinite(set->s[i].pts[j].median);
-		m += k >= 2 * (size_t)o->min_size;
-	}
-	double r = ceil(2 * (double)m / o->alpha) - 1;
+	return c->worse && c->p_value <= o->alpha &&
+	       !(fabs(c->shift_pct) < o->threshold_pct);
+}
+
+/* Shuffles for the candidates' p-values to pass the correction over a
+ * family of m tests when they are real: Benjamini-Hochberg rejects all of
+ * k candidates whose p-values are at most alpha k / m, Holm needs alpha /
+ * m for the first, none only alpha; twice that resolution, capped. */
+static unsigned auto_permutations(const struct vp_hcheck_opts *o,
+				  enum vp_p_adjust how, size_t m, size_t k)
+{
+	double r = o->permutations;
+	if (how == VP_ADJ_BH && k)
+		r = ceil(2 * (double)m / (o->alpha * (double)k)) - 1;
+	else if (how == VP_ADJ_HOLM)
+		r = ceil(2 * (double)m / o->alpha) - 1;
 	if (r > VP_HCHECK_MAX_PERMUTATIONS)
 		r = VP_HCHECK_MAX_PERMUTATIONS;
 	return r > o->permutations ? (unsigned)r : o->permutations;
+}
+
+/* The p-value of change point c by vp_ediv_refine: the series' change
+ * points found again (same seed, same answer) to give it its segments. */
+static int refine(const struct vp_series_set *set,
+		  const struct vp_hcheck_opts *o, struct vp_hcheck_cp *c)
+{
+	const struct vp_series *s = &set->s[c->series];
+	struct finite f = {0};
+	struct vp_ediv_cp *cps = NULL;
+	size_t ncp = 0;
+	struct vp_ediv_opts eo = ediv_opts(o, s);
+	int rc = finite_points(s, &f);
+	if (!rc)
+		rc = vp_edivisive(f.x, f.n, &eo, &cps, &ncp, NULL);
+	for (size_t k = 0; !rc && k < ncp; k++)
+		if (f.map[cps[k].at] == c->at)
+			rc = vp_ediv_refine(f.x, f.n, &eo, cps, ncp, k,
+					    o->max_permutations, &c->p_value,
+					    &c->perms);
+	free(cps);
+	free(f.x);
+	free(f.map);
+	return rc;
 }
 
 static int bad_opts(const struct vp_hcheck_opts *o, enum vp_p_adjust *how)
@@ -355,8 +382,6 @@ int vp_history_check(const struct vp_series_set *set,
 	struct vp_hcheck_opts *o = &out->opts;
 	if (!o->newest_runs)
 		o->newest_runs = 2 * o->min_size;
-	if (!o->max_permutations)
-		o->max_permutations = auto_permutations(set, o);
 	out->n_series = set->n;
 	out->tested = calloc(set->n ? set->n : 1, 1);
 	if (!out->tested) {
@@ -366,6 +391,23 @@ int vp_history_check(const struct vp_series_set *set,
 	for (size_t i = 0; i < set->n; i++)
 		if ((rc = check_series(set, i, o, out, &cap, &fam)))
 			goto out;
+	/* the family is known now: refine the candidates' p-values to the
+	 * resolution the correction needs */
+	size_t ncand = 0;
+	for (size_t c = 0; c < out->n_cp; c++)
+		ncand += candidate(&out->cp[c], o);
+	if (!o->max_permutations)
+		o->max_permutations = auto_permutations(o, how, fam.n, ncand);
+	for (size_t j = 0; j < fam.n; j++) {
+		struct vp_hcheck_cp *c =
+		    fam.cp[j] == NONE ? NULL : &out->cp[fam.cp[j]];
+		if (!c || !candidate(c, o) ||
+		    o->max_permutations <= o->permutations)
+			continue;
+		if ((rc = refine(set, o, c)))
+			goto out;
+		fam.p[j] = c->p_value;
+	}
 	out->n_family = fam.n;
 	adj = malloc((fam.n ? fam.n : 1) * sizeof(*adj));
 	if (!adj || (rc = vp_p_adjust(fam.p, fam.n, how, adj, NULL))) {

@@ -24,9 +24,12 @@ struct vp_hcheck_opts {
 	/* Added by the check's implementation: */
 	unsigned max_permutations; /* a would-be regression's p-value is
 				    * refined up to this many shuffles; 0:
-				    * enough for the family (2 m / alpha
-				    * for m testable series),
-				    * at most VP_HCHECK_MAX_PERMUTATIONS */
+				    * what the correction needs over the
+				    * family (bh: 2 m / (alpha k) for k
+				    * would-be regressions in m tests;
+				    * holm: 2 m / alpha; none: no
+				    * refinement), at most
+				    * VP_HCHECK_MAX_PERMUTATIONS */
 	unsigned newest_runs;	   /* "at the newest runs": the change starts
 				    * within the series' last newest_runs
 				    * runs and no later one follows; 0: two

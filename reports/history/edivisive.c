@@ -36,8 +36,12 @@ struct pt {
 struct work {
 	size_t n;
 	unsigned min_size;
-	unsigned *cnt; /* Fenwick trees over ranks, n + 1 entries */
-	double *sum;
+	/* Fenwick trees over ranks, n + 1 nodes: count and sum of the
+	 * values side by side, one cache line per level */
+	struct fw_node {
+		double sum;
+		size_t cnt;
+	} * fw;
 	double *wl, *wr; /* within sums of prefixes / suffixes, n + 1 */
 	struct pt *buf;	 /* a shuffled segment */
 	struct pt *seg;	 /* the series' points, ranked per segment */
@@ -45,8 +49,7 @@ struct work {
 
 static void fw_clear(struct work *w, size_t len)
 {
-	memset(w->cnt, 0, (len + 1) * sizeof(*w->cnt));
-	memset(w->sum, 0, (len + 1) * sizeof(*w->sum));
+	memset(w->fw, 0, (len + 1) * sizeof(*w->fw));
 }
 
 /* Inserts p into the trees holding `c` points summing to `total` and
@@ -57,12 +60,12 @@ static double fw_insert(struct work *w, size_t len, const struct pt *p,
 	size_t lc = 0;
 	double ls = 0;
 	for (size_t i = p->rank; i > 0; i -= i & -i) {
-		lc += w->cnt[i];
-		ls += w->sum[i];
+		lc += w->fw[i].cnt;
+		ls += w->fw[i].sum;
 	}
 	for (size_t i = p->rank + 1; i <= len; i += i & -i) {
-		w->cnt[i]++;
-		w->sum[i] += p->v;
+		w->fw[i].cnt++;
+		w->fw[i].sum += p->v;
 	}
 	return p->v * (double)lc - ls + (total - ls) - p->v * (double)(c - lc);
 }
@@ -208,8 +211,7 @@ static int insert_bound(size_t **bounds, size_t *nb, size_t at)
 
 static void work_free(struct work *w)
 {
-	free(w->cnt);
-	free(w->sum);
+	free(w->fw);
 	free(w->wl);
 	free(w->wr);
 	free(w->buf);
@@ -220,13 +222,12 @@ static int work_init(struct work *w, const double *x, size_t n,
 		     unsigned min_size)
 {
 	*w = (struct work){.n = n, .min_size = min_size};
-	w->cnt = calloc(n + 1, sizeof(*w->cnt));
-	w->sum = calloc(n + 1, sizeof(*w->sum));
+	w->fw = calloc(n + 1, sizeof(*w->fw));
 	w->wl = calloc(n + 1, sizeof(*w->wl));
 	w->wr = calloc(n + 1, sizeof(*w->wr));
 	w->buf = calloc(n ? n : 1, sizeof(*w->buf));
 	w->seg = calloc(n ? n : 1, sizeof(*w->seg));
-	if (!w->cnt || !w->sum || !w->wl || !w->wr || !w->buf || !w->seg) {
+	if (!w->fw || !w->wl || !w->wr || !w->buf || !w->seg) {
 		work_free(w);
 		return -ENOMEM;
 	}

@@ -10,21 +10,15 @@
 #include <stdlib.h>
 
 #include "reports/history/edivisive.h"
+#include "tests/unit/history_fixture.h"
 
-/* Test noise: splitmix64 and Box-Muller, independent of the code under
- * test. */
+/* Test noise: history_fixture.h's generator (splitmix64 and
+ * Box-Muller), independent of the code under test. */
 static uint64_t tstate;
-static double unif(void)
-{
-	uint64_t z = (tstate += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
-}
 static double gauss(void)
 {
-	return sqrt(-2 * log(unif())) * cos(6.283185307179586 * unif());
+	return sqrt(-2 * log(hf_unif(&tstate))) *
+	       cos(6.283185307179586 * hf_unif(&tstate));
 }
 static void noise(double *x, size_t n, double mean, double sd, uint64_t seed)
 {
