@@ -78,7 +78,7 @@ expect 2 "unknown option '--x?'" -- $R $'--x\033' "$tmp/esc"
 
 # Usage errors name the problem and the valid choices.
 expect 2 "no run folder given" -- $R
-expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --help" -- $R --colour "$tmp/truncated"
+expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --history --help" -- $R --colour "$tmp/truncated"
 expect 2 "option -o needs a value" -- $R "$tmp/truncated" -o
 expect 2 "baseline target 'vm7' is in none of the runs (targets: host)" -- $R "$tmp/truncated" --baseline vm7
 expect 0 "usage: vpbench report" -- $R --help
