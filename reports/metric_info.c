@@ -40,7 +40,8 @@ int vp_metric_bucket_bound(const char *metric, double *bound, const char **text)
 		return -EINVAL;
 	errno = 0;
 	unsigned long long v = strtoull(p, NULL, 10);
-	if (errno || v == 0)
+	/* 0 is schema 2's first bucket (waits of 0 ns); "00" is no bound. */
+	if (errno || (v == 0 && strcmp(p, "0")))
 		return -EINVAL;
 	*bound = (double)v;
 	return 0;
