@@ -62,6 +62,7 @@ bool vp_metric_nonnegative(const char *metric)
 {
 	return vp_metric_direction(metric) != VP_DIR_NONE ||
 	       bucket_suffix(metric) || starts(metric, "cnt.") ||
+	       ends(metric, "_samples") || ends(metric, "_hist_sub_buckets") ||
 	       !strcmp(metric, "ctx_switches");
 }
 
@@ -73,7 +74,10 @@ bool vp_metric_is_throughput(const char *metric)
 
 enum vp_direction vp_metric_direction(const char *metric)
 {
-	if (vp_metric_is_bucket(metric, NULL))
+	/* Buckets and a distribution's sample count and precision describe
+	 * the distribution; they are no better when lower. */
+	if (vp_metric_is_bucket(metric, NULL) || ends(metric, "_samples") ||
+	    ends(metric, "_hist_sub_buckets"))
 		return VP_DIR_NONE;
 	if (vp_metric_is_throughput(metric) || ends(metric, "_per_s"))
 		return VP_DIR_HIGHER;
