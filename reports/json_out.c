@@ -154,9 +154,9 @@ static struct json_object *pools_json(const struct vp_summary *s)
 		json_object_object_add(o, "unit", vp_jstr(p->unit));
 		json_object_object_add(o, "reps", vp_jint((long long)p->reps));
 		json_object_object_add(o, "samples", vp_jnum(p->n));
-		json_object_object_add(o, "buckets",
-				       vp_jstr(p->pow2 ? "power-of-two"
-						       : "log-linear"));
+		json_object_object_add(
+		    o, "buckets",
+		    vp_jstr(p->pow2 ? "power-of-two" : "log-linear"));
 		for (unsigned k = 0; k < VP_HIST_NQ; k++) {
 			struct json_object *e = json_object_new_object();
 			vp_pool_note(p, k, note, sizeof(note));
