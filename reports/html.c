@@ -13,6 +13,7 @@
 #include "reports/html_internal.h"
 #include "reports/html_trend.h"
 #include "reports/html_why.h"
+#include "reports/out_atomic.h"
 #include "reports/svg.h"
 
 void vp_h_val(double v, const char *unit, char *buf, size_t len)
@@ -99,9 +100,10 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	vp_html_ratio_chart(s, v, f);
 	fputs("<h2 id=\"spin\">Spin-wait distributions</h2>\n<p "
 	      "class=\"sub\">Time each contended lock acquisition waited, "
-	      "log2 buckets on log scales, at each target's highest thread "
-	      "count; p50, p99 and max marked (medians over "
-	      "repetitions).</p>\n",
+	      "all repetitions' log-linear buckets added, on log scales, at "
+	      "each target's highest thread count; p50, p99, p99.9 and max "
+	      "marked, the percentile ladder of every thread count "
+	      "below.</p>\n",
 	      f);
 	vp_html_spin_charts(s, f);
 	vp_html_spin_table(s, f);
@@ -111,9 +113,10 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	fputs("<h2 id=\"latency\">Latency distributions</h2>\n<p "
 	      "class=\"sub\">Time per kernel call (lock.kernel, "
 	      "mem.shootdown), per wake-up (sched.wake) and per I/O (io.*), "
-	      "log2 buckets on log scales, at each target's highest thread "
-	      "count; p50, p99 and max marked (medians over "
-	      "repetitions).</p>\n",
+	      "all repetitions' log-linear buckets added, on log scales, at "
+	      "each target's highest thread count; p50, p99, p99.9 and max "
+	      "marked, the percentile ladder of every thread count "
+	      "below.</p>\n",
 	      f);
 	vp_html_latency_charts(s, f);
 }
@@ -164,23 +167,22 @@ int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
 	return vp_html_write_with(s, v, NULL, path, err, errlen);
 }
 
+struct html_ctx {
+	const struct vp_summary *s;
+	const struct vp_verdicts *v;
+	const struct vp_html_history *h;
+};
+
+static void fill_html(const void *ctx, FILE *f)
+{
+	const struct html_ctx *c = ctx;
+	vp_html_render_with(c->s, c->v, c->h, f);
+}
+
 int vp_html_write_with(const struct vp_summary *s, const struct vp_verdicts *v,
 		       const struct vp_html_history *h, const char *path,
 		       char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		int rc = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-		return rc;
-	}
-	vp_html_render_with(s, v, h, f);
-	int rc = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !rc)
-		rc = errno ? -errno : -EIO;
-	if (rc)
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(-rc));
-	return rc;
+	struct html_ctx c = {s, v, h};
+	return vp_atomic_write(path, VP_OUT_NAMED, fill_html, &c, err, errlen);
 }

@@ -14,9 +14,11 @@
 #if HAVE_JSONC
 #include <json-c/json.h>
 
+#include "reports/hist_pool.h"
 #include "reports/html_escape.h"
 #include "reports/json_internal.h"
 #include "reports/metric_info.h"
+#include "reports/out_atomic.h"
 
 bool vp_json_available(void)
 {
@@ -134,6 +136,42 @@ static struct json_object *summary_json(const struct vp_summary *s)
 	return a;
 }
 
+/* The pooled ladders (hist_pool.h), the summary.csv pooled_* rows as one
+ * object per target x workload x threads x family. */
+static struct json_object *pools_json(const struct vp_summary *s)
+{
+	struct json_object *a = json_object_new_array();
+	char note[256];
+	for (size_t i = 0; i < s->npools; i++) {
+		const struct vp_pool *p = &s->pools[i];
+		struct json_object *o = json_object_new_object();
+		struct json_object *q = json_object_new_object();
+		json_object_object_add(o, "target",
+				       vp_jstr(s->targets[p->target].label));
+		json_object_object_add(o, "workload",
+				       vp_jstr(s->workloads[p->workload]));
+		json_object_object_add(o, "threads", vp_jint(p->threads));
+		json_object_object_add(o, "family", vp_jstr(p->family));
+		json_object_object_add(o, "unit", vp_jstr(p->unit));
+		json_object_object_add(o, "reps", vp_jint((long long)p->reps));
+		json_object_object_add(o, "samples", vp_jnum(p->n));
+		json_object_object_add(
+		    o, "buckets",
+		    vp_jstr(p->pow2 ? "power-of-two" : "log-linear"));
+		for (unsigned k = 0; k < VP_HIST_NQ; k++) {
+			struct json_object *e = json_object_new_object();
+			vp_pool_note(p, k, note, sizeof(note));
+			json_object_object_add(e, "value", vp_jnum(p->q[k]));
+			json_object_object_add(e, "note", vp_jstr(note));
+			json_object_object_add(q, vp_pool_q_label(k), e);
+		}
+		json_object_object_add(o, "percentiles", q);
+		json_object_object_add(o, "max", vp_jnum(p->max));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *generator_json(void)
 {
 	char tbuf[64];
@@ -162,38 +200,39 @@ static struct json_object *document(const struct vp_summary *s,
 	json_object_object_add(root, "runs", vp_json_runs(s));
 	json_object_object_add(root, "targets", vp_json_targets(s, v));
 	json_object_object_add(root, "summary", summary_json(s));
+	json_object_object_add(root, "latency_percentiles", pools_json(s));
 	json_object_object_add(root, "headline", vp_json_headline(s, v));
 	json_object_object_add(root, "findings", vp_json_findings(s, v));
 	return root;
 }
 
-int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
-		  const char *path, char *err, size_t errlen)
+int vp_json_print(const struct vp_summary *s, const struct vp_verdicts *v,
+		  FILE *f)
 {
 	struct json_object *root = document(s, v);
 	const char *text = json_object_to_json_string_ext(
 	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = 0;
-	FILE *f = text ? fopen(path, "w") : NULL;
-	if (!text) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "out of memory");
-	} else if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-	} else {
+	if (text) {
 		fputs(text, f);
 		fputc('\n', f);
-		rc = ferror(f) ? -EIO : 0;
-		if (fclose(f) && !rc)
-			rc = errno ? -errno : -EIO;
-		if (rc)
-			snprintf(err, errlen, "cannot write %s: %s", path,
-				 strerror(-rc));
 	}
 	json_object_put(root);
-	return rc;
+	return text ? 0 : -ENOMEM;
+}
+
+int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
+		  const char *path, char *err, size_t errlen)
+{
+	struct vp_atomic_out o;
+	int rc = vp_atomic_open(&o, path, VP_OUT_NAMED, err, errlen);
+	if (rc)
+		return rc;
+	if (vp_json_print(s, v, o.f)) {
+		vp_atomic_abort(&o);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return vp_atomic_commit(&o, err, errlen);
 }
 
 #else
@@ -201,6 +240,12 @@ int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
 bool vp_json_available(void)
 {
 	return false;
+}
+
+int vp_json_print(const struct vp_summary *s, const struct vp_verdicts *v,
+		  FILE *f)
+{
+	return -ENOTSUP;
 }
 
 int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,

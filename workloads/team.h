@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "probes/counters.h"
-#include "probes/log2_hist.h"
+#include "probes/lat_hist.h"
 #include "probes/metrics.h"
 #include "probes/pin.h"
 #include "probes/schedstat.h"
@@ -72,9 +72,10 @@ struct vp_worker {
 	uint64_t ops;	       /* operations completed while measuring */
 	double t_begin, t_end; /* monotonic seconds of this worker's window */
 	struct vp_thread_counters *counters;
-	/* Distribution of this worker's spin waits (ns) or I/O latency (us);
-	 * workloads decide what goes here. Reset by measure_begin. */
-	struct vp_log2_hist hist;
+	/* Distribution of this worker's spin waits, call, wake-up or I/O
+	 * latencies (ns); workloads decide what goes here. Reset by
+	 * measure_begin. Kept last: it is large (lat_hist.h) and the fields
+	 * above are the ones the hot path touches. */
 	uint64_t wait_ns;    /* total time spent waiting (spin or block) */
 	uint64_t long_waits; /* waits over 1 ms (exact) */
 	uint64_t tsc_backwards; /* waits clamped: end TSC below start */
@@ -85,6 +86,7 @@ struct vp_worker {
 	double sched_t0, sched_t1; /* monotonic s around the two reads */
 	int sched_err;
 	char pin_error[128]; /* set when pinning was requested and failed */
+	struct vp_hist hist;
 } __attribute__((aligned(64)));
 
 struct vp_team_params {
@@ -146,11 +148,26 @@ void vp_team_placement_note(const struct vp_team *t, char *buf, size_t len);
  * short) makes all these rows `failed` with the worker named, never 0. */
 void vp_team_metrics(struct vp_team *t, const char *ops_name,
 		     const char *ops_unit, struct vp_metrics *out);
+/* A step is suspended (probes/metrics.h, VP_NOTE_SUSPENDED) when even the
+ * shortest worker window overran the planned duration by more than
+ * VP_SUSPEND_SLACK_FRAC of it plus VP_SUSPEND_SLACK_S: a worker that began
+ * late has a window of about the duration (the clock waits for it), so only
+ * a stop of every worker (SIGSTOP, a paused guest, a suspended machine)
+ * stretches the shortest one. The absolute part is above the longest
+ * end-of-window stall measured here when lock holders are preempted
+ * (single waits of 100-400 ms at 4 threads on 2 CPUs); the relative part
+ * absorbs timer slack on long steps. A 1 s step is flagged past 1.6 s. */
+#define VP_SUSPEND_SLACK_FRAC 0.10
+#define VP_SUSPEND_SLACK_S    0.5
+/* 1 with the reason in why ("suspended: window 2.44 s for 1.00 s planned
+ * ..."), else 0. */
+int vp_team_suspended(const struct vp_team *t, char *why, size_t len);
 /* Length of the measured window in seconds (union of the windows of the
  * workers that began one; 0 when none did). */
 double vp_team_measured_s(const struct vp_team *t);
-/* Merges all workers' hist into `into` (reset first). */
-void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into);
+/* All workers' hist merged into the team's own histogram (valid until the
+ * next call or vp_team_destroy). */
+const struct vp_hist *vp_team_merge_hist(struct vp_team *t);
 
 static inline enum vp_phase vp_worker_phase(const struct vp_worker *w)
 {

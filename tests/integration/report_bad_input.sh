@@ -31,7 +31,7 @@ expect() { # want-rc pattern... -- command...
 }
 
 mkrun wronghdr "schema,run_id,targ\n$row\n"
-mkrun schema "$hdr\n2${row#1}\n"
+mkrun schema "$hdr\n9${row#1}\n"
 mkrun short "$hdr\n$row\n1,r,host,host,none\n$row\n"
 mkrun nonnum "$hdr\n$row\n${row/,100,/,fast,}\n"
 mkrun headeronly "$hdr\n"
@@ -43,7 +43,7 @@ R="$VPBENCH report"
 expect 2 "nonexistent" -- $R "$tmp/nonexistent"
 expect 2 "empty/results.csv" "missing file" -- $R "$tmp/empty"
 expect 2 "wronghdr/results.csv line 1" "wrong header" "expected 'target'" -- $R "$tmp/wronghdr"
-expect 2 "schema/results.csv line 2" "schema version '2'" -- $R "$tmp/schema"
+expect 2 "schema/results.csv line 2" "schema version '9'" "expected 1 or 2" -- $R "$tmp/schema"
 expect 2 "short/results.csv line 3" "short row: 5 fields, expected 16" -- $R "$tmp/short"
 expect 2 "nonnum/results.csv line 3" "value 'fast' is not a number" -- $R "$tmp/nonnum"
 expect 2 "headeronly/results.csv" "no result rows" -- $R "$tmp/headeronly"
@@ -78,7 +78,7 @@ expect 2 "unknown option '--x?'" -- $R $'--x\033' "$tmp/esc"
 
 # Usage errors name the problem and the valid choices.
 expect 2 "no run folder given" -- $R
-expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --help" -- $R --colour "$tmp/truncated"
+expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --history --help" -- $R --colour "$tmp/truncated"
 expect 2 "option -o needs a value" -- $R "$tmp/truncated" -o
 expect 2 "baseline target 'vm7' is in none of the runs (targets: host)" -- $R "$tmp/truncated" --baseline vm7
 expect 0 "usage: vpbench report" -- $R --help
@@ -94,8 +94,10 @@ cp "$tmp/truncated/results.csv" "$tmp/envdev/"
 ln -s /dev/zero "$tmp/envdev/env.csv"
 head -c 2097152 /dev/zero | tr '\0' a >"$tmp/long/results.csv"
 for d in dev fifo envdev; do
-	expect 2 "not a regular file (a device, FIFO or socket?)" -- timeout 20 $R "$tmp/$d" -o "$tmp/x.html"
+	expect 2 "not a regular file (a [a-zA-Z]*)" -- timeout 20 $R "$tmp/$d" -o "$tmp/x.html"
 done
+mkdir -p "$tmp/dirres/results.csv"
+expect 2 "dirres/results.csv: not a regular file (a folder)" -- timeout 20 $R "$tmp/dirres" -o "$tmp/x.html"
 expect 2 "not a regular file" -- timeout 20 $VPBENCH compare "$tmp/truncated" "$tmp/fifo"
 expect 2 "long/results.csv line 1: longer than 1048576 bytes" -- timeout 20 $R "$tmp/long" -o "$tmp/x.html"
 C="$VPBENCH compare"
