@@ -23,8 +23,10 @@
 bool vp_history_row_in_cells(const struct vp_result *r)
 {
 	/* Distribution rows are counts per bucket, not a figure of the cell;
-	 * they stay in the raw rows for whoever wants the histograms. */
-	return r->status == VP_STATUS_OK &&
+	 * they stay in the raw rows for whoever wants the histograms. A
+	 * suspended row (a step whose target was stopped or overran) is a
+	 * figure of the stop, not of the code: report leaves it out too. */
+	return r->status == VP_STATUS_OK && !r->suspended &&
 	       !vp_metric_is_bucket(r->metric, NULL);
 }
 
@@ -188,15 +190,17 @@ static int rows_insert(struct import_ctx *c)
 	int rc =
 	    vp_store_stmt(c->st, VP_ST_ROW_INSERT, sql, &s, c->err, c->errlen);
 	char line[24], vcpus[16], hcpus[16], threads[16], rep[16], value[32];
+	char schema[16];
 	const char *p[17];
 	p[0] = c->meta->run_id;
 	p[1] = line;
-	p[2] = c->meta->results_schema;
+	p[2] = schema; /* each row's own: the reader takes schemas 1 and 2 */
 	p[10] = threads;
 	p[11] = rep;
 	for (size_t i = 0; !rc && i < c->run->nrows; i++) {
 		const struct vp_result *r = &c->run->rows[i];
 		snprintf(line, sizeof(line), "%ld", r->line);
+		snprintf(schema, sizeof(schema), "%d", r->schema);
 		p[3] = r->target;
 		p[4] = r->target_kind;
 		p[5] = r->accel;

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "reports/history/run_meta.h"
-#include "reports/results_csv.h"
 #include "workloads/options.h"
 #include "workloads/workload.h"
 
@@ -149,8 +148,8 @@ int vp_run_meta_read(const struct vp_run *run, const char *dir,
 		return -EINVAL;
 	const struct vp_result *r0 = &run->rows[0];
 	snprintf(m->run_id, sizeof(m->run_id), "%s", r0->run_id);
-	snprintf(m->results_schema, sizeof(m->results_schema), "%s",
-		 VP_RESULTS_SCHEMA);
+	snprintf(m->results_schema, sizeof(m->results_schema), "%d",
+		 r0->schema);
 	env_extreme(run, "start_utc", 0, m->started_utc,
 		    sizeof(m->started_utc));
 	env_extreme(run, "end_utc", 1, m->ended_utc, sizeof(m->ended_utc));
