@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "reports/results_csv.h"
 #include "runner/agent/collector.h"
 #include "runner/util/child.h"
 
@@ -35,7 +36,8 @@ static int on_env(struct vp_emitter *e, const char *k, const char *v)
 }
 
 static const char row_rec[] =
-    "R,1,r,vm2,vm,tcg,TCG,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n";
+    "R," VP_RESULTS_SCHEMA
+    ",r,vm2,vm,tcg,TCG,2,2,cpu.int,1,1,ops_per_s,5,ops/s,ok,\n";
 
 /* Starts `sh -c script` with stdout into a pipe; fills c. */
 static void start(struct vp_collector *c, struct vp_emitter *out,
