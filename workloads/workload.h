@@ -18,6 +18,9 @@ struct vp_workload_ctx {
 	const char *scratch_dir; /* default folder for scratch files, or NULL */
 	const char
 	    *scratch_dev; /* a block device given by the VM target, or NULL */
+	/* The host-side peer of net.* peer=host, "ADDR:PORT:TOKEN", or NULL
+	 * (workloads/net.h). */
+	const char *net_peer;
 };
 
 struct vp_workload {

@@ -336,7 +336,8 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 		slots[w].pw = &p->workloads[w];
 		slots[w].ctx =
 		    (struct vp_workload_ctx){p->workloads[w].opts, max_threads,
-					     a->scratch_dir, a->scratch_dev};
+					     a->scratch_dir, a->scratch_dev,
+					     a->net_peer};
 		slots[w].cells_left = p->nthreads;
 	}
 	any_failed = run_schedule(a, out, slots, &sched, counters);
@@ -372,6 +373,7 @@ static void target_from_cmdline(const struct vp_agent_cmdline *c,
 	    c->host_cpus ? vp_agent_cmdline_cpus(c) : (int)vp_cpus_available();
 	a->scratch_dev = c->scratch_dev;
 	a->scratch_dir = c->scratch_dir;
+	a->net_peer = c->net_peer;
 }
 
 int vp_agent_main(int argc, char **argv)

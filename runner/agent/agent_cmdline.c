@@ -31,6 +31,7 @@ static const struct {
     {"run-id", offsetof(struct vp_agent_cmdline, run_id)},
     {"scratch-dev", offsetof(struct vp_agent_cmdline, scratch_dev)},
     {"scratch-dir", offsetof(struct vp_agent_cmdline, scratch_dir)},
+    {"net-peer", offsetof(struct vp_agent_cmdline, net_peer)},
 };
 #define NSTRING (sizeof(string_opts) / sizeof(string_opts[0]))
 
