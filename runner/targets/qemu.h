@@ -33,6 +33,7 @@ struct vp_qemu_cfg {
 	bool cpu_pm;	      /* -overcommit cpu-pm=on */
 	bool invtsc;	      /* -cpu host,migratable=no,+invtsc */
 	const char *mem_path; /* hugetlbfs dir for guest RAM (TCG too) */
+	bool nic_user;	      /* virtio-net NIC on QEMU user networking */
 };
 
 /* The QEMU binary: $VPBENCH_QEMU when set (a name in PATH or a path), else

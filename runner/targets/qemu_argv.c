@@ -57,6 +57,24 @@ static int add_cpu_model(struct vp_strlist *a, const struct vp_qemu_cfg *c)
 	return add(a, "%s", cpu);
 }
 
+/* The NIC of net.* peer=host: virtio-net on QEMU user networking (slirp),
+ * one queue, no vhost. The guest sets its own static address and has no
+ * default route; slirp maps 10.0.2.2 to the host's 127.0.0.1. No option
+ * ROM: the guest boots its kernel directly and the ROM file may not be
+ * installed. */
+static int add_nic(struct vp_strlist *a, const struct vp_qemu_cfg *c)
+{
+	int rc = 0;
+
+	if (!c->nic_user)
+		return 0;
+	rc |= add(a, "-netdev");
+	rc |= add(a, "user,id=vpnet,ipv6=off");
+	rc |= add(a, "-device");
+	rc |= add(a, "virtio-net-pci,netdev=vpnet,romfile=");
+	return rc;
+}
+
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 {
 	char p[PATH_MAX * 2];
@@ -138,5 +156,6 @@ int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 		rc |= add(a, "-device");
 		rc |= add(a, "virtio-blk-pci,drive=scratch");
 	}
+	rc |= add_nic(a, c);
 	return rc ? -ENOMEM : 0;
 }
