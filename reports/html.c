@@ -109,7 +109,8 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	vp_html_io_charts(s, f);
 	fputs("<h2 id=\"latency\">Latency distributions</h2>\n<p "
 	      "class=\"sub\">Time per kernel call (lock.kernel, "
-	      "mem.shootdown), per wake-up (sched.wake) and per I/O (io.*), "
+	      "mem.shootdown), per wake-up (sched.wake), per round trip "
+	      "(net.rr) and per I/O (io.*), "
 	      "log2 buckets on log scales, at each target's highest thread "
 	      "count; p50, p99 and max marked (medians over "
 	      "repetitions).</p>\n",

@@ -14,6 +14,7 @@ const char vp_agent_cmdline_usage[] =
     "[--host-cpus N]\n"
     "                     [--run-id ID] [--scratch-dev DEV] "
     "[--scratch-dir DIR]\n"
+    "                     [--net-peer ADDR:PORT:TOKEN]\n"
     "Runs a plan's workloads here and writes the agent stream (internal:\n"
     "used by the vm, ssh and libvirt targets).\n";
 
