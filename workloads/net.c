@@ -269,7 +269,7 @@ static int net_setup(const struct vp_workload_ctx *ctx, void **state, char *err,
 		return -ENOMEM;
 	}
 	if (strcmp(o->peer, "local") == 0) {
-		rc = vp_net_peer_start(&st->local, err, errlen);
+		rc = vp_net_peer_start(&st->local, "127.0.0.1", err, errlen);
 		if (rc) {
 			free(st);
 			return rc;

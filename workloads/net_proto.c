@@ -364,10 +364,10 @@ static void *accept_main(void *arg)
 	return NULL;
 }
 
-int vp_net_peer_start(struct vp_net_peer *p, char *err, size_t errlen)
+int vp_net_peer_start(struct vp_net_peer *p, const char *addr, char *err,
+		      size_t errlen)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t sl = sizeof(sa);
 	int rc;
 
@@ -380,12 +380,16 @@ int vp_net_peer_start(struct vp_net_peer *p, char *err, size_t errlen)
 			 strerror(-rc));
 		return rc;
 	}
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		snprintf(err, errlen, "peer address '%s' is not IPv4", addr);
+		return -EINVAL;
+	}
 	p->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (p->lfd < 0 || bind(p->lfd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    listen(p->lfd, 64) ||
 	    getsockname(p->lfd, (struct sockaddr *)&sa, &sl)) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot listen on 127.0.0.1: %s",
+		snprintf(err, errlen, "cannot listen on %s: %s", addr,
 			 strerror(errno));
 		if (p->lfd >= 0)
 			close(p->lfd);

@@ -87,8 +87,9 @@ void vp_net_set_timeouts(int fd);
 int vp_net_connect(const char *addr, unsigned port,
 		   const struct vp_net_hello *h, char *err, size_t errlen);
 
-/* The peer: a listener on 127.0.0.1 (an ephemeral port) that serves every
- * accepted connection on a thread of its own. */
+/* The peer: a listener on one IPv4 address (127.0.0.1, or the host side of
+ * a tap device in the run's own network namespace), an ephemeral port,
+ * serving every accepted connection on a thread of its own. */
 struct vp_net_peer {
 	int lfd;
 	unsigned port;
@@ -103,9 +104,10 @@ struct vp_net_peer {
 	_Atomic unsigned long served, refused;
 };
 
-/* Binds 127.0.0.1:0 with a fresh token and starts accepting. 0 or -errno
- * with the reason. */
-int vp_net_peer_start(struct vp_net_peer *p, char *err, size_t errlen);
+/* Binds addr:0 with a fresh token and starts accepting. 0 or -errno with
+ * the reason. */
+int vp_net_peer_start(struct vp_net_peer *p, const char *addr, char *err,
+		      size_t errlen);
 /* Stops accepting, ends every open connection and waits for its thread. */
 void vp_net_peer_stop(struct vp_net_peer *p);
 

@@ -24,7 +24,7 @@ static int host_prepare(struct vp_target *t, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	s->peer.pid = -1;
-	s->peer.stdin_fd = -1;
+	s->peer.stdin_fd = s->peer.tap_fd = -1;
 	t->priv = s;
 	snprintf(t->ti.accel, sizeof(t->ti.accel), "none");
 	t->ti.vcpus = (int)vp_cpus_available();
@@ -33,7 +33,8 @@ static int host_prepare(struct vp_target *t, char *err, size_t errlen)
 	/* peer=host on the host: the guests' peer process, over the host's
 	 * own loopback, so the guests' figures have their baseline. */
 	if (vp_plan_wants_host_peer(t->plan)) {
-		int rc = vp_host_peer_start(t->self_exe, &s->peer, err, errlen);
+		int rc = vp_host_peer_start(t->self_exe, false, &s->peer, err,
+					    errlen);
 
 		if (rc)
 			return rc;

@@ -60,7 +60,7 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 	t->priv = s;
 	s->pid = -1;
 	s->peer.pid = -1;
-	s->peer.stdin_fd = -1;
+	s->peer.stdin_fd = s->peer.tap_fd = -1;
 	snprintf(t->ti.target_kind, sizeof(t->ti.target_kind), "vm");
 	if (t->vm_cpu_n) /* --vm-cpus: the host CPUs this guest may use */
 		t->ti.host_cpus = (int)t->vm_cpu_n;

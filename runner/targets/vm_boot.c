@@ -169,7 +169,7 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	c.invtsc = s->cond.v[VP_COND_INVTSC] == 1;
 	c.mem_path =
 	    s->cond.v[VP_COND_HUGEPAGES] == 1 ? VM_HUGEPAGES_DIR : NULL;
-	c.nic_user = s->peer.pid > 0;
+	vm_net_qemu_cfg(s, &c);
 	c.bios = getenv("VPBENCH_QEMU_BIOS");
 	if (c.bios && !*c.bios)
 		c.bios = NULL;
@@ -195,7 +195,8 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	/* QEMU's stdin feeds the guest's ttyS1: the host's only way to ask
 	 * a silent guest what its agent is doing. */
 	vm_confine_begin(t, &aff);
-	s->pid = vp_child_spawn(argv.v, infd[0], pipefd[1], logfd, err, errlen);
+	s->pid = vp_child_spawn_keep(argv.v, infd[0], pipefd[1], logfd,
+				     s->peer.tap_fd, err, errlen);
 	vm_confine_end(&aff);
 	if (s->pid < 0) {
 		rc = (int)s->pid;

@@ -11,6 +11,7 @@
 
 #include "runner/guest/guest.h"
 #include "runner/targets/net_peer_host.h"
+#include "runner/targets/qemu.h"
 #include "runner/targets/target.h"
 #include "runner/targets/vm_cond.h"
 
@@ -57,6 +58,8 @@ int vm_net_prepare(struct vp_target *t, struct vm_state *s, char *err,
 void vm_net_cmdline(const struct vm_state *s, char *buf, size_t len);
 /* net_nic, net_backend, net_vhost, net_queues, net_peer env facts. */
 void vm_net_emit_env(struct vm_state *s, struct vp_emitter *out);
+/* The NIC fields of QEMU's configuration. */
+void vm_net_qemu_cfg(const struct vm_state *s, struct vp_qemu_cfg *c);
 void vm_net_teardown(struct vm_state *s);
 
 /* vm_pin.c: QEMU's place on the host. */

@@ -162,7 +162,7 @@ Test(net, handshake_and_round_trip)
 	uint8_t msg[64], back[64];
 	int fd;
 
-	cr_assert_eq(vp_net_peer_start(&p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vp_net_peer_start(&p, "127.0.0.1", err, sizeof(err)), 0, "%s", err);
 	cr_expect_gt(p.port, 0);
 	memcpy(h.token, p.token, sizeof(h.token));
 	fd = vp_net_connect("127.0.0.1", p.port, &h, err, sizeof(err));
@@ -199,7 +199,7 @@ Test(net, stop_ends_open_connections)
 	char buf[16];
 	int fd;
 
-	cr_assert_eq(vp_net_peer_start(&p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vp_net_peer_start(&p, "127.0.0.1", err, sizeof(err)), 0, "%s", err);
 	memcpy(h.token, p.token, sizeof(h.token));
 	fd = vp_net_connect("127.0.0.1", p.port, &h, err, sizeof(err));
 	cr_assert_geq(fd, 0, "%s", err);
