@@ -13,10 +13,10 @@
  *                      /dev/hugepages (checked: mounted, enough free pages)
  *   net=user|tap       the NIC's backend (net.* peer=host): QEMU user
  *                      networking (the default), or a tap device in a
- *                      network namespace of the run (refused: not built)
+ *                      network namespace the host-side peer creates
  *   vhost=on|off       the NIC's data path in the host kernel (vhost-net);
- *                      needs a tap backend and /dev/vhost-net (refused
- *                      with the reason otherwise)
+ *                      needs net=tap and /dev/vhost-net (refused with the
+ *                      reason otherwise, vm_net.c)
  *
  * Syntax: after `vmN:` a comma list of key=value. In a target list (-t) the
  * items after such a target that are key=value (no ':' before the '=')
