@@ -1,15 +1,21 @@
 /* net.* workloads: the hello's framing and checks, the token, the peer spec
  * the agent receives, exact-length reads across partial transfers, the
  * handshake against a real peer on 127.0.0.1 (accepted and refused), a
- * request/response through it, and the vm target's net/vhost conditions. */
+ * request/response through it, the vm target's net/vhost conditions, its
+ * NIC in the QEMU argv, the guest's vpbench.net parameter and the Why
+ * section's reading of a net.rr cell. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "reports/why.h"
+#include "runner/guest/guest_init.h"
+#include "runner/targets/qemu.h"
 #include "runner/targets/vm_cond.h"
 #include "workloads/net.h"
 #include "workloads/net_proto.h"
@@ -162,7 +168,8 @@ Test(net, handshake_and_round_trip)
 	uint8_t msg[64], back[64];
 	int fd;
 
-	cr_assert_eq(vp_net_peer_start(&p, "127.0.0.1", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vp_net_peer_start(&p, "127.0.0.1", err, sizeof(err)), 0,
+		     "%s", err);
 	cr_expect_gt(p.port, 0);
 	memcpy(h.token, p.token, sizeof(h.token));
 	fd = vp_net_connect("127.0.0.1", p.port, &h, err, sizeof(err));
@@ -199,7 +206,8 @@ Test(net, stop_ends_open_connections)
 	char buf[16];
 	int fd;
 
-	cr_assert_eq(vp_net_peer_start(&p, "127.0.0.1", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vp_net_peer_start(&p, "127.0.0.1", err, sizeof(err)), 0,
+		     "%s", err);
 	memcpy(h.token, p.token, sizeof(h.token));
 	fd = vp_net_connect("127.0.0.1", p.port, &h, err, sizeof(err));
 	cr_assert_geq(fd, 0, "%s", err);
@@ -236,4 +244,94 @@ Test(net, conditions)
 	cr_expect_eq(vp_vm_cond_parse("vhost=user", &c, err, sizeof(err)),
 		     -EINVAL);
 	cr_expect(strstr(err, "use on or off") != NULL, "%s", err);
+}
+
+static const char *after(const struct vp_strlist *a, const char *opt)
+{
+	for (size_t i = 0; i + 1 < a->n; i++)
+		if (strcmp(a->v[i], opt) == 0)
+			return a->v[i + 1];
+	return NULL;
+}
+
+Test(net, qemu_nic_argv)
+{
+	struct vp_qemu_cfg c = {.qemu = "qemu-system-x86_64",
+				.kernel = "/k",
+				.initrd = "/i",
+				.append = "a",
+				.vcpus = 2,
+				.mem_mb = 512,
+				.console_log = "/c"};
+	struct vp_strlist a = {0};
+
+	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+	cr_expect_null(after(&a, "-netdev"), "no NIC unless asked");
+	vp_strlist_free(&a);
+	c.nic = "user";
+	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+	cr_expect_str_eq(after(&a, "-netdev"), "user,id=vpnet,ipv6=off");
+	cr_expect(vp_strlist_has(&a, "virtio-net-pci,netdev=vpnet,romfile="));
+	vp_strlist_free(&a);
+	c.nic = "tap";
+	c.nic_fd = 7;
+	c.nic_vhost = true;
+	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+	cr_expect_str_eq(after(&a, "-netdev"), "tap,id=vpnet,fd=7,vhost=on");
+	vp_strlist_free(&a);
+}
+
+Test(net, guest_param)
+{
+	struct vp_guest_params p;
+
+	vp_guest_params_parse("quiet vpbench.net=10.0.2.2:41000:"
+			      "0102030405060708090a0b0c0d0e0f10 vpbench.disk=1",
+			      &p);
+	cr_expect_str_eq(p.net, "10.0.2.2:41000:"
+				"0102030405060708090a0b0c0d0e0f10");
+	cr_expect_eq(p.disk, 1);
+	vp_guest_params_parse("quiet", &p);
+	cr_expect_str_eq(p.net, "");
+}
+
+/* The Why section's reading of a net.rr cell (round-trip p99 in ns). */
+static void read_net(struct vp_why_cell *c, double p99_ns, double vcpu_delay,
+		     bool vm)
+{
+	*c = (struct vp_why_cell){.threads = 2,
+				  .kind = VP_WHY_NET,
+				  .guest = p99_ns,
+				  .vcpu_delay = vcpu_delay,
+				  .vcpu_run = NAN,
+				  .runq_delay = NAN,
+				  .steal = NAN,
+				  .kvm_exits = NAN,
+				  .kvm_halt_exits = NAN,
+				  .kvm_yields = NAN,
+				  .p999 = NAN,
+				  .p9999 = NAN,
+				  .tail_n = NAN,
+				  .cpus = 2,
+				  .host_cpus = 2,
+				  .vm = vm};
+	vp_why_read(c, "vm2");
+}
+
+Test(net, why_reading)
+{
+	struct vp_why_cell c;
+
+	cr_expect_eq(vp_why_kind_of("net.rr"), VP_WHY_NET);
+	cr_expect_eq(vp_why_kind_of("net.stream"), -1);
+	read_net(&c, 2.5e6, 12, true);
+	cr_expect(strstr(c.reading, "round-trip p99 2.5 ms") != NULL, "%s",
+		  c.reading);
+	cr_expect(strstr(c.reading, "the vCPUs waited in the host run queue"),
+		  "%s", c.reading);
+	read_net(&c, 2.5e6, 0.5, true);
+	cr_expect(strstr(c.reading, "the virtual NIC's path"), "%s", c.reading);
+	read_net(&c, 40e3, NAN, false);
+	cr_expect(strstr(c.reading, "round trips within 1 ms at p99"), "%s",
+		  c.reading);
 }
