@@ -40,20 +40,17 @@ int vp_guest_kernel_for(const struct vp_target *t, struct vp_guest_kernel *k,
 				      errlen);
 	if (rc)
 		return rc;
-	if (!t->scratch_image && vp_guest_wants_nic(t) && !k->modules[0]) {
+	/* Drivers are modules in distribution kernels: the guest needs them
+	 * for a scratch disk or a NIC. */
+	const char *need = t->scratch_image ? "virtio_blk for its scratch disk"
+			   : vp_guest_wants_nic(t)
+			       ? "virtio_net for net.* peer=host"
+			       : NULL;
+	if (need && !k->modules[0]) {
 		snprintf(err, errlen,
 			 "no module tree for guest kernel %s (%s): the guest "
-			 "needs virtio_pci and virtio_net for net.* "
-			 "peer=host; pass --modules DIR",
-			 k->kernel, k->version[0] ? k->version : "?");
-		return -ENOENT;
-	}
-	if (t->scratch_image && !k->modules[0]) {
-		snprintf(err, errlen,
-			 "no module tree for guest kernel %s (%s): the guest "
-			 "needs virtio_pci and virtio_blk for its scratch "
-			 "disk; pass --modules DIR",
-			 k->kernel, k->version[0] ? k->version : "?");
+			 "needs virtio_pci and %s; pass --modules DIR",
+			 k->kernel, k->version[0] ? k->version : "?", need);
 		return -ENOENT;
 	}
 	return 0;
