@@ -13,7 +13,8 @@
 #
 # Usage: ci/bench-net-fidelity.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
-#   ROUNDS (5), DURATION (2 s), WARMUP (0.5 s), STREAMS ("1 2"), MSG (64),
+#   ROUNDS (5), DURATION (2 s), WARMUP (1 s, whole seconds: iperf3's
+#   --omit takes no fraction), STREAMS ("1 2"), MSG (64),
 #   TOLERANCE (0.10), PEER (host; local puts vpbench's server in its own
 #   process), KEEP_WORKDIR (1: keep the raw outputs).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error, 77 a tool missing.
@@ -24,7 +25,7 @@ build=${1:-$here/build}
 VPBENCH=${VPBENCH:-$build/vpbench}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-2}
-WARMUP=${WARMUP:-0.5}
+WARMUP=${WARMUP:-1}
 STREAMS=${STREAMS:-"1 2"}
 MSG=${MSG:-64}
 TOLERANCE=${TOLERANCE:-0.10}
@@ -32,6 +33,7 @@ PEER=${PEER:-host}
 
 . "$(dirname "$0")/bench-lib.bash"
 bench_init bench-net-fidelity
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP=$WARMUP: whole seconds (iperf3's --omit)"
 for t in iperf3 sockperf; do
 	command -v $t >/dev/null || { echo "SKIP: $t not installed (apt-get install $t)"; exit 77; }
 done
@@ -81,11 +83,13 @@ servers+=($!)
 sleep 1
 
 # iperf3_mib STREAMS OUT: MiB/s sent, summed over STREAMS client processes
-# started together (--omit mirrors the warm-up, in whole seconds).
+# started together. --omit mirrors vpbench's warm-up: without it iperf3's
+# first second (slow start, a cold peer) counts, about a third of the rate
+# of the next ones here.
 iperf3_mib() {
 	local i pids=()
 	for i in $(seq 1 "$1"); do
-		iperf3 -c 127.0.0.1 -p "${iperf_ports[i - 1]}" -t "$DURATION" -O "${WARMUP%.*}" \
+		iperf3 -c 127.0.0.1 -p "${iperf_ports[i - 1]}" -t "$DURATION" -O "$WARMUP" \
 			-l 128K -J >"$2.$i.json" 2>"$2.$i.log" &
 		pids+=($!)
 	done
