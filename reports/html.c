@@ -112,7 +112,8 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	vp_html_io_charts(s, f);
 	fputs("<h2 id=\"latency\">Latency distributions</h2>\n<p "
 	      "class=\"sub\">Time per kernel call (lock.kernel, "
-	      "mem.shootdown), per wake-up (sched.wake) and per I/O (io.*), "
+	      "mem.shootdown), per wake-up (sched.wake), per round trip "
+	      "(net.rr) and per I/O (io.*), "
 	      "all repetitions' log-linear buckets added, on log scales, at "
 	      "each target's highest thread count; p50, p99, p99.9 and max "
 	      "marked, the percentile ladder of every thread count "

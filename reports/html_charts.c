@@ -197,10 +197,11 @@ static const struct hist_family spin_family = {
     "spin_wait", "wait time per contended acquisition"};
 
 /* Drawn in the latency section: lock.kernel and mem.shootdown time each
- * call, sched.wake each wake-up, io.* each I/O. */
+ * call, sched.wake each wake-up, net.rr each round trip, io.* each I/O. */
 static const struct hist_family latency_families[] = {
     {"call", "time per call"},
     {"wake", "wake-up latency"},
+    {"rtt", "network round-trip time"},
     {"lat", "I/O completion latency"}};
 
 /* Largest thread count with a pool of fam for target t, workload w; the

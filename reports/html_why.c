@@ -28,7 +28,7 @@ static void guest_td(FILE *f, const struct vp_why_cell *c)
 		fputs("<td class=\"muted\">–</td>", f);
 		return;
 	}
-	if (c->kind == VP_WHY_WAKE) {
+	if (c->kind == VP_WHY_WAKE || c->kind == VP_WHY_NET) {
 		vp_fmt_axis(c->guest, VP_AXIS_NS, b, sizeof(b));
 		fprintf(f, "<td class=\"n\">p99 %s</td>", b);
 	} else {
@@ -88,7 +88,8 @@ static void overcommit_td(FILE *f, const struct vp_why_cell *c)
 static void table(const struct vp_summary *s, const struct vp_why *w, FILE *f)
 {
 	fputs("<table><tr><th>workload</th><th>target</th><th>threads</th>"
-	      "<th>guest view: waits / calls over 1 ms, or wake-up p99</th>"
+	      "<th>guest view: waits / calls over 1 ms, or wake-up / "
+	      "round-trip p99</th>"
 	      "<th>tail p99.9 / p99.99 (all reps)</th>"
 	      "<th>vCPU run-queue delay (host)</th><th>run-queue delay "
 	      "(inside)</th><th>steal</th><th>KVM exits / halt exits / "
@@ -184,8 +185,9 @@ void vp_html_why(const struct vp_summary *s, FILE *f)
 		return;
 	}
 	if (!w.ncells) {
-		fputs("<p class=\"muted\">No lock, kernel-lock (lock.kernel) "
-		      "or wake-up (sched.wake) workload in these runs.</p>\n",
+		fputs("<p class=\"muted\">No lock, kernel-lock (lock.kernel), "
+		      "wake-up (sched.wake) or round-trip (net.rr) workload "
+		      "in these runs.</p>\n",
 		      f);
 		vp_why_free(&w);
 		return;
@@ -193,7 +195,8 @@ void vp_html_why(const struct vp_summary *s, FILE *f)
 	fprintf(f,
 		"<p class=\"sub\">For each lock, kernel-lock and wake-up "
 		"workload: the guest's long waits (spin waits or system "
-		"calls over 1 ms; wake-up p99 for sched.wake) next to the "
+		"calls over 1 ms; wake-up p99 for sched.wake, round-trip p99 "
+		"for net.rr) next to the "
 		"time the vCPU threads waited in the host's run queue "
 		"(vm targets, sampled by the runner at each step's marks), "
 		"the time the benchmark threads waited in the target's own "

@@ -85,6 +85,7 @@ enum vp_direction vp_metric_direction(const char *metric)
 	    starts(metric, "spin_wait_") || !strcmp(metric, "spin_fraction") ||
 	    !strcmp(metric, "long_waits") || !strcmp(metric, "steal_pct") ||
 	    starts(metric, "call_") || starts(metric, "wake_") ||
+	    starts(metric, "rtt_") ||
 	    !strcmp(metric, "long_calls") || !strcmp(metric, "ns_per_access") ||
 	    !strcmp(metric, "runq_delay_pct") ||
 	    !strcmp(metric, "vcpu_delay_pct"))

@@ -19,6 +19,8 @@ int vp_why_kind_of(const char *workload)
 		return VP_WHY_LOCK;
 	if (!strcmp(workload, "sched.wake"))
 		return VP_WHY_WAKE;
+	if (!strcmp(workload, "net.rr"))
+		return VP_WHY_NET;
 	return -1;
 }
 
@@ -26,6 +28,7 @@ static const char *guest_metric(enum vp_why_kind k)
 {
 	return k == VP_WHY_LOCK		 ? "long_waits"
 	       : k == VP_WHY_KERNEL_LOCK ? "long_calls"
+	       : k == VP_WHY_NET	 ? "rtt_p99_us"
 					 : "wake_p99_ns";
 }
 
@@ -73,12 +76,15 @@ static void guest_part(struct vp_why_cell *c, size_t *o)
 	const char *what = c->kind == VP_WHY_LOCK ? "wait" : "call";
 	char b[32];
 
-	if (c->kind == VP_WHY_WAKE) {
+	if (c->kind == VP_WHY_WAKE || c->kind == VP_WHY_NET) {
+		const char *lat =
+		    c->kind == VP_WHY_WAKE ? "wake-up" : "round-trip";
+
 		vp_fmt_axis(c->guest, VP_AXIS_NS, b, sizeof(b));
 		if (isnan(c->guest))
-			say(c, o, "wake-up latency not measured");
+			say(c, o, "%s latency not measured", lat);
 		else
-			say(c, o, "wake-up p99 %s", b);
+			say(c, o, "%s p99 %s", lat, b);
 	} else if (isnan(c->guest)) {
 		say(c, o, "%ss over 1 ms not measured", what);
 	} else if (c->guest == 0) {
@@ -182,6 +188,23 @@ static const char *wake_cause(bool slow, bool host_pre, bool in_pre)
 	       "IPIs, halt exits or emulation cost";
 }
 
+/* A network round trip: the same schedulers as a wake-up (each round trip
+ * wakes the peer and the sender), plus the virtual NIC's own path. */
+static const char *net_cause(bool slow, bool host_pre, bool in_pre, bool vm)
+{
+	if (!slow)
+		return "round trips within 1 ms at p99";
+	if (host_pre)
+		return "slow round trips: the vCPUs waited in the host run "
+		       "queue";
+	if (in_pre)
+		return "slow round trips: the threads waited for a CPU";
+	return vm ? "slow round trips without measured run-queue delay: "
+		    "the virtual NIC's path (exits, the host backend) or "
+		    "emulation cost"
+		  : "slow round trips without measured run-queue delay";
+}
+
 void vp_why_read(struct vp_why_cell *c, const char *label)
 {
 	bool host_pre = c->vm && c->vcpu_delay >= VP_WHY_DELAY_PCT;
@@ -217,6 +240,9 @@ void vp_why_read(struct vp_why_cell *c, const char *label)
 	else if (c->kind == VP_WHY_WAKE)
 		cause = wake_cause(c->guest >= VP_WHY_SLOW_WAKE_NS, host_pre,
 				   in_pre);
+	else if (c->kind == VP_WHY_NET)
+		cause = net_cause(c->guest >= VP_WHY_SLOW_WAKE_NS, host_pre,
+				  in_pre, c->vm);
 	else
 		cause = lock_cause(c, c->guest > 0 || tail_long, host_pre,
 				   in_pre, steal_pre);
@@ -231,6 +257,8 @@ static void fill(const struct vp_summary *s, struct vp_why_cell *c)
 
 	c->guest_metric = guest_metric(c->kind);
 	c->guest = median(s, t, w, th, c->guest_metric);
+	if (c->kind == VP_WHY_NET) /* us -> ns, like wake-ups */
+		c->guest *= 1e3;
 	c->vcpu_delay = median(s, t, w, th, "vcpu_delay_pct");
 	c->vcpu_run = median(s, t, w, th, "vcpu_run_pct");
 	c->runq_delay = median(s, t, w, th, "runq_delay_pct");
@@ -240,7 +268,8 @@ static void fill(const struct vp_summary *s, struct vp_why_cell *c)
 	c->kvm_yields = median(s, t, w, th, "kvm.directed_yield_attempted");
 	static const char *const family[] = {[VP_WHY_LOCK] = "spin_wait",
 					     [VP_WHY_KERNEL_LOCK] = "call",
-					     [VP_WHY_WAKE] = "wake"};
+					     [VP_WHY_WAKE] = "wake",
+					     [VP_WHY_NET] = "rtt"};
 	const struct vp_pool *p = vp_pool_find(s, t, w, th, family[c->kind]);
 	c->tail_n = p ? p->n : NAN;
 	c->p999 = p && !isnan(p->q[3]) ? p->q[3] / p->scale : NAN;
@@ -291,7 +320,7 @@ static int add_points(const struct vp_summary *s, const struct vp_why_cell *c,
 	const struct vp_cell *d =
 	    cell(s, c->target, c->workload, c->threads, "vcpu_delay_pct");
 
-	if (!g || !d || c->kind == VP_WHY_WAKE)
+	if (!g || !d || c->kind == VP_WHY_WAKE || c->kind == VP_WHY_NET)
 		return 0;
 	for (size_t i = 0; i < g->n; i++)
 		for (size_t k = 0; k < d->n; k++) {

@@ -40,13 +40,14 @@
  * "over 1 ms" of long_waits and long_calls). */
 #define VP_WHY_LONG_NS 1e6
 
-enum vp_why_kind { VP_WHY_LOCK, VP_WHY_KERNEL_LOCK, VP_WHY_WAKE };
+enum vp_why_kind { VP_WHY_LOCK, VP_WHY_KERNEL_LOCK, VP_WHY_WAKE, VP_WHY_NET };
 
 struct vp_why_cell {
 	size_t target, workload;
 	int threads;
 	enum vp_why_kind kind;
-	const char *guest_metric; /* long_waits, long_calls, wake_p99_ns */
+	const char *guest_metric; /* long_waits, long_calls, wake_p99_ns,
+				   * rtt_p99_us (guest holds it in ns) */
 	/* Medians; NAN when not measured. */
 	double guest, vcpu_delay, vcpu_run, runq_delay, steal;
 	double kvm_exits, kvm_halt_exits, kvm_yields;

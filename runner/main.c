@@ -15,6 +15,7 @@
 #include "reports/report_cli.h"
 #include "reports/run_plan.h"
 #include "runner/agent/agent.h"
+#include "runner/targets/net_peer_host.h"
 #include "runner/build_info.h"
 #include "runner/cli.h"
 #include "runner/doctor.h"
@@ -139,6 +140,8 @@ int main(int argc, char **argv)
 		return vp_agent_main(sargc, sargv);
 	if (!strcmp(cmd, "guest-init"))
 		return vp_guest_init_main(sargc, sargv);
+	if (!strcmp(cmd, "net-peer"))
+		return vp_net_peer_main(sargc, sargv);
 	char shown[160];
 	fprintf(stderr,
 		"vpbench: unknown command '%s'; valid: run, list, env, doctor, "

@@ -22,6 +22,9 @@ struct vp_workload_ctx {
 	 * scratch file), so a run killed before then can have it removed
 	 * later (the runner's leftovers ledger). May be NULL. */
 	void (*created)(const char *path);
+	/* The host-side peer of net.* peer=host, "ADDR:PORT:TOKEN", or NULL
+	 * (workloads/net.h). */
+	const char *net_peer;
 };
 
 struct vp_workload {

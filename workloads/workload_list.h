@@ -22,7 +22,9 @@
 	X(vp_wl_io_fsync)                                                      \
 	X(vp_wl_sched_wake)                                                    \
 	X(vp_wl_mem_tlb)                                                       \
-	X(vp_wl_mem_shootdown)
+	X(vp_wl_mem_shootdown)                                                 \
+	X(vp_wl_net_rr)                                                        \
+	X(vp_wl_net_stream)
 
 #define VP_DECLARE_WORKLOAD(sym) extern const struct vp_workload sym;
 VP_WORKLOADS(VP_DECLARE_WORKLOAD)

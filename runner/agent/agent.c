@@ -351,7 +351,7 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 		slots[w].pw = &p->workloads[w];
 		slots[w].ctx = (struct vp_workload_ctx){
 		    p->workloads[w].opts, max_threads, a->scratch_dir,
-		    a->scratch_dev, note_created};
+		    a->scratch_dev, note_created, a->net_peer};
 		slots[w].cells_left = p->nthreads;
 	}
 	any_failed = run_schedule(a, out, slots, &sched, counters);
@@ -387,6 +387,7 @@ static void target_from_cmdline(const struct vp_agent_cmdline *c,
 	    c->host_cpus ? vp_agent_cmdline_cpus(c) : (int)vp_cpus_available();
 	a->scratch_dev = c->scratch_dev;
 	a->scratch_dir = c->scratch_dir;
+	a->net_peer = c->net_peer;
 }
 
 int vp_agent_main(int argc, char **argv)

@@ -14,6 +14,7 @@ struct vp_agent_args {
 	struct vp_target_info ti;  /* target fields for every row */
 	const char *scratch_dir;   /* where io.* create scratch files */
 	const char *scratch_dev;   /* block device for io.* (guests), or NULL */
+	const char *net_peer; /* net.* peer=host: ADDR:PORT:TOKEN, or NULL */
 	volatile int *interrupted; /* Ctrl-C flag */
 	int step_offset, total_steps; /* for progress across targets */
 };

@@ -14,6 +14,7 @@ const char vp_agent_cmdline_usage[] =
     "[--host-cpus N]\n"
     "                     [--run-id ID] [--scratch-dev DEV] "
     "[--scratch-dir DIR]\n"
+    "                     [--net-peer ADDR:PORT:TOKEN]\n"
     "Runs a plan's workloads here and writes the agent stream (internal:\n"
     "used by the vm, ssh and libvirt targets).\n";
 
@@ -31,6 +32,7 @@ static const struct {
     {"run-id", offsetof(struct vp_agent_cmdline, run_id)},
     {"scratch-dev", offsetof(struct vp_agent_cmdline, scratch_dev)},
     {"scratch-dir", offsetof(struct vp_agent_cmdline, scratch_dir)},
+    {"net-peer", offsetof(struct vp_agent_cmdline, net_peer)},
 };
 #define NSTRING (sizeof(string_opts) / sizeof(string_opts[0]))
 

@@ -5,6 +5,7 @@
  *   vpbench agent --plan FILE [--out PATH] [--target NAME] [--kind K]
  *                 [--accel A] [--host-cpus N] [--run-id ID]
  *                 [--scratch-dev DEV] [--scratch-dir DIR]
+ *                 [--net-peer ADDR:PORT:TOKEN]
  */
 #ifndef VP_AGENT_CMDLINE_H
 #define VP_AGENT_CMDLINE_H
@@ -23,6 +24,7 @@ struct vp_agent_cmdline {
 	const char *run_id;	 /* NULL: the plan's */
 	const char *scratch_dev; /* NULL: none */
 	const char *scratch_dir; /* NULL: none */
+	const char *net_peer;	 /* net.* peer=host, ADDR:PORT:TOKEN */
 };
 
 /* Appends "agent" and the options set in c to argv (the program word is

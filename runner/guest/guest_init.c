@@ -25,6 +25,7 @@
 
 #include "runner/agent/agent.h"
 #include "runner/agent/agent_cmdline.h"
+#include "runner/guest/guest_net.h"
 #include "runner/guest/initramfs.h"
 
 static void copy_param(char *dst, size_t len, const char *v, size_t vlen)
@@ -66,6 +67,8 @@ void vp_guest_params_parse(const char *cmdline, struct vp_guest_params *p)
 				copy_param(p->run_id, sizeof(p->run_id), v, vl);
 			else if (KEY("chan"))
 				copy_param(p->chan, sizeof(p->chan), v, vl);
+			else if (KEY("net"))
+				copy_param(p->net, sizeof(p->net), v, vl);
 			else if (KEY("fault"))
 				copy_param(p->fault, sizeof(p->fault), v, vl);
 			else if (KEY("disk"))
@@ -355,6 +358,25 @@ static void fake_lockup_report(void)
 	}
 }
 
+/* The loopback always; eth0 when the host runs a net peer. A failure is
+ * said on the channel and the console; the net.* rows then fail with
+ * "no peer reachable". */
+static void net_up(const struct vp_guest_params *p, FILE *chan)
+{
+	char err[256];
+
+	if (vp_guest_net_up("lo", NULL, NULL, err, sizeof(err)))
+		fprintf(chan, "V,warn,loopback: %s\n", err);
+	if (!p->net[0])
+		return;
+	wait_for("/sys/class/net/" VP_GUEST_NET_IF, 10);
+	if (vp_guest_net_up(VP_GUEST_NET_IF, VP_GUEST_NET_ADDR,
+			    VP_GUEST_NET_MASK, err, sizeof(err))) {
+		say("network: %s", err);
+		fprintf(chan, "V,warn,network: %s\n", err);
+	}
+}
+
 /* Runs the agent as a child (a fresh process image of this binary) and
  * reaps every process until it ends; PID 1 must reap orphans too. */
 static void run_agent(const struct vp_guest_params *p, FILE *chan)
@@ -369,6 +391,7 @@ static void run_agent(const struct vp_guest_params *p, FILE *chan)
 	    .scratch_dir = "/tmp",
 	    .run_id = p->run_id[0] ? p->run_id : NULL,
 	    .scratch_dev = p->disk ? "/dev/vda" : NULL,
+	    .net_peer = p->net[0] ? p->net : NULL,
 	};
 	struct vp_strlist argv = {0};
 	int status = 0;
@@ -469,6 +492,7 @@ int vp_guest_init_main(int argc, char **argv)
 	load_modules(chan, modtimes, sizeof(modtimes));
 	if (p.disk)
 		wait_for("/dev/vda", 10);
+	net_up(&p, chan);
 	fprintf(chan, "V,ready,%.3f,%s\n", uptime_s(), modtimes);
 	if (strcmp(p.fault, "hang") == 0) {
 		/* Test hook: a guest that never starts its agent. */

@@ -18,6 +18,8 @@
  *   vpbench.target=NAME vpbench.accel=tcg|kvm vpbench.host_cpus=N
  *   vpbench.run_id=ID vpbench.disk=1 (scratch disk on /dev/vda)
  *   vpbench.chan=/dev/ttyS1
+ *   vpbench.net=ADDR:PORT:TOKEN  the host-side peer of net.* peer=host:
+ *     eth0 gets its static address, the agent gets --net-peer
  *   vpbench.fault=hang|panic|stall|lockup|lockup-recover  TEST HOOK ONLY:
  *     set by the runner from the environment variable VPBENCH_GUEST_FAULT
  *     so the fault tests can make a guest hang before the agent starts
@@ -31,6 +33,7 @@ struct vp_guest_params {
 	char run_id[64];
 	char chan[64];
 	char fault[16];
+	char net[96];
 	double stall_s;
 	int disk;
 	int boot_floor; /* vpbench.floor=1: power off at once (boot bench) */

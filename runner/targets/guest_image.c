@@ -2,6 +2,7 @@
  * kernel command line, injected fault (guest_image.h). */
 #include "runner/targets/guest_image.h"
 
+#include "runner/targets/net_peer_host.h"
 #include "runner/util/leftovers.h"
 
 #include <errno.h>
@@ -10,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const guest_modules[] = {"virtio_pci", "virtio_blk"};
+/* The drivers the guest may need, each with what needs it. */
+static const char *const disk_modules[] = {"virtio_pci", "virtio_blk"};
+static const char *const net_modules[] = {"virtio_pci", "virtio_net"};
 
 /* The plan file text the guest agent loads. */
 static char *plan_text(const struct vp_plan *p)
@@ -37,12 +40,17 @@ int vp_guest_kernel_for(const struct vp_target *t, struct vp_guest_kernel *k,
 				      errlen);
 	if (rc)
 		return rc;
-	if (t->scratch_image && !k->modules[0]) {
+	/* Drivers are modules in distribution kernels: the guest needs them
+	 * for a scratch disk or a NIC. */
+	const char *need = t->scratch_image ? "virtio_blk for its scratch disk"
+			   : vp_guest_wants_nic(t)
+			       ? "virtio_net for net.* peer=host"
+			       : NULL;
+	if (need && !k->modules[0]) {
 		snprintf(err, errlen,
 			 "no module tree for guest kernel %s (%s): the guest "
-			 "needs virtio_pci and virtio_blk for its scratch "
-			 "disk; pass --modules DIR",
-			 k->kernel, k->version[0] ? k->version : "?");
+			 "needs virtio_pci and %s; pass --modules DIR",
+			 k->kernel, k->version[0] ? k->version : "?", need);
 		return -ENOENT;
 	}
 	return 0;
@@ -53,6 +61,8 @@ int vp_guest_image_build(const struct vp_target *t,
 			 char *err, size_t errlen)
 {
 	struct vp_initramfs_spec spec = {0};
+	const char *mods[4];
+	size_t nmods = 0;
 	uint64_t bytes = 0;
 	char *plan = plan_text(t->plan);
 	int rc;
@@ -65,10 +75,17 @@ int vp_guest_image_build(const struct vp_target *t,
 	spec.moddir = k->modules[0] ? k->modules : NULL;
 	/* Without a scratch disk the guest needs no driver at all, and every
 	 * module load (signature check, relocation) costs boot time. */
-	spec.modules = guest_modules;
-	spec.nmodules = t->scratch_image
-			    ? sizeof(guest_modules) / sizeof(guest_modules[0])
-			    : 0;
+	if (t->scratch_image) {
+		mods[nmods++] = disk_modules[0];
+		mods[nmods++] = disk_modules[1];
+	}
+	if (vp_guest_wants_nic(t)) {
+		if (!nmods)
+			mods[nmods++] = net_modules[0];
+		mods[nmods++] = net_modules[1];
+	}
+	spec.modules = mods;
+	spec.nmodules = nmods;
 	spec.plan_text = plan;
 	rc = vp_initramfs_build(&spec, path, &bytes, err, errlen);
 	if (!rc) /* a killed run's leftover, removed by the next run */
@@ -95,6 +112,12 @@ void vp_guest_cmdline(const struct vp_target *t, const char *fault, char *buf,
 	if (getenv("VPBENCH_GUEST_APPEND") && (size_t)o < len)
 		snprintf(buf + o, len - (size_t)o, " %s",
 			 getenv("VPBENCH_GUEST_APPEND"));
+}
+
+bool vp_guest_wants_nic(const struct vp_target *t)
+{
+	return strncmp(t->name, "vm", 2) == 0 &&
+	       vp_plan_wants_host_peer(t->plan);
 }
 
 void vp_guest_fault(const struct vp_target *t, char *buf, size_t len)

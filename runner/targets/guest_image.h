@@ -5,6 +5,7 @@
 #ifndef VP_GUEST_IMAGE_H
 #define VP_GUEST_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "runner/guest/guest.h"
@@ -26,6 +27,10 @@ int vp_guest_image_build(const struct vp_target *t,
  * the fault, and VPBENCH_GUEST_APPEND for diagnosis. */
 void vp_guest_cmdline(const struct vp_target *t, const char *fault, char *buf,
 		      size_t len);
+
+/* Whether t's guest gets a NIC: a vmN target whose plan has a net.*
+ * workload with peer=host (libvirt guests have none). */
+bool vp_guest_wants_nic(const struct vp_target *t);
 
 /* The fault VPBENCH_GUEST_FAULT asks of this target ("" for none): only the
  * target named by VPBENCH_GUEST_FAULT_TARGET when that is set. */

@@ -33,6 +33,11 @@ struct vp_qemu_cfg {
 	bool cpu_pm;	      /* -overcommit cpu-pm=on */
 	bool invtsc;	      /* -cpu host,migratable=no,+invtsc */
 	const char *mem_path; /* hugetlbfs dir for guest RAM (TCG too) */
+	/* virtio-net NIC: NULL none, "user" (QEMU user networking) or "tap"
+	 * (the tap descriptor nic_fd, inherited by QEMU), vhost-net or not */
+	const char *nic;
+	int nic_fd;
+	bool nic_vhost;
 };
 
 /* The QEMU binary: $VPBENCH_QEMU when set (a name in PATH or a path), else

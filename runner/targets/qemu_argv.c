@@ -57,6 +57,29 @@ static int add_cpu_model(struct vp_strlist *a, const struct vp_qemu_cfg *c)
 	return add(a, "%s", cpu);
 }
 
+/* The NIC of net.* peer=host, one queue: virtio-net on QEMU user
+ * networking (slirp maps 10.0.2.2 to the host's 127.0.0.1) or on a tap
+ * device the runner opened in a network namespace of its own. The guest
+ * sets its own static address and has no default route. No option ROM:
+ * the guest boots its kernel directly and the ROM file may not be
+ * installed. */
+static int add_nic(struct vp_strlist *a, const struct vp_qemu_cfg *c)
+{
+	int rc = 0;
+
+	if (!c->nic)
+		return 0;
+	rc |= add(a, "-netdev");
+	if (strcmp(c->nic, "tap") == 0)
+		rc |= add(a, "tap,id=vpnet,fd=%d,vhost=%s", c->nic_fd,
+			  c->nic_vhost ? "on" : "off");
+	else
+		rc |= add(a, "user,id=vpnet,ipv6=off");
+	rc |= add(a, "-device");
+	rc |= add(a, "virtio-net-pci,netdev=vpnet,romfile=");
+	return rc;
+}
+
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 {
 	char p[PATH_MAX * 2];
@@ -138,5 +161,6 @@ int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 		rc |= add(a, "-device");
 		rc |= add(a, "virtio-blk-pci,drive=scratch");
 	}
+	rc |= add_nic(a, c);
 	return rc ? -ENOMEM : 0;
 }

@@ -59,6 +59,8 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 	}
 	t->priv = s;
 	s->pid = -1;
+	s->peer.pid = -1;
+	s->peer.stdin_fd = s->peer.tap_fd = -1;
 	snprintf(t->ti.target_kind, sizeof(t->ti.target_kind), "vm");
 	if (t->vm_cpu_n) /* --vm-cpus: the host CPUs this guest may use */
 		t->ti.host_cpus = (int)t->vm_cpu_n;
@@ -87,6 +89,9 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 		return rc;
 	rc = vp_qemu_version(s->qemu, s->qemu_version, sizeof(s->qemu_version),
 			     err, errlen);
+	if (rc)
+		return rc;
+	rc = vm_net_prepare(t, s, err, errlen);
 	if (rc)
 		return rc;
 	rc = vm_ensure_initramfs(t, s, err, errlen);
@@ -166,6 +171,7 @@ static void vm_teardown(struct vp_target *t)
 		unlink(s->initrd);
 	if (s->pid > 0)
 		vp_child_stop(s->pid, 2);
+	vm_net_teardown(s);
 	if (s->sockdir[0]) {
 		unlink(s->qmp);
 		rmdir(s->sockdir);

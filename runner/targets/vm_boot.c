@@ -59,6 +59,7 @@ static void vm_guest_cmdline(struct vp_target *t, struct vm_state *s, char *buf,
 	o = strlen(buf);
 	if (s->cond.v[VP_COND_PVSPIN] == 0 && o < len)
 		snprintf(buf + o, len - o, " nopvspin");
+	vm_net_cmdline(s, buf, len);
 }
 
 /* What the host gives a KVM guest: the target's conditions, the KVM
@@ -121,6 +122,7 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 	else if (t->scratch_why)
 		vp_emit_envf(out, "guest_disk", "none: %s", t->scratch_why);
 	emit_host_facts(s, out);
+	vm_net_emit_env(s, out);
 	vp_emit_envf(out, "qemu_cmdline", "%s", cmdline);
 }
 
@@ -167,6 +169,7 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	c.invtsc = s->cond.v[VP_COND_INVTSC] == 1;
 	c.mem_path =
 	    s->cond.v[VP_COND_HUGEPAGES] == 1 ? VM_HUGEPAGES_DIR : NULL;
+	vm_net_qemu_cfg(s, &c);
 	c.bios = getenv("VPBENCH_QEMU_BIOS");
 	if (c.bios && !*c.bios)
 		c.bios = NULL;
@@ -193,7 +196,8 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	/* QEMU's stdin feeds the guest's ttyS1: the host's only way to ask
 	 * a silent guest what its agent is doing. */
 	vm_confine_begin(t, &aff);
-	s->pid = vp_child_spawn(argv.v, infd[0], pipefd[1], logfd, err, errlen);
+	s->pid = vp_child_spawn_keep(argv.v, infd[0], pipefd[1], logfd,
+				     s->peer.tap_fd, err, errlen);
 	vm_confine_end(&aff);
 	if (s->pid < 0) {
 		rc = (int)s->pid;

@@ -13,6 +13,7 @@ static const struct {
 	/* Value that needs KVM (-1: every value, 1: on, 0: none). */
 	int kvm_only;
 	const char *tcg_why;
+	const char *val[2]; /* names of 0 and 1; NULL: off and on */
 } conds[VP_COND_KEYS] = {
     [VP_COND_PVSPIN] = {"pvspin", -1,
 			"TCG offers no paravirtual spinlocks (the guest sees "
@@ -26,10 +27,20 @@ static const struct {
 			"the invariant TSC flag passes the host's TSC through "
 			"KVM; TCG emulates no invariant TSC"},
     [VP_COND_HUGEPAGES] = {"hugepages", 0, NULL},
+    [VP_COND_NET] = {"net", 0, NULL, {"user", "tap"}},
+    [VP_COND_VHOST] = {"vhost", 0, NULL},
 };
 
-#define COND_KEYS_TEXT	"pvspin, cpu-pm, invtsc, hugepages"
-#define COND_VALUE_TEXT "on or off"
+#define COND_KEYS_TEXT	"pvspin, cpu-pm, invtsc, hugepages, net, vhost"
+#define COND_VALUE_TEXT "on or off; net=user or tap"
+
+/* The name of condition k's value v (0 or 1). */
+static const char *val_name(int k, int v)
+{
+	if (conds[k].val[0])
+		return conds[k].val[v ? 1 : 0];
+	return v ? "on" : "off";
+}
 
 const char *vp_vm_cond_key_name(enum vp_vm_cond_key k)
 {
@@ -52,19 +63,23 @@ static int parse_one(const char *item, size_t n, struct vp_vm_cond *c,
 		if (!eq) {
 			snprintf(err, errlen,
 				 "target condition '%.*s' needs a value: "
-				 "%s=on or %s=off",
-				 (int)n, item, conds[k].key, conds[k].key);
+				 "%s=%s or %s=%s",
+				 (int)n, item, conds[k].key, val_name(k, 1),
+				 conds[k].key, val_name(k, 0));
 			return -EINVAL;
 		}
-		if (vl == 2 && strncmp(v, "on", 2) == 0)
+		if (vl == strlen(val_name(k, 1)) &&
+		    strncmp(v, val_name(k, 1), vl) == 0)
 			val = 1;
-		else if (vl == 3 && strncmp(v, "off", 3) == 0)
+		else if (vl == strlen(val_name(k, 0)) &&
+			 strncmp(v, val_name(k, 0), vl) == 0)
 			val = 0;
 		else {
 			snprintf(err, errlen,
 				 "target condition %s: '%.*s' is not valid; "
-				 "use " COND_VALUE_TEXT,
-				 conds[k].key, (int)vl, v);
+				 "use %s or %s",
+				 conds[k].key, (int)vl, v, val_name(k, 1),
+				 val_name(k, 0));
 			return -EINVAL;
 		}
 		if (c->v[k] >= 0) {
@@ -129,7 +144,7 @@ void vp_vm_cond_format(const struct vp_vm_cond *c, char *buf, size_t len)
 		if (c->v[k] >= 0)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s=%s",
 					      o ? "," : "", conds[k].key,
-					      c->v[k] ? "on" : "off");
+					      val_name(k, c->v[k]));
 }
 
 bool vp_vm_cond_any(const struct vp_vm_cond *c)
@@ -149,7 +164,7 @@ const char *vp_vm_cond_tcg_refusal(const struct vp_vm_cond *c, char *buf,
 		if (c->v[k] < 0 || need == 0 || (need == 1 && c->v[k] != 1))
 			continue;
 		snprintf(buf, len, "condition %s=%s needs KVM: %s",
-			 conds[k].key, c->v[k] ? "on" : "off",
+			 conds[k].key, val_name(k, c->v[k]),
 			 conds[k].tcg_why);
 		return buf;
 	}

@@ -11,6 +11,12 @@
  *   invtsc=on|off      on = -cpu host,migratable=no,+invtsc (KVM only)
  *   hugepages=on|off   on = guest RAM from a hugetlbfs file under
  *                      /dev/hugepages (checked: mounted, enough free pages)
+ *   net=user|tap       the NIC's backend (net.* peer=host): QEMU user
+ *                      networking (the default), or a tap device in a
+ *                      network namespace the host-side peer creates
+ *   vhost=on|off       the NIC's data path in the host kernel (vhost-net);
+ *                      needs net=tap and /dev/vhost-net (refused with the
+ *                      reason otherwise, vm_net.c)
  *
  * Syntax: after `vmN:` a comma list of key=value. In a target list (-t) the
  * items after such a target that are key=value (no ':' before the '=')
@@ -28,6 +34,8 @@ enum vp_vm_cond_key {
 	VP_COND_CPU_PM,
 	VP_COND_INVTSC,
 	VP_COND_HUGEPAGES,
+	VP_COND_NET,   /* 0 user, 1 tap */
+	VP_COND_VHOST,
 	VP_COND_KEYS
 };
 

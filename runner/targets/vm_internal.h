@@ -10,6 +10,8 @@
 #include <sys/types.h>
 
 #include "runner/guest/guest.h"
+#include "runner/targets/net_peer_host.h"
+#include "runner/targets/qemu.h"
 #include "runner/targets/target.h"
 #include "runner/targets/vm_cond.h"
 
@@ -34,6 +36,7 @@ struct vm_state {
 	const char *disk_cache, *disk_aio;
 	char fault[16];
 	pid_t pid;
+	struct vp_host_peer peer; /* net.* peer=host; pid -1 when none */
 };
 
 /* vm_boot.c: one initramfs per run folder (the plan is the same for every
@@ -46,6 +49,19 @@ void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s);
  * set (first boot), the target's env facts are emitted. */
 int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 		  struct vp_emitter *out, char *err, size_t errlen);
+/* vm_net.c: the NIC of net.* peer=host. Checks the net and vhost
+ * conditions (refused with the reason) and starts the host-side peer when
+ * the plan needs one; 0 or -errno with a message. */
+int vm_net_prepare(struct vp_target *t, struct vm_state *s, char *err,
+		   size_t errlen);
+/* Appends " vpbench.net=..." to the guest command line (buf holds one). */
+void vm_net_cmdline(const struct vm_state *s, char *buf, size_t len);
+/* net_nic, net_backend, net_vhost, net_queues, net_peer env facts. */
+void vm_net_emit_env(struct vm_state *s, struct vp_emitter *out);
+/* The NIC fields of QEMU's configuration. */
+void vm_net_qemu_cfg(const struct vm_state *s, struct vp_qemu_cfg *c);
+void vm_net_teardown(struct vm_state *s);
+
 /* vm_pin.c: QEMU's place on the host. */
 struct vm_affinity {
 	cpu_set_t mask;

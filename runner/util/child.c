@@ -61,7 +61,8 @@ int vp_which(const char *prog, char *buf, size_t len)
  * runner may hold threads (host load, a workload team), so nothing that
  * could take a lock another thread held at fork time. */
 static void exec_child(const char *path, char *const argv[], const int fds[3],
-		       pid_t parent, bool die_with_parent, int report_fd)
+		       int keep_fd, pid_t parent, bool die_with_parent,
+		       int report_fd)
 {
 	sigset_t none;
 	int e;
@@ -80,6 +81,10 @@ static void exec_child(const char *path, char *const argv[], const int fds[3],
 		if (fd != i && fds[i] < 0)
 			close(fd);
 	}
+	/* The one descriptor the child inherits under its own number (a tap
+	 * device for QEMU's -netdev tap,fd=N); everything else is CLOEXEC. */
+	if (keep_fd > 2 && fcntl(keep_fd, F_SETFD, 0) != 0)
+		goto fail;
 	/* The runner ignores SIGPIPE and SIGXFSZ (main.c) and may block
 	 * signals; an ignored signal stays ignored across exec, so children
 	 * start clean. */
@@ -100,6 +105,13 @@ fail:
 
 pid_t vp_child_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
 		     char *err, size_t errlen)
+{
+	return vp_child_spawn_keep(argv, in_fd, out_fd, err_fd, -1, err,
+				   errlen);
+}
+
+pid_t vp_child_spawn_keep(char *const argv[], int in_fd, int out_fd, int err_fd,
+			  int keep_fd, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	const int fds[3] = {in_fd, out_fd, err_fd};
@@ -124,7 +136,8 @@ pid_t vp_child_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
 	}
 	pid = fork();
 	if (pid == 0)
-		exec_child(path, argv, fds, parent, main_thread, report[1]);
+		exec_child(path, argv, fds, keep_fd, parent, main_thread,
+			   report[1]);
 	if (pid < 0)
 		e = errno;
 	close(report[1]);

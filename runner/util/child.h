@@ -17,6 +17,11 @@
 pid_t vp_child_spawn(char *const argv[], int in_fd, int out_fd, int err_fd,
 		     char *err, size_t errlen);
 
+/* vp_child_spawn, and the child also inherits keep_fd (> 2, CLOEXEC in
+ * the runner) under the same number; -1 for none. */
+pid_t vp_child_spawn_keep(char *const argv[], int in_fd, int out_fd,
+			  int err_fd, int keep_fd, char *err, size_t errlen);
+
 /* Runs argv to completion with stdin from /dev/null, capturing stdout (and
  * stderr when merge_stderr) into a NUL-terminated malloc'd buffer (*out,
  * may be NULL to discard). Kills the child after timeout_s (0 = none).
