@@ -11,6 +11,8 @@
  *   invtsc=on|off      on = -cpu host,migratable=no,+invtsc (KVM only)
  *   hugepages=on|off   on = guest RAM from a hugetlbfs file under
  *                      /dev/hugepages (checked: mounted, enough free pages)
+ *   iothread=, aio=, cache=, queues=
+ *                      the scratch disk's QEMU settings (vm_disk_cond.h)
  *
  * Syntax: after `vmN:` a comma list of key=value. In a target list (-t) the
  * items after such a target that are key=value (no ':' before the '=')
@@ -23,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "runner/targets/vm_disk_cond.h"
+
 enum vp_vm_cond_key {
 	VP_COND_PVSPIN = 0,
 	VP_COND_CPU_PM,
@@ -33,6 +37,7 @@ enum vp_vm_cond_key {
 
 struct vp_vm_cond {
 	signed char v[VP_COND_KEYS]; /* -1 not given, 0 off, 1 on */
+	struct vp_vm_disk_cond disk; /* the scratch disk's settings */
 };
 
 /* "pvspin", "cpu-pm", ... */
