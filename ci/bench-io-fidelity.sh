@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Fidelity benchmark of vpbench's io.randread against fio: does the suite
 # measure what the reference tool measures? Both run 4 KiB O_DIRECT random
-# reads, one I/O in flight per thread (fio ioengine=psync), on the same
-# file, block size, working set and duration, with 1 and 2 threads. Runs are
-# interleaved (vpbench, fio, vpbench, fio, ...) so drift of the machine hits
-# both alike; the verdict uses the median of the per-round ratios (a shared
-# virtual disk here swings 20-30% between runs; pairs cancel slow drift).
-# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per thread count.
+# reads on the same file, block size, working set and duration, with the
+# same engine and depth: by default one I/O in flight per thread (fio
+# ioengine=psync) with 1 and 2 threads; with ENGINE=io_uring and QDS="1 8
+# 32", qd I/Os in flight per thread (fio ioengine=io_uring iodepth=qd;
+# ci/bench-io-uring-fidelity.sh). Runs are interleaved (vpbench, fio,
+# vpbench, fio, ...) so drift of the machine hits both alike; the verdict
+# uses the median of the per-round ratios (a shared virtual disk here
+# swings 20-30% between runs; pairs cancel slow drift), and the spread of
+# fio's own figures and of the ratios across rounds is printed beside it.
+# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per cell.
 #
 # The scratch file is created by vpbench itself (-O keep=1), so it carries
 # the vpbench signature in its first 4 KiB and later vpbench runs reuse it
@@ -15,7 +19,8 @@
 #
 # Usage: ci/bench-io-fidelity.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
-#   ROUNDS (5), DURATION (2 s), THREADS ("1 2"), SIZE (256M), BS (4k),
+#   ROUNDS (5), DURATION (2 s), THREADS ("1 2"), ENGINE (psync|io_uring),
+#   QDS (queue depths, "1"; above 1 needs ENGINE=io_uring), SIZE (256M), BS (4k),
 #   TOLERANCE (0.10), SCRATCH_DIR (/var/tmp; must be disk-backed),
 #   KEEP_WORKDIR (1: keep the raw outputs).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error, 77 fio missing.
@@ -27,6 +32,8 @@ VPBENCH=${VPBENCH:-$build/vpbench}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-2}
 THREADS=${THREADS:-"1 2"}
+ENGINE=${ENGINE:-psync}
+QDS=${QDS:-1}
 SIZE=${SIZE:-256M}
 BS=${BS:-4k}
 TOLERANCE=${TOLERANCE:-0.10}
@@ -37,6 +44,7 @@ WARMUP=${WARMUP:-0.5}
 . "$(dirname "$0")/bench-lib.bash"
 bench_init bench-io-fidelity
 command -v fio >/dev/null || { echo "SKIP: fio not installed (apt-get install fio)"; exit 77; }
+case $ENGINE in psync | io_uring) ;; *) die "ENGINE=$ENGINE: use psync or io_uring" ;; esac
 
 bench_workdir "$SCRATCH_DIR" iofid scratch
 file=$work/scratch
@@ -58,11 +66,11 @@ echo "== creating the scratch file with vpbench: $file ($SIZE)"
 	{ cat "$work/create.log" >&2; die "vpbench could not create $file"; }
 [[ -f $file ]] || die "vpbench did not keep $file (-O keep=1)"
 
-# vpbench_iops THREADS OUTDIR: one measured rep, prints total IOPS.
+# vpbench_iops THREADS QD OUTDIR: one measured rep, prints total IOPS.
 vpbench_iops() {
-	local j=$1 out=$2
+	local j=$1 qd=$2 out=$3
 	"$VPBENCH" run -t host -w io.randread -j "$j" -r 1 -d "$DURATION" \
-		--warmup "$WARMUP" --counters none \
+		--warmup "$WARMUP" --counters none -O engine="$ENGINE" -O qd="$qd" \
 		-O path="$file" -O size="$SIZE" -O bs="$BS" -o "$out" \
 		>"$out.log" 2>&1 || { cat "$out.log" >&2; die "vpbench run failed"; }
 	python3 - "$out/results.csv" "$j" <<'PY'
@@ -76,10 +84,11 @@ print(rows[0]["value"])
 PY
 }
 
-# fio_iops THREADS OUT: same pattern with fio, prints total IOPS.
+# fio_iops THREADS QD OUT: same pattern with fio, prints total IOPS.
 fio_iops() {
-	local j=$1 out=$2
-	fio --name=randread --filename="$file" --ioengine=psync --direct=1 \
+	local j=$1 qd=$2 out=$3
+	fio --name=randread --filename="$file" --ioengine="$ENGINE" \
+		--iodepth="$qd" --direct=1 \
 		--rw=randread --bs="$BS" --offset=4096 --size="$size_bytes" \
 		--norandommap --randrepeat=0 --numjobs="$j" --group_reporting \
 		--time_based --runtime="${dur_ms}ms" --ramp_time="${warm_ms}ms" \
@@ -92,41 +101,50 @@ print(sum(j["read"]["iops"] for j in d["jobs"]))
 PY
 }
 
-echo "== io.randread bs=$BS size=$SIZE, $ROUNDS interleaved rounds of ${DURATION}s"
-echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O path=FILE -O size=$SIZE -O bs=$BS"
-echo "   fio:     fio --ioengine=psync --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+echo "== io.randread bs=$BS size=$SIZE engine=$ENGINE qd=[$QDS], $ROUNDS interleaved rounds of ${DURATION}s"
+echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O engine=$ENGINE -O qd=QD -O path=FILE -O size=$SIZE -O bs=$BS"
+echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average, $(nproc) CPUs)"
 declare -A vp fio_v
 for round in $(seq 1 "$ROUNDS"); do
 	for j in $THREADS; do
-		v=$(vpbench_iops "$j" "$work/vp-$j-$round")
-		f=$(fio_iops "$j" "$work/fio-$j-$round")
-		vp[$j]+="$v "
-		fio_v[$j]+="$f "
-		printf '   round %d threads %d: vpbench %.0f  fio %.0f IOPS\n' "$round" "$j" "$v" "$f"
+		for qd in $QDS; do
+			v=$(vpbench_iops "$j" "$qd" "$work/vp-$j-$qd-$round")
+			f=$(fio_iops "$j" "$qd" "$work/fio-$j-$qd-$round")
+			vp[$j/$qd]+="$v "
+			fio_v[$j/$qd]+="$f "
+			printf '   round %d threads %d qd %d: vpbench %.0f  fio %.0f IOPS\n' \
+				"$round" "$j" "$qd" "$v" "$f"
+		done
 	done
 done
+echo "   load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Verdict on the median of per-round ratios: each vpbench/fio pair ran
 # back to back, so slow drift of a shared disk cancels within a pair.
 status=0
-echo "== medians (ratio = median of per-round vpbench/fio ratios)"
-printf '%-8s %12s %12s %8s  %s\n' threads vpbench_iops fio_iops ratio verdict
+echo "== medians (ratio = median of per-round vpbench/fio ratios; drift = fio's min-max over the rounds, ratios' min-max)"
+printf '%-8s %4s %12s %12s %8s  %-7s %s\n' threads qd vpbench_iops fio_iops ratio verdict drift
 for j in $THREADS; do
-	line=$(python3 - "$TOLERANCE" "${vp[$j]}" "${fio_v[$j]}" <<'PY'
+	for qd in $QDS; do
+		line=$(python3 - "$TOLERANCE" "${vp[$j/$qd]}" "${fio_v[$j/$qd]}" <<'PY'
 import statistics, sys
 tol = float(sys.argv[1])
 v = [float(x) for x in sys.argv[2].split()]
 f = [float(x) for x in sys.argv[3].split()]
 ok = all(x > 0 for x in f)
-r = statistics.median(a / b for a, b in zip(v, f)) if ok else float("nan")
+rs = [a / b for a, b in zip(v, f)] if ok else [float("nan")]
+r = statistics.median(rs)
 ok = ok and abs(r - 1) <= tol
-print("%.0f %.0f %.3f %s" % (statistics.median(v), statistics.median(f), r,
-                             "PASS" if ok else "FAIL"))
+print("%.0f %.0f %.3f %s fio:%.0f-%.0f,ratio:%.2f-%.2f" % (
+    statistics.median(v), statistics.median(f), r, "PASS" if ok else "FAIL",
+    min(f), max(f), min(rs), max(rs)))
 PY
 )
-	read -r v f r verdict <<<"$line"
-	printf '%-8s %12s %12s %8s  %s\n' "$j" "$v" "$f" "$r" "$verdict"
-	[[ $verdict == PASS ]] || status=1
+		read -r v f r verdict drift <<<"$line"
+		printf '%-8s %4s %12s %12s %8s  %-7s %s\n' "$j" "$qd" "$v" "$f" "$r" "$verdict" "$drift"
+		[[ $verdict == PASS ]] || status=1
+	done
 done
 echo "target: vpbench within $(python3 -c "print(round(float('$TOLERANCE')*100))")% of fio"
 exit $status

@@ -223,9 +223,11 @@ static int io_run_fn(const struct vp_workload_ctx *ctx, void *state,
 		vp_format_size(st->t.bs, bs, sizeof(bs));
 		vp_format_size(st->t.size, size, sizeof(size));
 		snprintf(m->note, sizeof(m->note),
-			 "bs=%s size=%s direct=%d engine=%s qd=%u %s=%.160s%s",
+			 "bs=%s size=%s direct=%d engine=%s qd=%u%s "
+			 "%s=%.160s%s",
 			 bs, size, st->t.direct ? 1 : 0,
 			 st->ring ? "io_uring" : "psync", st->qd,
+			 st->batch ? " submit=batch" : "",
 			 st->t.is_dev || st->t.is_blk ? "device" : "file",
 			 st->t.path, st->t.readonly ? " read-only" : "");
 	}
@@ -251,6 +253,7 @@ static int io_setup(const struct io_kind *k, const struct vp_workload_ctx *ctx,
 	st->keep = o->keep != 0;
 	st->ring = strcmp(o->engine, "io_uring") == 0;
 	st->qd = (unsigned)o->qd;
+	st->batch = strcmp(o->submit, "batch") == 0;
 	if (st->ring) {
 		/* Before any scratch file is made: a target without io_uring
 		 * gives unavailable rows with the reason, not failed ones. */

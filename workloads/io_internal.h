@@ -30,6 +30,7 @@ struct io_state {
 	bool keep;
 	bool ring;   /* engine=io_uring */
 	unsigned qd; /* I/Os in flight per thread */
+	bool batch;  /* io_uring: refills submitted together (submit=batch) */
 	bool use_tsc;
 	double us_per_tick;
 	uint64_t runs; /* varies the random streams between repetitions */

@@ -4,10 +4,10 @@
  * or buffers, no SQ polling, interrupt-driven completions), so the two
  * compare on the same file. One operation is one completed I/O (io.fsync:
  * a write and the fdatasync linked after it); its latency runs from the
- * submit that issued it to the reap that saw it complete, a clock read
- * shared by the whole batch on each side. Offsets come from the same
- * generators as psync (io_gen.h), block i of a thread's buffer serving its
- * i-th slot. */
+ * submit that issued it to the reap that saw it complete (one clock read
+ * per reaped batch; with -O submit=batch also one per submitted batch). Offsets
+ * come from the same generators as psync (io_gen.h), block i of a thread's
+ * buffer serving its i-th slot. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,9 +129,40 @@ static void ring_queue(const struct io_state *st, struct io_ring_thread *rt,
 	rt->slot[i].pending = 2;
 }
 
-/* Submits what is queued, waits for at least one completion, reaps every
- * completion there is, records each finished I/O (counted in *ops when
- * ops is not NULL) and queues its slot's next I/O. 0 or -errno. */
+/* Issues slots[0..n)'s next I/Os. submit=each (fio's default,
+ * iodepth_batch_submit=1): each in an io_uring_enter of its own, stamped
+ * just before it. submit=batch: all queued and stamped together, for the
+ * next wait to submit in one io_uring_enter. 0, or -errno from the
+ * submit. */
+static int ring_issue(const struct io_state *st, struct io_ring_thread *rt,
+		      struct vp_io_gen *g, char *buf, const unsigned *slots,
+		      unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		ring_queue(st, rt, g, buf, slots[k]);
+		if (st->batch)
+			continue;
+		rt->slot[slots[k]].t0 = io_clock(st);
+		int rc;
+		do
+			rc = io_uring_submit(&rt->ring);
+		while (rc == -EINTR);
+		if (rc < 0)
+			return rc;
+	}
+	if (st->batch) {
+		uint64_t t0 = io_clock(st);
+		for (unsigned k = 0; k < n; k++)
+			rt->slot[slots[k]].t0 = t0;
+	}
+	return 0;
+}
+
+/* Waits for at least one completion (submit=batch: submitting what is
+ * queued in the same io_uring_enter; submit=each: entering the kernel only
+ * when no completion is there yet, as fio does), reaps every completion
+ * there is, records each finished I/O (counted in *ops when ops is not
+ * NULL) and issues its slot's next I/O. 0 or -errno. */
 static int ring_step(struct io_run *r, struct vp_worker *w,
 		     struct io_ring_thread *rt, struct vp_io_gen *g, char *buf,
 		     uint64_t *ops)
@@ -142,7 +173,8 @@ static int ring_step(struct io_run *r, struct vp_worker *w,
 	int rc = 0, n;
 
 	do
-		n = io_uring_submit_and_wait(&rt->ring, 1);
+		n = st->batch ? io_uring_submit_and_wait(&rt->ring, 1)
+			      : io_uring_wait_cqe(&rt->ring, &cqe);
 	while (n == -EINTR);
 	if (n < 0)
 		return io_fail(r, 0, -1, -n);
@@ -170,15 +202,9 @@ static int ring_step(struct io_run *r, struct vp_worker *w,
 		rt->refill[nref++] = i;
 	}
 	io_uring_cq_advance(&rt->ring, seen);
-	if (rc)
-		return rc;
-	for (unsigned k = 0; k < nref; k++)
-		ring_queue(st, rt, g, buf, rt->refill[k]);
-	/* Stamped as late as possible: the next step submits them first. */
-	uint64_t t0 = io_clock(st);
-	for (unsigned k = 0; k < nref; k++)
-		rt->slot[rt->refill[k]].t0 = t0;
-	return 0;
+	if (!rc)
+		rc = ring_issue(st, rt, g, buf, rt->refill, nref);
+	return rc < 0 && !atomic_load(&r->failed) ? io_fail(r, 0, -1, -rc) : rc;
 }
 
 /* After the measured window (or a failure): every I/O still queued or in
@@ -219,10 +245,10 @@ void io_ring_worker(struct vp_worker *w, void *arg)
 	vp_io_gen_init(&g, st->kind->random, st->t.base, st->t.size, st->t.bs,
 		       w->id, r->nthreads, r->seed);
 	for (unsigned i = 0; i < st->qd; i++)
-		ring_queue(st, rt, &g, buf, i);
-	uint64_t t0 = io_clock(st);
-	for (unsigned i = 0; i < st->qd; i++)
-		rt->slot[i].t0 = t0;
+		rt->refill[i] = i;
+	rc = ring_issue(st, rt, &g, buf, rt->refill, st->qd);
+	if (rc)
+		rc = io_fail(r, 0, -1, -rc);
 	/* Warm-up fills the queue and the device's: uncounted. */
 	while (!rc && vp_worker_phase(w) < VP_PHASE_MEASURE)
 		rc = ring_step(r, w, rt, &g, buf, NULL);

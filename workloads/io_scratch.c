@@ -52,6 +52,12 @@ const struct vp_option vp_io_options[] = {
      NULL,
      "I/Os in flight per thread (queue depth); above 1 needs "
      "engine=io_uring. Latency is per I/O, issue to completion"},
+    {"submit", VP_OPT_CHOICE, offsetof(struct vp_io_opts, submit), "each", 0, 0,
+     "each|batch",
+     "io_uring: each = one io_uring_enter per new I/O, as fio does by "
+     "default (iodepth_batch_submit=1); batch = every I/O refilled after a "
+     "reap in one io_uring_enter with the wait (fewer system calls and "
+     "doorbells, like fio --iodepth_batch_submit=qd)"},
     VP_OPT_END,
 };
 
@@ -91,6 +97,15 @@ int vp_io_check_opts(const void *opts, char *err, size_t errlen)
 			 "pread/pwrite waits for its completion); add -O "
 			 "engine=io_uring, or raise -j for more I/Os in flight",
 			 (long long)o->qd, o->engine);
+		rc = -EINVAL;
+	}
+	if (!rc && strcmp(o->submit, "batch") == 0 &&
+	    strcmp(o->engine, "io_uring") != 0) {
+		snprintf(
+		    err, errlen,
+		    "submit=batch needs engine=io_uring: engine=%s submits "
+		    "each I/O in its own system call",
+		    o->engine);
 		rc = -EINVAL;
 	}
 	if (!rc && (uint64_t)o->qd * o->bs > VP_IO_INFLIGHT_MAX) {

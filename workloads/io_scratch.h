@@ -38,6 +38,7 @@ struct vp_io_opts {
 	int64_t keep;			/* 1: keep a created file afterwards */
 	char engine[VP_OPT_STRING_MAX]; /* "psync" or "io_uring" */
 	int64_t qd;			/* I/Os in flight per thread */
+	char submit[VP_OPT_STRING_MAX]; /* io_uring: "each" or "batch" */
 };
 
 /* Upper bounds of -O qd and of one thread's in-flight buffers (qd x bs). */

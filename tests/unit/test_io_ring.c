@@ -101,6 +101,18 @@ Test(io_engine, option_validation)
 	cr_expect_neq(vp_option_set(eng, &o, "libaio", errbuf, sizeof(errbuf)),
 		      0);
 	cr_expect(strstr(errbuf, "psync|io_uring"), "%s", errbuf);
+	/* submit=batch is an io_uring way of submitting. */
+	const struct vp_option *sub = vp_options_find(vp_io_options, "submit");
+	cr_expect_str_eq(o.submit, "each");
+	cr_assert_eq(vp_option_set(sub, &o, "batch", errbuf, sizeof(errbuf)),
+		     0);
+	cr_expect_eq(vp_io_check_opts(&o, errbuf, sizeof(errbuf)), -EINVAL);
+	cr_expect(strstr(errbuf, "submit=batch needs engine=io_uring"), "%s",
+		  errbuf);
+	cr_assert_eq(vp_option_set(eng, &o, "io_uring", errbuf, sizeof(errbuf)),
+		     0);
+	cr_expect_eq(vp_io_check_opts(&o, errbuf, sizeof(errbuf)), 0, "%s",
+		     errbuf);
 }
 
 Test(io_engine, reasons_name_the_cause)
@@ -190,10 +202,12 @@ Test(io_engine, runs_at_queue_depth, .init = mk_tmpdir, .fini = rm_tmpdir,
 	static const struct {
 		const char *name, *qd;
 		unsigned threads;
+		const char *submit;
 	} cases[] = {
-	    {"io.randread", "8", 1},  {"io.randread", "32", 2},
-	    {"io.randwrite", "4", 2}, {"io.seqread", "8", 1},
-	    {"io.fsync", "4", 1},
+	    {"io.randread", "8", 1, "each"},  {"io.randread", "32", 2, "each"},
+	    {"io.randread", "8", 2, "batch"}, {"io.randwrite", "4", 2, "each"},
+	    {"io.seqread", "8", 1, "batch"},  {"io.fsync", "4", 1, "each"},
+	    {"io.fsync", "4", 2, "batch"},
 	};
 	char why[512];
 	if (vp_io_uring_probe(why, sizeof(why)) != 0)
@@ -205,6 +219,10 @@ Test(io_engine, runs_at_queue_depth, .init = mk_tmpdir, .fini = rm_tmpdir,
 		const struct vp_workload *wl = vp_workload_find(cases[i].name);
 		struct vp_io_opts o = opts("io_uring", cases[i].qd);
 		o.size = 4 << 20;
+		cr_assert_eq(
+		    vp_option_set(vp_options_find(vp_io_options, "submit"), &o,
+				  cases[i].submit, errbuf, sizeof(errbuf)),
+		    0);
 		struct vp_workload_ctx ctx = {.opts = &o,
 					      .max_threads = cases[i].threads,
 					      .scratch_dir = tmpdir};
@@ -226,8 +244,9 @@ Test(io_engine, runs_at_queue_depth, .init = mk_tmpdir, .fini = rm_tmpdir,
 		cr_assert_gt(metric(&m, "iops"), 10);
 		const struct vp_metric *mib = vp_metrics_find(&m, "mib_per_s");
 		char want[64];
-		snprintf(want, sizeof(want), "engine=io_uring qd=%s ",
-			 cases[i].qd);
+		snprintf(
+		    want, sizeof(want), "engine=io_uring qd=%s%s ", cases[i].qd,
+		    strcmp(cases[i].submit, "batch") ? "" : " submit=batch");
 		cr_expect(strstr(mib->note, want), "%s", mib->note);
 		cr_assert_leq(metric(&m, "lat_p50_us"),
 			      metric(&m, "lat_max_us"));
