@@ -88,6 +88,8 @@ if [[ $vm == 1 ]]; then
 		grep -q '^"vm2:iothread=on,aio=io_uring,queues=2",guest_disk_queues,2$' "$env"
 	check "vm2 conditions reach QEMU's argv" \
 		grep -q 'virtio-blk-pci,drive=scratch,iothread=iothread0,num-queues=2' "$env"
+	check "vm2 conditions reach the guest's driver (2 blk-mq queues)" \
+		grep -q '^"vm2:iothread=on,aio=io_uring,queues=2",io_scratch_blk,hw_queues=2 ' "$env"
 fi
 
 # Refused before anything runs: exit 2, no run folder.
