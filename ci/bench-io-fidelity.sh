@@ -5,12 +5,15 @@
 # same engine and depth: by default one I/O in flight per thread (fio
 # ioengine=psync) with 1 and 2 threads; with ENGINE=io_uring and QDS="1 8
 # 32", qd I/Os in flight per thread (fio ioengine=io_uring iodepth=qd;
-# ci/bench-io-uring-fidelity.sh). Runs are interleaved (vpbench, fio,
-# vpbench, fio, ...) so drift of the machine hits both alike; the verdict
-# uses the median of the per-round ratios (a shared virtual disk here
-# swings 20-30% between runs; pairs cancel slow drift), and the spread of
-# fio's own figures and of the ratios across rounds is printed beside it.
-# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per cell.
+# ci/bench-io-uring-fidelity.sh). Runs are
+# interleaved (vpbench, fio, vpbench, fio, ...) so drift of the machine hits
+# both alike; the verdict uses the median of the per-round ratios (a shared
+# virtual disk here swings 20-30% between runs; pairs cancel slow drift).
+# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per cell,
+# and its completion-latency percentiles p50, p99 and p99.9 (lat_p*_us,
+# from vpbench's log-linear histogram) within TOLERANCE of fio's clat
+# percentiles of the same runs. The spread of fio's own figures over the
+# rounds is printed: it is how much this disk drifts.
 #
 # The scratch file is created by vpbench itself (-O keep=1), so it carries
 # the vpbench signature in its first 4 KiB and later vpbench runs reuse it
@@ -19,8 +22,9 @@
 #
 # Usage: ci/bench-io-fidelity.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
-#   ROUNDS (5), DURATION (2 s), THREADS ("1 2"), ENGINE (psync|io_uring),
-#   QDS (queue depths, "1"; above 1 needs ENGINE=io_uring), SIZE (256M), BS (4k),
+#   ROUNDS (5; at least 4 for the percentile verdicts), DURATION (2 s),
+#   THREADS ("1 2"), ENGINE (psync|io_uring), QDS (queue depths, "1";
+#   above 1 needs ENGINE=io_uring), SIZE (256M), BS (4k),
 #   TOLERANCE (0.10), SCRATCH_DIR (/var/tmp; must be disk-backed),
 #   KEEP_WORKDIR (1: keep the raw outputs).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error, 77 fio missing.
@@ -66,7 +70,8 @@ echo "== creating the scratch file with vpbench: $file ($SIZE)"
 	{ cat "$work/create.log" >&2; die "vpbench could not create $file"; }
 [[ -f $file ]] || die "vpbench did not keep $file (-O keep=1)"
 
-# vpbench_iops THREADS QD OUTDIR: one measured rep, prints total IOPS.
+# vpbench_iops THREADS QD OUTDIR: one measured rep, prints total IOPS and
+# the p50, p99, p99.9 latencies in us.
 vpbench_iops() {
 	local j=$1 qd=$2 out=$3
 	"$VPBENCH" run -t host -w io.randread -j "$j" -r 1 -d "$DURATION" \
@@ -75,74 +80,86 @@ vpbench_iops() {
 		>"$out.log" 2>&1 || { cat "$out.log" >&2; die "vpbench run failed"; }
 	python3 - "$out/results.csv" "$j" <<'PY'
 import csv, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1], newline=''))
-        if r["workload"] == "io.randread" and r["threads"] == sys.argv[2]
-        and r["metric"] == "iops"]
-if len(rows) != 1 or rows[0]["status"] != "ok":
-    sys.exit("no ok iops row in %s: %s" % (sys.argv[1], rows))
-print(rows[0]["value"])
+out = []
+for metric in ("iops", "lat_p50_us", "lat_p99_us", "lat_p999_us"):
+    rows = [r for r in csv.DictReader(open(sys.argv[1], newline=''))
+            if r["workload"] == "io.randread" and r["threads"] == sys.argv[2]
+            and r["metric"] == metric]
+    if len(rows) != 1 or rows[0]["status"] != "ok":
+        sys.exit("no ok %s row in %s: %s" % (metric, sys.argv[1], rows))
+    out.append(rows[0]["value"])
+print(" ".join(out))
 PY
 }
 
-# fio_iops THREADS QD OUT: same pattern with fio, prints total IOPS.
+# fio_iops THREADS QD OUT: same pattern with fio, prints total IOPS and its
+# clat p50, p99, p99.9 in us (group_reporting: one job entry for all).
 fio_iops() {
 	local j=$1 qd=$2 out=$3
 	fio --name=randread --filename="$file" --ioengine="$ENGINE" \
 		--iodepth="$qd" --direct=1 \
 		--rw=randread --bs="$BS" --offset=4096 --size="$size_bytes" \
 		--norandommap --randrepeat=0 --numjobs="$j" --group_reporting \
+		--percentile_list=50:99:99.9 \
 		--time_based --runtime="${dur_ms}ms" --ramp_time="${warm_ms}ms" \
 		--output-format=json --output="$out.json" >"$out.log" 2>&1 ||
 		{ cat "$out.log" >&2; die "fio failed"; }
 	python3 - "$out.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sum(j["read"]["iops"] for j in d["jobs"]))
+pct = d["jobs"][0]["read"]["clat_ns"]["percentile"]
+print(sum(j["read"]["iops"] for j in d["jobs"]),
+      *(pct[k] / 1000.0 for k in ("50.000000", "99.000000", "99.900000")))
 PY
 }
 
 echo "== io.randread bs=$BS size=$SIZE engine=$ENGINE qd=[$QDS], $ROUNDS interleaved rounds of ${DURATION}s"
 echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O engine=$ENGINE -O qd=QD -O path=FILE -O size=$SIZE -O bs=$BS"
-echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
 echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average, $(nproc) CPUs)"
+echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+names=(iops p50_us p99_us p999_us)
 declare -A vp fio_v
 for round in $(seq 1 "$ROUNDS"); do
 	for j in $THREADS; do
 		for qd in $QDS; do
-			v=$(vpbench_iops "$j" "$qd" "$work/vp-$j-$qd-$round")
-			f=$(fio_iops "$j" "$qd" "$work/fio-$j-$qd-$round")
-			vp[$j/$qd]+="$v "
-			fio_v[$j/$qd]+="$f "
-			printf '   round %d threads %d qd %d: vpbench %.0f  fio %.0f IOPS\n' \
-				"$round" "$j" "$qd" "$v" "$f"
+			read -r -a v <<<"$(vpbench_iops "$j" "$qd" "$work/vp-$j-$qd-$round")"
+			read -r -a f <<<"$(fio_iops "$j" "$qd" "$work/fio-$j-$qd-$round")"
+			for k in 0 1 2 3; do
+				vp[$j/$qd,$k]+="${v[$k]} "
+				fio_v[$j/$qd,$k]+="${f[$k]} "
+			done
+			printf '   round %d threads %d qd %d: vpbench %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us  fio %.0f IOPS clat %.1f/%.1f/%.1f us\n' \
+				"$round" "$j" "$qd" "${v[@]}" "${f[@]}"
 		done
 	done
 done
 echo "   load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Verdict on the median of per-round ratios: each vpbench/fio pair ran
-# back to back, so slow drift of a shared disk cancels within a pair.
+# back to back, so slow drift of a shared disk cancels within a pair. The
+# fio spread (min..max over the rounds, relative to its median) is how
+# much the disk itself drifted.
 status=0
-echo "== medians (ratio = median of per-round vpbench/fio ratios; drift = fio's min-max over the rounds, ratios' min-max)"
-printf '%-8s %4s %12s %12s %8s  %-7s %s\n' threads qd vpbench_iops fio_iops ratio verdict drift
-for j in $THREADS; do
-	for qd in $QDS; do
-		line=$(python3 - "$TOLERANCE" "${vp[$j/$qd]}" "${fio_v[$j/$qd]}" <<'PY'
+echo "== medians (ratio = median of per-round vpbench/fio ratios)"
+printf '%-8s %4s %-8s %12s %12s %8s %18s  %s\n' threads qd figure vpbench fio ratio fio_drift verdict
+for cell in $(for j in $THREADS; do for qd in $QDS; do echo "$j/$qd"; done; done); do
+	for k in 0 1 2 3; do
+		line=$(python3 - "$TOLERANCE" "${vp[$cell,$k]}" "${fio_v[$cell,$k]}" <<'PY'
 import statistics, sys
 tol = float(sys.argv[1])
 v = [float(x) for x in sys.argv[2].split()]
 f = [float(x) for x in sys.argv[3].split()]
 ok = all(x > 0 for x in f)
-rs = [a / b for a, b in zip(v, f)] if ok else [float("nan")]
-r = statistics.median(rs)
+r = statistics.median(a / b for a, b in zip(v, f)) if ok else float("nan")
 ok = ok and abs(r - 1) <= tol
-print("%.0f %.0f %.3f %s fio:%.0f-%.0f,ratio:%.2f-%.2f" % (
-    statistics.median(v), statistics.median(f), r, "PASS" if ok else "FAIL",
-    min(f), max(f), min(rs), max(rs)))
+fm = statistics.median(f)
+drift = "%+.0f%%..%+.0f%%" % (100 * (min(f) / fm - 1), 100 * (max(f) / fm - 1))
+print("%.1f %.1f %.3f %s %s" % (statistics.median(v), fm, r, drift,
+                                "PASS" if ok else "FAIL"))
 PY
 )
-		read -r v f r verdict drift <<<"$line"
-		printf '%-8s %4s %12s %12s %8s  %-7s %s\n' "$j" "$qd" "$v" "$f" "$r" "$verdict" "$drift"
+		read -r v f r drift verdict <<<"$line"
+		printf '%-8s %4s %-8s %12s %12s %8s %18s  %s\n' "${cell%/*}" "${cell#*/}" "${names[$k]}" "$v" "$f" "$r" "$drift" "$verdict"
 		[[ $verdict == PASS ]] || status=1
 	done
 done

@@ -139,3 +139,19 @@ void vp_hist_emit(const struct vp_hist *h, const char *family,
 		vp_metrics_ok(out, name, (double)h->count[i], "count");
 	}
 }
+
+void vp_hist_emit_unavailable(const char *family, const char *unit,
+			      const char *why, struct vp_metrics *out)
+{
+	char name[VP_METRIC_NAME_MAX];
+
+	for (unsigned k = 0; k < VP_HIST_NQ; k++) {
+		snprintf(name, sizeof(name), "%s_%s_%s", family,
+			 vp_hist_q_tag[k], unit);
+		vp_metrics_unavailable(out, name, unit, "%s", why);
+	}
+	snprintf(name, sizeof(name), "%s_max_%s", family, unit);
+	vp_metrics_unavailable(out, name, unit, "%s", why);
+	snprintf(name, sizeof(name), "%s_samples", family);
+	vp_metrics_unavailable(out, name, "count", "%s", why);
+}

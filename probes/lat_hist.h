@@ -110,5 +110,9 @@ uint64_t vp_hist_min_samples(double q);
 void vp_hist_emit(const struct vp_hist *h, const char *family,
 		  const char *unit, double scale, const char *why_empty,
 		  struct vp_metrics *out);
+/* The same percentile, max and samples rows, all unavailable with `why`
+ * (a family that was not measured at all). */
+void vp_hist_emit_unavailable(const char *family, const char *unit,
+			      const char *why, struct vp_metrics *out);
 
 #endif

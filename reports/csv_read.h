@@ -15,7 +15,8 @@
  * - value (status ok): a decimal number (no "inf", "nan", hex), |v| up to
  *   VP_READ_VALUE_MAX, and not negative for rates, durations, latencies,
  *   fractions and counts (vp_metric_nonnegative);
- * - bucket rows: the bound in the name a positive decimal integer, the
+ * - bucket rows: the bound in the name a decimal integer (positive in
+ *   schema 1), the
  *   value a whole count up to VP_READ_BUCKET_COUNT_MAX (2^53, exact in a
  *   double);
  * - vcpus, host_cpus, threads: decimal integers 0..VP_READ_CPUS_MAX; rep:
@@ -34,7 +35,8 @@ struct vp_result {
 	char *unit;
 	enum vp_status status;
 	char *note;
-	long line; /* in results.csv */
+	long line;  /* in results.csv */
+	int schema; /* 1: power-of-two buckets, 2: log-linear (ns bounds) */
 };
 
 struct vp_env_entry {
