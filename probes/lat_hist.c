@@ -94,9 +94,8 @@ uint64_t vp_hist_min_samples(double q)
 	return (uint64_t)llround(10.0 / (1.0 - q));
 }
 
-void vp_hist_emit(const struct vp_hist *h, const char *family,
-		  const char *unit, double scale, const char *why_empty,
-		  struct vp_metrics *out)
+void vp_hist_emit(const struct vp_hist *h, const char *family, const char *unit,
+		  double scale, const char *why_empty, struct vp_metrics *out)
 {
 	char name[VP_METRIC_NAME_MAX];
 

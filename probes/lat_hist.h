@@ -48,8 +48,8 @@
 #define VP_HIST_NBUCKETS ((65u - VP_HIST_SUB_BITS) * VP_HIST_SUB)
 
 struct vp_hist {
-	uint64_t n;	  /* samples */
-	uint64_t sum;	  /* saturates at UINT64_MAX */
+	uint64_t n;	   /* samples */
+	uint64_t sum;	   /* saturates at UINT64_MAX */
 	uint64_t min, max; /* exact; min is UINT64_MAX while empty */
 	uint64_t count[VP_HIST_NBUCKETS];
 };
@@ -107,9 +107,8 @@ uint64_t vp_hist_min_samples(double q);
  * percentile rows' unit ("ns", "us"), scale multiplies ns into it. With
  * h->n == 0 the percentile, max rows are unavailable with `why_empty` and no
  * bucket row is written. */
-void vp_hist_emit(const struct vp_hist *h, const char *family,
-		  const char *unit, double scale, const char *why_empty,
-		  struct vp_metrics *out);
+void vp_hist_emit(const struct vp_hist *h, const char *family, const char *unit,
+		  double scale, const char *why_empty, struct vp_metrics *out);
 /* The same percentile, max and samples rows, all unavailable with `why`
  * (a family that was not measured at all). */
 void vp_hist_emit_unavailable(const char *family, const char *unit,

@@ -43,11 +43,10 @@ void vp_spin_metrics_from(const struct vp_hist *h, uint64_t wait_ns,
 
 void vp_spin_metrics_unavailable(const char *why, struct vp_metrics *out)
 {
-	static const char *const names[][2] = {
-	    {"spin_fraction", "ratio"},
-	    {"long_waits", "count"},
-	    {"spin_waits", "count"},
-	    {"spin_tsc_backwards", "count"}};
+	static const char *const names[][2] = {{"spin_fraction", "ratio"},
+					       {"long_waits", "count"},
+					       {"spin_waits", "count"},
+					       {"spin_tsc_backwards", "count"}};
 
 	vp_hist_emit_unavailable("spin_wait", "ns", why, out);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -2,9 +2,10 @@
  * contended acquisition waited (spinning or blocked), read with the TSC. Only
  * the slow path is timed (the first attempt failed), so an uncontended
  * acquisition costs nothing extra. Each wait lands in the worker's
- * log-linear histogram (ns, probes/lat_hist.h), its total wait time and its count of long waits (> 1 ms,
- * exact). To keep the bookkeeping out of the critical section, acquire only
- * stamps the end of the wait; the lock's release folds it into the worker.
+ * log-linear histogram (ns, probes/lat_hist.h), its total wait time and its
+ * count of long waits (> 1 ms, exact). To keep the bookkeeping out of the
+ * critical section, acquire only stamps the end of the wait; the lock's release
+ * folds it into the worker.
  *
  * A thread that moves between CPUs (vCPUs) whose TSCs are not synchronised
  * can read an end stamp below its start stamp; the unsigned difference
@@ -22,13 +23,13 @@
 #define VP_SPIN_LONG_WAIT_NS 1000000ull /* a "long wait": over 1 ms */
 
 struct vp_spin_probe {
-	struct vp_hist *hist;	   /* each wait, ns */
-	uint64_t *wait_ns;	   /* sum of waits, ns */
-	uint64_t *long_waits;	   /* waits over 1 ms */
-	uint64_t *tsc_backwards;   /* waits whose end TSC read earlier */
-	uint64_t own_backwards;	   /* their storage unless bound elsewhere */
-	double ns_per_tick;	   /* TSC ticks -> ns */
-	uint64_t pending_ticks;	   /* wait of the current acquisition */
+	struct vp_hist *hist;	 /* each wait, ns */
+	uint64_t *wait_ns;	 /* sum of waits, ns */
+	uint64_t *long_waits;	 /* waits over 1 ms */
+	uint64_t *tsc_backwards; /* waits whose end TSC read earlier */
+	uint64_t own_backwards;	 /* their storage unless bound elsewhere */
+	double ns_per_tick;	 /* TSC ticks -> ns */
+	uint64_t pending_ticks;	 /* wait of the current acquisition */
 	bool pending;
 };
 

@@ -163,9 +163,10 @@ static int on_result(struct reader *r, long line)
 				      "long row: %zu fields, expected %d",
 				      r->nf, VP_RESULTS_NCOLS);
 	char **f = r->fields;
-	int schema = !strcmp(f[C_SCHEMA], "1")		      ? 1
-		     : !strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA) ? VP_RESULTS_SCHEMA_NUM
-							      : 0;
+	int schema = !strcmp(f[C_SCHEMA], "1") ? 1
+		     : !strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA)
+			 ? VP_RESULTS_SCHEMA_NUM
+			 : 0;
 	if (!schema)
 		return vp_csv_bad_row(
 		    r, line,

@@ -12,7 +12,7 @@
 #include "reports/summary.h"
 
 static const char *const q_label[VP_HIST_NQ] = {"p50", "p90", "p99", "p99.9",
-						 "p99.99"};
+						"p99.99"};
 
 const char *vp_pool_q_label(unsigned k)
 {
@@ -28,9 +28,8 @@ static double cell_sum(const struct vp_cell *c)
 }
 
 /* The cell <family><suffix> of p's target, workload and threads. */
-static const struct vp_cell *sibling(const struct vp_summary *s,
-				     const struct vp_pool *p,
-				     const char *suffix)
+static const struct vp_cell *
+sibling(const struct vp_summary *s, const struct vp_pool *p, const char *suffix)
 {
 	char name[96];
 	snprintf(name, sizeof(name), "%s%s", p->family, suffix);
@@ -81,8 +80,7 @@ static int cmp_bucket(const void *pa, const void *pb)
 
 /* Schema 2: a bucket with upper bound hi >= 2 sub is 2^(msb(hi) -
  * log2(sub)) wide (lat_hist.h); below that every value has its own. */
-static double lower_bound(const struct vp_pool *p, double hi,
-			  double prev_hi)
+static double lower_bound(const struct vp_pool *p, double hi, double prev_hi)
 {
 	if (p->pow2)
 		return hi <= 1 ? 0 : hi / 2; /* schema 1: (hi / 2, hi] */
@@ -107,9 +105,9 @@ static double quantile(const struct vp_pool *p, double q)
 			seen += b->count;
 			continue;
 		}
-		double v = p->pow2 ? b->lo + (b->hi - b->lo) * (rank - seen) /
-						 b->count
-				   : (b->lo + b->hi) / 2;
+		double v =
+		    p->pow2 ? b->lo + (b->hi - b->lo) * (rank - seen) / b->count
+			    : (b->lo + b->hi) / 2;
 		v *= p->scale;
 		return isnan(p->max) || v < p->max ? v : p->max;
 	}
@@ -136,8 +134,8 @@ static void finish(const struct vp_summary *s, struct vp_pool *p)
 	p->n = 0;
 	for (size_t i = 0; i < p->nb; i++) {
 		p->b[i].hi *= to_ns;
-		p->b[i].lo = lower_bound(p, p->b[i].hi / to_ns, prev / to_ns) *
-			     to_ns;
+		p->b[i].lo =
+		    lower_bound(p, p->b[i].hi / to_ns, prev / to_ns) * to_ns;
 		prev = p->b[i].hi;
 		p->n += p->b[i].count;
 	}
@@ -197,8 +195,8 @@ void vp_pool_note(const struct vp_pool *p, unsigned k, char *buf, size_t len)
 {
 	double need = (double)vp_hist_min_samples(vp_hist_q[k]);
 	if (p->n < need)
-		snprintf(buf, len, "%.0f samples: %s needs at least %.0f",
-			 p->n, q_label[k], need);
+		snprintf(buf, len, "%.0f samples: %s needs at least %.0f", p->n,
+			 q_label[k], need);
 	else if (p->pow2)
 		snprintf(buf, len,
 			 "from power-of-two buckets (results schema 1): "

@@ -242,11 +242,10 @@ static void hist_chart(const struct vp_summary *s, size_t t, size_t w, int th,
 		x1[i] = p->pow2 ? p->b[i].hi : p->b[i].hi + 1;
 		cnt[i] = p->b[i].count;
 	}
-	struct vp_marker mk[4] = {
-	    {"p50", p->q[0] / p->scale},
-	    {"p99", p->q[2] / p->scale},
-	    {"p99.9", p->q[3] / p->scale},
-	    {"max", p->max / p->scale}};
+	struct vp_marker mk[4] = {{"p50", p->q[0] / p->scale},
+				  {"p99", p->q[2] / p->scale},
+				  {"p99.9", p->q[3] / p->scale},
+				  {"max", p->max / p->scale}};
 	char title[256], ylab[96];
 	snprintf(title, sizeof(title), "%s, %d threads", s->targets[t].label,
 		 th);

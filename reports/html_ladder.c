@@ -58,8 +58,9 @@ void vp_html_ladder(const struct vp_summary *s, size_t w, const char *family,
 		}
 		value_td(f, p->max / p->scale,
 			 "largest single value (exact) over the reps");
-		fprintf(f, "<td class=\"n\">%.0f</td><td class=\"n\">%zu</td>"
-			   "</tr>\n",
+		fprintf(f,
+			"<td class=\"n\">%.0f</td><td class=\"n\">%zu</td>"
+			"</tr>\n",
 			p->n, p->reps);
 		pow2 |= p->pow2;
 	}

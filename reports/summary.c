@@ -589,11 +589,40 @@ static int pool_row(FILE *f, const struct vp_summary *s,
 	snprintf(n, sizeof(n), "%zu", p->reps);
 	num(val, v);
 	const char *st = isnan(v) ? "unavailable" : "ok";
-	const char *fields[NSUM] = {
-	    s->runs[t->run].label, t->label, t->kind, t->accel, t->hypervisor,
-	    vc, s->workloads[p->workload], th, metric, unit, n, "0", "0", "",
-	    val, "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
-	    "", "", st, note};
+	const char *fields[NSUM] = {s->runs[t->run].label,
+				    t->label,
+				    t->kind,
+				    t->accel,
+				    t->hypervisor,
+				    vc,
+				    s->workloads[p->workload],
+				    th,
+				    metric,
+				    unit,
+				    n,
+				    "0",
+				    "0",
+				    "",
+				    val,
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    "",
+				    st,
+				    note};
 	return vp_csv_write_record(f, fields, NSUM);
 }
 

@@ -25,8 +25,8 @@ static double hy(const struct hist_frame *h, double v)
 
 static bool bucket_ok(double x0, double x1, double count)
 {
-	return vp_svg_usable(x0, true) && vp_svg_usable(x1, true) &&
-	       x1 > x0 && vp_svg_usable(count, true);
+	return vp_svg_usable(x0, true) && vp_svg_usable(x1, true) && x1 > x0 &&
+	       vp_svg_usable(count, true);
 }
 
 static void hist_axes(FILE *f, const struct vp_chart *c,

@@ -215,8 +215,9 @@ void vp_why_read(struct vp_why_cell *c, const char *label)
 		cause = wake_cause(c->guest >= VP_WHY_SLOW_WAKE_NS, host_pre,
 				   in_pre);
 	else
-		cause = lock_cause(c, c->guest > 0 || c->p999 >= VP_WHY_SLOW_WAKE_NS,
-				   host_pre, in_pre, steal_pre);
+		cause = lock_cause(
+		    c, c->guest > 0 || c->p999 >= VP_WHY_SLOW_WAKE_NS, host_pre,
+		    in_pre, steal_pre);
 	say(c, &o, ": %s", cause);
 }
 
@@ -235,10 +236,9 @@ static void fill(const struct vp_summary *s, struct vp_why_cell *c)
 	c->kvm_exits = median(s, t, w, th, "kvm.exits");
 	c->kvm_halt_exits = median(s, t, w, th, "kvm.halt_exits");
 	c->kvm_yields = median(s, t, w, th, "kvm.directed_yield_attempted");
-	static const char *const family[] = {
-	    [VP_WHY_LOCK] = "spin_wait",
-	    [VP_WHY_KERNEL_LOCK] = "call",
-	    [VP_WHY_WAKE] = "wake"};
+	static const char *const family[] = {[VP_WHY_LOCK] = "spin_wait",
+					     [VP_WHY_KERNEL_LOCK] = "call",
+					     [VP_WHY_WAKE] = "wake"};
 	const struct vp_pool *p = vp_pool_find(s, t, w, th, family[c->kind]);
 	c->tail_n = p ? p->n : NAN;
 	c->p999 = p && !isnan(p->q[3]) ? p->q[3] / p->scale : NAN;

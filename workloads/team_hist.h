@@ -2,8 +2,8 @@
  * log-linear histograms (ns) merged and emitted as the rows of
  * vp_hist_emit (<prefix>_p50_ns ... <prefix>_p9999_ns, <prefix>_max_ns,
  * <prefix>_samples, <prefix>_bucket_le_<ns>), the same shape as the spin
- * probe's spin_wait_* rows so reports read them alike. Also the per-call timing helper the syscall
- * workloads (lock.kernel, mem.shootdown) share. */
+ * probe's spin_wait_* rows so reports read them alike. Also the per-call timing
+ * helper the syscall workloads (lock.kernel, mem.shootdown) share. */
 #ifndef VP_TEAM_HIST_H
 #define VP_TEAM_HIST_H
 

@@ -406,10 +406,11 @@ static void write_tail_run(char *dir, double p999, bool thin)
 			"call_p999_ns,%g,ns,ok,\n",
 			rep, p999 * (1 + 0.01 * rep));
 		if (thin)
-			fprintf(f, "2,x,host,host,none,bare metal,2,2,"
-				   "lock.kernel,2,%d,call_p9999_ns,,ns,"
-				   "unavailable,50000 samples: p9999 needs "
-				   "at least 100000 (10 / (1 - q))\n",
+			fprintf(f,
+				"2,x,host,host,none,bare metal,2,2,"
+				"lock.kernel,2,%d,call_p9999_ns,,ns,"
+				"unavailable,50000 samples: p9999 needs "
+				"at least 100000 (10 / (1 - q))\n",
 				rep);
 		else
 			fprintf(f,
@@ -439,8 +440,8 @@ Test(compare, p999_lower_is_better_and_thin_samples_said)
 	struct vp_compare_opts o = VP_COMPARE_DEFAULTS;
 	cr_assert_eq(vp_compare_runs(&base, &newr, &o, &cmp, err, sizeof(err)),
 		     0);
-	const struct vp_cmp_row *r = row("host", "lock.kernel", 2,
-					 "call_p999_ns");
+	const struct vp_cmp_row *r =
+	    row("host", "lock.kernel", 2, "call_p999_ns");
 	cr_expect_eq(r->dir, VP_DIR_LOWER);
 	cr_expect_eq(r->verdict, VP_REGRESSED, "%s", r->why);
 	r = row("host", "lock.kernel", 2, "call_p9999_ns");

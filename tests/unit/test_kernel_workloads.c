@@ -110,9 +110,9 @@ static void check_percentiles(const struct short_run *r, const char *prefix)
 		snprintf(name, sizeof(name), "%s_%s_ns", prefix,
 			 vp_hist_q_tag[k]);
 		if (n < (double)vp_hist_min_samples(vp_hist_q[k])) {
-			cr_expect(strstr(need(r, name, VP_STATUS_UNAVAILABLE)
-					     ->note,
-					 "samples"));
+			cr_expect(
+			    strstr(need(r, name, VP_STATUS_UNAVAILABLE)->note,
+				   "samples"));
 			continue;
 		}
 		double v = ok(r, name);

@@ -163,8 +163,9 @@ static double check_distribution(const char *name, uint64_t (*draw)(void),
 		double exact = (double)v[rank - 1];
 		double got = vp_hist_quantile(h, qs[i]);
 		double rel = fabs(got - exact) / exact;
-		cr_expect_leq(rel, bound, "%s q=%g: got %.1f, exact %.0f (%.3f%%)",
-			      name, qs[i], got, exact, 100 * rel);
+		cr_expect_leq(rel, bound,
+			      "%s q=%g: got %.1f, exact %.0f (%.3f%%)", name,
+			      qs[i], got, exact, 100 * rel);
 		if (rel > worst)
 			worst = rel;
 	}
@@ -189,8 +190,7 @@ static double check_distribution(const char *name, uint64_t (*draw)(void),
 Test(lat_hist, percentiles_within_stated_precision)
 {
 	check_distribution("uniform 100 ns - 1 ms", draw_uniform, 1);
-	check_distribution("log-normal median 2 us sigma 1", draw_lognormal,
-			   2);
+	check_distribution("log-normal median 2 us sigma 1", draw_lognormal, 2);
 	check_distribution("bimodal 1 us + 0.05% at 10 ms", draw_bimodal, 3);
 	fprintf(stderr, "lat_hist accuracy: worst over all: %.3f%%\n",
 		100 * worst_overall);
