@@ -1,8 +1,8 @@
 /* The io.* engine options and the io_uring engine: -O engine/qd rules
  * (qd > 1 only with io_uring, bounds, buffer limit), the reasons given
  * when io_uring is missing, a seccomp-denied io_uring turning into
- * unavailable (not failed) setup, and real runs at queue depth whose
- * histogram holds exactly the completed I/Os. */
+ * unavailable (not failed) setup. Real runs at queue depth are in
+ * test_io.c with the psync ones. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <linux/audit.h>
@@ -21,20 +21,7 @@
 #include "workloads/team.h"
 #include "workloads/workload.h"
 
-static char tmpdir[64];
 static char errbuf[1024];
-
-static void mk_tmpdir(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vpbench-test-ring.XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
-}
-
-static void rm_tmpdir(void)
-{
-	/* Every scratch file the workloads make is removed by teardown. */
-	rmdir(tmpdir);
-}
 
 static struct vp_io_opts opts(const char *engine, const char *qd)
 {
@@ -155,10 +142,10 @@ static void deny_io_uring(void)
 		     "seccomp: %s", strerror(errno));
 }
 
-Test(io_engine, denied_io_uring_is_unavailable_with_the_reason,
-     .init = mk_tmpdir, .fini = rm_tmpdir)
+Test(io_engine, denied_io_uring_is_unavailable_with_the_reason)
 {
-	char why[512];
+	char why[512], tmpdir[] = "/var/tmp/vpbench-test-ring.XXXXXX";
+	cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
 	deny_io_uring();
 	cr_assert_eq(vp_io_uring_probe(why, sizeof(why)), -EPERM, "%s", why);
 	cr_expect(strstr(why, "Operation not permitted"), "%s", why);
@@ -186,78 +173,5 @@ Test(io_engine, denied_io_uring_is_unavailable_with_the_reason,
 	cr_assert_eq(wl->setup(&ctx, &state, errbuf, sizeof(errbuf)), 0, "%s",
 		     errbuf);
 	wl->teardown(state);
-}
-
-static double metric(const struct vp_metrics *m, const char *name)
-{
-	const struct vp_metric *e = vp_metrics_find(m, name);
-	cr_assert_not_null(e, "metric %s missing", name);
-	cr_assert_eq(e->status, VP_STATUS_OK, "%s: %s", name, e->note);
-	return e->value;
-}
-
-Test(io_engine, runs_at_queue_depth, .init = mk_tmpdir, .fini = rm_tmpdir,
-     .timeout = 120)
-{
-	static const struct {
-		const char *name, *qd;
-		unsigned threads;
-		const char *submit;
-	} cases[] = {
-	    {"io.randread", "8", 1, "each"},  {"io.randread", "32", 2, "each"},
-	    {"io.randread", "8", 2, "batch"}, {"io.randwrite", "4", 2, "each"},
-	    {"io.seqread", "8", 1, "batch"},  {"io.fsync", "4", 1, "each"},
-	    {"io.fsync", "4", 2, "batch"},
-	};
-	char why[512];
-	if (vp_io_uring_probe(why, sizeof(why)) != 0)
-		cr_skip_test("io_uring unavailable here: %s", why);
-#if !HAVE_LIBURING
-	cr_skip_test("built without liburing");
-#endif
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct vp_workload *wl = vp_workload_find(cases[i].name);
-		struct vp_io_opts o = opts("io_uring", cases[i].qd);
-		o.size = 4 << 20;
-		cr_assert_eq(
-		    vp_option_set(vp_options_find(vp_io_options, "submit"), &o,
-				  cases[i].submit, errbuf, sizeof(errbuf)),
-		    0);
-		struct vp_workload_ctx ctx = {.opts = &o,
-					      .max_threads = cases[i].threads,
-					      .scratch_dir = tmpdir};
-		void *state = NULL;
-		cr_assert_eq(wl->setup(&ctx, &state, errbuf, sizeof(errbuf)), 0,
-			     "%s: %s", cases[i].name, errbuf);
-		struct vp_team_params p = {.threads = cases[i].threads,
-					   .warmup_s = 0.05,
-					   .duration_s = 0.25};
-		struct vp_team *team =
-		    vp_team_create(&p, errbuf, sizeof(errbuf));
-		cr_assert_not_null(team, "%s", errbuf);
-		struct vp_metrics m;
-		vp_metrics_init(&m);
-		cr_assert_eq(
-		    wl->run(&ctx, state, team, &m, errbuf, sizeof(errbuf)), 0,
-		    "%s qd=%s: %s", cases[i].name, cases[i].qd, errbuf);
-		double ops = metric(&m, "ops");
-		cr_assert_gt(metric(&m, "iops"), 10);
-		const struct vp_metric *mib = vp_metrics_find(&m, "mib_per_s");
-		char want[64];
-		snprintf(
-		    want, sizeof(want), "engine=io_uring qd=%s%s ", cases[i].qd,
-		    strcmp(cases[i].submit, "batch") ? "" : " submit=batch");
-		cr_expect(strstr(mib->note, want), "%s", mib->note);
-		cr_assert_leq(metric(&m, "lat_p50_us"),
-			      metric(&m, "lat_max_us"));
-		double sum = 0;
-		for (size_t j = 0; j < m.n; j++)
-			if (strncmp(m.v[j].name, "lat_bucket_le_", 14) == 0)
-				sum += m.v[j].value;
-		cr_assert_float_eq(sum, ops, 0.5, "%s: buckets %g ops %g",
-				   cases[i].name, sum, ops);
-		vp_metrics_free(&m);
-		vp_team_destroy(team);
-		wl->teardown(state);
-	}
+	cr_expect_eq(rmdir(tmpdir), 0, "teardown removed its scratch file");
 }

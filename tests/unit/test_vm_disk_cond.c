@@ -1,14 +1,13 @@
 /* The scratch disk's target conditions (iothread, aio, cache, queues):
  * parsing with the valid values in every error, canonical names beside
- * the on/off switches, the aio=native + cache=writeback refusal, the disk
- * mode they resolve to (O_DIRECT refused, io_uring denied) and the QEMU
- * argv each implies. */
+ * the on/off switches, the aio=native + cache=writeback refusal and the
+ * disk mode they resolve to (O_DIRECT refused, io_uring denied). Their
+ * target lists are in test_vm_cond.c, their QEMU argv in test_vm_qemu.c. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "runner/targets/qemu.h"
 #include "runner/targets/vm_cond.h"
 #include "runner/targets/vm_disk_cond.h"
 
@@ -88,36 +87,6 @@ Test(vm_disk_cond, bad_values_name_the_valid_ones)
 	}
 }
 
-struct names {
-	char v[4][128];
-	size_t n;
-};
-
-static int collect(void *ctx, const char *name, char *e, size_t elen)
-{
-	struct names *n = ctx;
-
-	snprintf(n->v[n->n++], sizeof(n->v[0]), "%s", name);
-	return 0;
-}
-
-Test(vm_disk_cond, target_lists_carry_disk_conditions)
-{
-	struct names n = {0};
-
-	cr_assert_eq(vp_target_list_each("host,vm2:cache=none,aio=native,"
-					 "iothread=on,vm2:aio=io_uring",
-					 collect, &n, err, sizeof(err)),
-		     0, "%s", err);
-	cr_assert_eq(n.n, 3);
-	cr_expect_str_eq(n.v[1], "vm2:iothread=on,aio=native,cache=none");
-	cr_expect_str_eq(n.v[2], "vm2:aio=io_uring");
-	n.n = 0;
-	cr_expect_eq(vp_target_list_each("vm2:aio=native,cache=writeback",
-					 collect, &n, err, sizeof(err)),
-		     -EINVAL);
-}
-
 static struct vp_vm_disk_cond cond(const char *spec)
 {
 	struct vp_vm_cond c;
@@ -183,76 +152,4 @@ Test(vm_disk_cond, resolve_defaults_and_refusals)
 	    0);
 	cr_expect(m.iothread);
 	cr_expect_eq(m.queues, 3);
-}
-
-static const char *after(const struct vp_strlist *a, const char *opt)
-{
-	for (size_t i = 0; i + 1 < a->n; i++)
-		if (strcmp(a->v[i], opt) == 0)
-			return a->v[i + 1];
-	return NULL;
-}
-
-Test(vm_disk_cond, argv_each_condition_implies)
-{
-	static const struct {
-		const char *spec;
-		const char *drive, *device, *object; /* object NULL: none */
-	} cases[] = {
-	    {"", "cache=none,aio=native", "virtio-blk-pci,drive=scratch", NULL},
-	    {"iothread=on", "cache=none,aio=native",
-	     "virtio-blk-pci,drive=scratch,iothread=iothread0",
-	     "iothread,id=iothread0"},
-	    {"aio=io_uring,cache=writeback", "cache=writeback,aio=io_uring",
-	     "virtio-blk-pci,drive=scratch", NULL},
-	    {"aio=threads", "cache=none,aio=threads",
-	     "virtio-blk-pci,drive=scratch", NULL},
-	    {"queues=4", "cache=none,aio=native",
-	     "virtio-blk-pci,drive=scratch,num-queues=4", NULL},
-	    {"iothread=on,aio=io_uring,queues=2", "cache=none,aio=io_uring",
-	     "virtio-blk-pci,drive=scratch,iothread=iothread0,num-queues=2",
-	     "iothread,id=iothread0"},
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct vp_vm_disk_cond d;
-		struct vp_disk_mode m;
-		struct vp_strlist a = {0};
-		char drive[256];
-
-		if (cases[i].spec[0])
-			d = cond(cases[i].spec);
-		else
-			vp_vm_disk_cond_clear(&d);
-		cr_assert_eq(vp_vm_disk_mode_resolve(&d, true, NULL, NULL, &m,
-						     err, sizeof(err)),
-			     0);
-		struct vp_qemu_cfg c = {.qemu = "q",
-					.kernel = "k",
-					.initrd = "i",
-					.append = "a",
-					.vcpus = 2,
-					.mem_mb = 512,
-					.console_log = "c",
-					.disk = "/run/scratch.img",
-					.disk_cache = m.cache,
-					.disk_aio = m.aio,
-					.disk_iothread = m.iothread,
-					.disk_queues = m.queues};
-		cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
-		snprintf(drive, sizeof(drive),
-			 "file=/run/scratch.img,if=none,id=scratch,format=raw,"
-			 "%s",
-			 cases[i].drive);
-		cr_expect_str_eq(after(&a, "-drive"), drive, "%s",
-				 cases[i].spec);
-		cr_expect_str_eq(after(&a, "-device"), cases[i].device, "%s",
-				 cases[i].spec);
-		if (cases[i].object)
-			cr_expect_str_eq(after(&a, "-object"), cases[i].object,
-					 "%s", cases[i].spec);
-		else
-			cr_expect_null(after(&a, "-object"), "%s",
-				       cases[i].spec);
-		vp_strlist_free(&a);
-	}
 }
