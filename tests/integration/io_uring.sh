@@ -5,7 +5,8 @@
 # I/O figure is ok where this host has io_uring, the rows say the engine and
 # depth they ran at, the buckets hold the measured I/Os, and env.csv
 # records each guest's disk settings. Plan-time refusals: qd > 1 with
-# psync, aio=native with cache=writeback, an unknown aio. Without io_uring
+# psync, aio=native with cache=writeback, an unknown aio; a disk condition
+# with the run folder on tmpfs fails that target with the reason. Without io_uring
 # on this host, the host rows must be unavailable with the reason.
 set -u
 . "$(dirname "$0")/lib.bash"
@@ -91,6 +92,18 @@ if [[ $vm == 1 ]]; then
 		grep -q 'virtio-blk-pci,drive=scratch,iothread=iothread0,num-queues=2' "$env"
 	check "vm2 conditions reach the guest's driver (2 blk-mq queues)" \
 		grep -q '^"vm2:iothread=on,aio=io_uring,queues=2",io_scratch_blk,hw_queues=2 ' "$env"
+fi
+
+# tmpfs scratch rule: a run folder in RAM makes no image, so a disk
+# condition cannot be honoured; the target's rows fail saying why (no boot).
+if [[ $vm == 1 && $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]]; then
+	shm=$(mktemp -d /dev/shm/vp-io-uring.XXXXXX)
+	"$VPBENCH" run -t vm2:aio=native -w io.randread -j 1 "${common[@]}" \
+		-o "$shm/run" >/dev/null 2>&1
+	note=$(csvq "$shm/run/results.csv" '[r["note"] for r in rows if r["status"]=="failed"][:1]')
+	rm -rf "$shm"
+	check "tmpfs run folder: aio=native refused with the reason ($note)" \
+		grep -q "aio=native set the scratch disk.*memory file system" <<<"$note"
 fi
 
 # Refused before anything runs: exit 2, no run folder.
