@@ -98,9 +98,10 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	vp_html_ratio_chart(s, v, f);
 	fputs("<h2 id=\"spin\">Spin-wait distributions</h2>\n<p "
 	      "class=\"sub\">Time each contended lock acquisition waited, "
-	      "log2 buckets on log scales, at each target's highest thread "
-	      "count; p50, p99 and max marked (medians over "
-	      "repetitions).</p>\n",
+	      "all repetitions' log-linear buckets added, on log scales, at "
+	      "each target's highest thread count; p50, p99, p99.9 and max "
+	      "marked, the percentile ladder of every thread count "
+	      "below.</p>\n",
 	      f);
 	vp_html_spin_charts(s, f);
 	vp_html_spin_table(s, f);
@@ -110,9 +111,10 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	fputs("<h2 id=\"latency\">Latency distributions</h2>\n<p "
 	      "class=\"sub\">Time per kernel call (lock.kernel, "
 	      "mem.shootdown), per wake-up (sched.wake) and per I/O (io.*), "
-	      "log2 buckets on log scales, at each target's highest thread "
-	      "count; p50, p99 and max marked (medians over "
-	      "repetitions).</p>\n",
+	      "all repetitions' log-linear buckets added, on log scales, at "
+	      "each target's highest thread count; p50, p99, p99.9 and max "
+	      "marked, the percentile ladder of every thread count "
+	      "below.</p>\n",
 	      f);
 	vp_html_latency_charts(s, f);
 }

@@ -588,41 +588,29 @@ static int pool_row(FILE *f, const struct vp_summary *s,
 	snprintf(th, sizeof(th), "%d", p->threads);
 	snprintf(n, sizeof(n), "%zu", p->reps);
 	num(val, v);
-	const char *st = isnan(v) ? "unavailable" : "ok";
-	const char *fields[NSUM] = {s->runs[t->run].label,
-				    t->label,
-				    t->kind,
-				    t->accel,
-				    t->hypervisor,
-				    vc,
-				    s->workloads[p->workload],
-				    th,
-				    metric,
-				    unit,
-				    n,
-				    "0",
-				    "0",
-				    "",
-				    val,
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    "",
-				    st,
-				    note};
+	const char *head[] = {s->runs[t->run].label,
+			      t->label,
+			      t->kind,
+			      t->accel,
+			      t->hypervisor,
+			      vc,
+			      s->workloads[p->workload],
+			      th,
+			      metric,
+			      unit,
+			      n,
+			      "0",
+			      "0",
+			      "",
+			      val};
+	const char *fields[NSUM];
+	size_t nh = sizeof(head) / sizeof(head[0]);
+	/* The figure is in median (after mean); the other statistics of a
+	 * cell of values have no meaning for one pooled figure. */
+	for (size_t i = 0; i < NSUM; i++)
+		fields[i] = i < nh ? head[i] : "";
+	fields[NSUM - 2] = isnan(v) ? "unavailable" : "ok";
+	fields[NSUM - 1] = note;
 	return vp_csv_write_record(f, fields, NSUM);
 }
 

@@ -36,6 +36,9 @@
 /* A wake-up p99 from this long on is a slow wake-up (the 1 ms of "long"
  * waits and calls). */
 #define VP_WHY_SLOW_WAKE_NS 1e6
+/* A pooled p99.9 from this long on counts as long waits or calls (the
+ * "over 1 ms" of long_waits and long_calls). */
+#define VP_WHY_LONG_NS 1e6
 
 enum vp_why_kind { VP_WHY_LOCK, VP_WHY_KERNEL_LOCK, VP_WHY_WAKE };
 

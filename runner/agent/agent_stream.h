@@ -46,7 +46,9 @@
 /* The prefix of guest init's records (above). */
 #define VP_GUEST_TAG "V,"
 
-/* An emitter that writes the tagged stream to f (flushing each record). */
+/* An emitter that writes the tagged stream to f, flushing each record but
+ * B records, which leave with the record after them. Sets f fully
+ * buffered: call it before anything is written to f. */
 void vp_stream_emitter_init(struct vp_emitter *e, FILE *f);
 
 struct vp_stream_stats {

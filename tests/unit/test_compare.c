@@ -193,25 +193,40 @@ Test(compare, markdown_and_junit, .fini = unload)
 	unlink(xml);
 }
 
-static void write_run(char *dir, const double *v, size_t n)
+/* A run folder in dir (a mkdtemp template): results.csv open after its
+ * header for the caller's rows; run_close adds the env.csv. */
+static FILE *run_open(char *dir)
 {
 	cr_assert_not_null(mkdtemp(dir));
 	char path[128];
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
 	fputs("schema,run_id,target,target_kind,accel,hypervisor,vcpus,"
 	      "host_cpus,workload,threads,rep,metric,value,unit,status,note\n",
 	      f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f,
-			"1,x,host,host,none,bare metal,2,2,cpu.int,1,%zu,"
-			"ops_per_s,%g,ops/s,ok,\n",
-			i + 1, v[i]);
+	return f;
+}
+
+static void run_close(const char *dir, FILE *f)
+{
+	char path[128];
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/env.csv", dir);
 	f = fopen(path, "w");
 	fputs("target,key,value\nhost,kernel,6.1\n", f);
 	fclose(f);
+}
+
+static void write_run(char *dir, const double *v, size_t n)
+{
+	FILE *f = run_open(dir);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f,
+			"1,x,host,host,none,bare metal,2,2,cpu.int,1,%zu,"
+			"ops_per_s,%g,ops/s,ok,\n",
+			i + 1, v[i]);
+	run_close(dir, f);
 }
 
 static void rm_run(const char *dir)
@@ -393,13 +408,7 @@ Test(compare, markdown_values_are_code_spans)
  * support it is unavailable, and compare says so instead of judging. */
 static void write_tail_run(char *dir, double p999, bool thin)
 {
-	cr_assert_not_null(mkdtemp(dir));
-	char path[128];
-	snprintf(path, sizeof(path), "%s/results.csv", dir);
-	FILE *f = fopen(path, "w");
-	fputs("schema,run_id,target,target_kind,accel,hypervisor,vcpus,"
-	      "host_cpus,workload,threads,rep,metric,value,unit,status,note\n",
-	      f);
+	FILE *f = run_open(dir);
 	for (int rep = 1; rep <= 3; rep++) {
 		fprintf(f,
 			"2,x,host,host,none,bare metal,2,2,lock.kernel,2,%d,"
@@ -422,11 +431,7 @@ static void write_tail_run(char *dir, double p999, bool thin)
 			"call_samples,%d,count,ok,\n",
 			rep, thin ? 50000 : 500000);
 	}
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/env.csv", dir);
-	f = fopen(path, "w");
-	fputs("target,key,value\nhost,kernel,6.1\n", f);
-	fclose(f);
+	run_close(dir, f);
 }
 
 Test(compare, p999_lower_is_better_and_thin_samples_said)
