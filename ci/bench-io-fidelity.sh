@@ -102,21 +102,25 @@ PY
 }
 
 # fio_iops THREADS QD OUT: same pattern with fio, prints total IOPS and its
-# clat p50, p99, p99.9 in us (group_reporting: one job entry for all).
+# p50, p99, p99.9 in us (group_reporting: one job entry for all): clat for
+# psync (the whole pread); for io_uring the total latency (lat: slat +
+# clat), since fio starts clat after the io_uring_enter that submitted the
+# I/O while vpbench's latency, like that total, includes it.
 fio_iops() {
 	local j=$1 qd=$2 out=$3
 	fio --name=randread --filename="$file" --ioengine="$ENGINE" \
 		--iodepth="$qd" --direct=1 \
 		--rw=randread --bs="$BS" --offset=4096 --size="$size_bytes" \
 		--norandommap --randrepeat=0 --numjobs="$j" --group_reporting \
-		--percentile_list=50:99:99.9 \
+		--percentile_list=50:99:99.9 --lat_percentiles=1 \
 		--time_based --runtime="${dur_ms}ms" --ramp_time="${warm_ms}ms" \
 		--output-format=json --output="$out.json" >"$out.log" 2>&1 ||
 		{ cat "$out.log" >&2; die "fio failed"; }
-	python3 - "$out.json" <<'PY'
+	python3 - "$out.json" "$ENGINE" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-pct = d["jobs"][0]["read"]["clat_ns"]["percentile"]
+lat = "clat_ns" if sys.argv[2] == "psync" else "lat_ns"
+pct = d["jobs"][0]["read"][lat]["percentile"]
 print(sum(j["read"]["iops"] for j in d["jobs"]),
       *(pct[k] / 1000.0 for k in ("50.000000", "99.000000", "99.900000")))
 PY
@@ -125,7 +129,7 @@ PY
 echo "== io.randread bs=$BS size=$SIZE engine=$ENGINE qd=[$QDS], $ROUNDS interleaved rounds of ${DURATION}s"
 echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O engine=$ENGINE -O qd=QD -O path=FILE -O size=$SIZE -O bs=$BS"
 echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average, $(nproc) CPUs)"
-echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --lat_percentiles=1 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
 names=(iops p50_us p99_us p999_us)
 declare -A vp fio_v
 for round in $(seq 1 "$ROUNDS"); do
