@@ -141,7 +141,7 @@ for round in $(seq 1 "$ROUNDS"); do
 				vp[$j/$qd,$k]+="${v[$k]} "
 				fio_v[$j/$qd,$k]+="${f[$k]} "
 			done
-			printf '   round %d threads %d qd %d: vpbench %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us  fio %.0f IOPS clat %.1f/%.1f/%.1f us\n' \
+			printf '   round %d threads %d qd %d: vpbench %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us  fio %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us\n' \
 				"$round" "$j" "$qd" "${v[@]}" "${f[@]}"
 		done
 	done
