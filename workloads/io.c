@@ -246,6 +246,7 @@ static int io_setup(const struct io_kind *k, const struct vp_workload_ctx *ctx,
 			return -EOPNOTSUPP;
 		}
 	}
+	vp_io_set_created_hook(ctx->created);
 	/* Readers may measure the user's own file read-only; writers only
 	 * ever touch what vpbench created. */
 	int rc =
