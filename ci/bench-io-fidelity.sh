@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Fidelity benchmark of vpbench's io.randread against fio: does the suite
 # measure what the reference tool measures? Both run 4 KiB O_DIRECT random
-# reads, one I/O in flight per thread (fio ioengine=psync), on the same
-# file, block size, working set and duration, with 1 and 2 threads. Runs are
+# reads on the same file, block size, working set and duration, with the
+# same engine and depth: by default one I/O in flight per thread (fio
+# ioengine=psync) with 1 and 2 threads; with ENGINE=io_uring and QDS="1 8
+# 32", qd I/Os in flight per thread (fio ioengine=io_uring iodepth=qd;
+# ci/bench-io-uring-fidelity.sh). Runs are
 # interleaved (vpbench, fio, vpbench, fio, ...) so drift of the machine hits
 # both alike; the verdict uses the median of the per-round ratios (a shared
 # virtual disk here swings 20-30% between runs; pairs cancel slow drift).
-# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per thread count,
+# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per cell,
 # and its completion-latency percentiles p50, p99 and p99.9 (lat_p*_us,
 # from vpbench's log-linear histogram) within TOLERANCE of fio's clat
 # percentiles of the same runs. The spread of fio's own figures over the
@@ -20,7 +23,8 @@
 # Usage: ci/bench-io-fidelity.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
 #   ROUNDS (5; at least 4 for the percentile verdicts), DURATION (4 s),
-#   THREADS ("1 2"), SIZE (256M), BS (4k),
+#   THREADS ("1 2"), ENGINE (psync|io_uring), QDS (queue depths, "1";
+#   above 1 needs ENGINE=io_uring), SIZE (256M), BS (4k),
 #   TOLERANCE (0.10), SCRATCH_DIR (/var/tmp; must be disk-backed),
 #   KEEP_WORKDIR (1: keep the raw outputs).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error, 77 fio missing.
@@ -33,6 +37,8 @@ ROUNDS=${ROUNDS:-5}
 # 4 s: p99.9 needs 10000 samples, and one thread does 5-15k IOPS here.
 DURATION=${DURATION:-4}
 THREADS=${THREADS:-"1 2"}
+ENGINE=${ENGINE:-psync}
+QDS=${QDS:-1}
 SIZE=${SIZE:-256M}
 BS=${BS:-4k}
 TOLERANCE=${TOLERANCE:-0.10}
@@ -43,6 +49,7 @@ WARMUP=${WARMUP:-0.5}
 . "$(dirname "$0")/bench-lib.bash"
 bench_init bench-io-fidelity
 command -v fio >/dev/null || { echo "SKIP: fio not installed (apt-get install fio)"; exit 77; }
+case $ENGINE in psync | io_uring) ;; *) die "ENGINE=$ENGINE: use psync or io_uring" ;; esac
 
 bench_workdir "$SCRATCH_DIR" iofid scratch
 file=$work/scratch
@@ -64,12 +71,12 @@ echo "== creating the scratch file with vpbench: $file ($SIZE)"
 	{ cat "$work/create.log" >&2; die "vpbench could not create $file"; }
 [[ -f $file ]] || die "vpbench did not keep $file (-O keep=1)"
 
-# vpbench_iops THREADS OUTDIR: one measured rep, prints total IOPS and
+# vpbench_iops THREADS QD OUTDIR: one measured rep, prints total IOPS and
 # the p50, p99, p99.9 latencies in us.
 vpbench_iops() {
-	local j=$1 out=$2
+	local j=$1 qd=$2 out=$3
 	"$VPBENCH" run -t host -w io.randread -j "$j" -r 1 -d "$DURATION" \
-		--warmup "$WARMUP" --counters none \
+		--warmup "$WARMUP" --counters none -O engine="$ENGINE" -O qd="$qd" \
 		-O path="$file" -O size="$SIZE" -O bs="$BS" -o "$out" \
 		>"$out.log" 2>&1 || { cat "$out.log" >&2; die "vpbench run failed"; }
 	python3 - "$out/results.csv" "$j" <<'PY'
@@ -94,43 +101,52 @@ print(" ".join(out))
 PY
 }
 
-# fio_iops THREADS OUT: same pattern with fio, prints total IOPS and its
-# clat p50, p99, p99.9 in us (group_reporting: one job entry for all).
+# fio_iops THREADS QD OUT: same pattern with fio, prints total IOPS and its
+# p50, p99, p99.9 in us (group_reporting: one job entry for all): clat for
+# psync (the whole pread); for io_uring the total latency (lat: slat +
+# clat), since fio starts clat after the io_uring_enter that submitted the
+# I/O while vpbench's latency, like that total, includes it.
 fio_iops() {
-	local j=$1 out=$2
-	fio --name=randread --filename="$file" --ioengine=psync --direct=1 \
+	local j=$1 qd=$2 out=$3
+	fio --name=randread --filename="$file" --ioengine="$ENGINE" \
+		--iodepth="$qd" --direct=1 \
 		--rw=randread --bs="$BS" --offset=4096 --size="$size_bytes" \
 		--norandommap --randrepeat=0 --numjobs="$j" --group_reporting \
-		--percentile_list=50:99:99.9 \
+		--percentile_list=50:99:99.9 --lat_percentiles=1 \
 		--time_based --runtime="${dur_ms}ms" --ramp_time="${warm_ms}ms" \
 		--output-format=json --output="$out.json" >"$out.log" 2>&1 ||
 		{ cat "$out.log" >&2; die "fio failed"; }
-	python3 - "$out.json" <<'PY'
+	python3 - "$out.json" "$ENGINE" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-pct = d["jobs"][0]["read"]["clat_ns"]["percentile"]
+lat = "clat_ns" if sys.argv[2] == "psync" else "lat_ns"
+pct = d["jobs"][0]["read"][lat]["percentile"]
 print(sum(j["read"]["iops"] for j in d["jobs"]),
       *(pct[k] / 1000.0 for k in ("50.000000", "99.000000", "99.900000")))
 PY
 }
 
-echo "== io.randread bs=$BS size=$SIZE, $ROUNDS interleaved rounds of ${DURATION}s"
-echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O path=FILE -O size=$SIZE -O bs=$BS"
-echo "   fio:     fio --ioengine=psync --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+echo "== io.randread bs=$BS size=$SIZE engine=$ENGINE qd=[$QDS], $ROUNDS interleaved rounds of ${DURATION}s"
+echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O engine=$ENGINE -O qd=QD -O path=FILE -O size=$SIZE -O bs=$BS"
+echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average, $(nproc) CPUs)"
+echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --lat_percentiles=1 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
 names=(iops p50_us p99_us p999_us)
 declare -A vp fio_v
 for round in $(seq 1 "$ROUNDS"); do
 	for j in $THREADS; do
-		read -r -a v <<<"$(vpbench_iops "$j" "$work/vp-$j-$round")"
-		read -r -a f <<<"$(fio_iops "$j" "$work/fio-$j-$round")"
-		for k in 0 1 2 3; do
-			vp[$j,$k]+="${v[$k]} "
-			fio_v[$j,$k]+="${f[$k]} "
+		for qd in $QDS; do
+			read -r -a v <<<"$(vpbench_iops "$j" "$qd" "$work/vp-$j-$qd-$round")"
+			read -r -a f <<<"$(fio_iops "$j" "$qd" "$work/fio-$j-$qd-$round")"
+			for k in 0 1 2 3; do
+				vp[$j/$qd,$k]+="${v[$k]} "
+				fio_v[$j/$qd,$k]+="${f[$k]} "
+			done
+			printf '   round %d threads %d qd %d: vpbench %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us  fio %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us\n' \
+				"$round" "$j" "$qd" "${v[@]}" "${f[@]}"
 		done
-		printf '   round %d threads %d: vpbench %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us  fio %.0f IOPS clat %.1f/%.1f/%.1f us\n' \
-			"$round" "$j" "${v[@]}" "${f[@]}"
 	done
 done
+echo "   load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Verdict on the median of per-round ratios: each vpbench/fio pair ran
 # back to back, so slow drift of a shared disk cancels within a pair. The
@@ -138,10 +154,10 @@ done
 # much the disk itself drifted.
 status=0
 echo "== medians (ratio = median of per-round vpbench/fio ratios)"
-printf '%-8s %-8s %12s %12s %8s %18s  %s\n' threads figure vpbench fio ratio fio_drift verdict
-for j in $THREADS; do
+printf '%-8s %4s %-8s %12s %12s %8s %18s  %s\n' threads qd figure vpbench fio ratio fio_drift verdict
+for cell in $(for j in $THREADS; do for qd in $QDS; do echo "$j/$qd"; done; done); do
 	for k in 0 1 2 3; do
-		line=$(python3 - "$TOLERANCE" "${vp[$j,$k]}" "${fio_v[$j,$k]}" <<'PY'
+		line=$(python3 - "$TOLERANCE" "${vp[$cell,$k]}" "${fio_v[$cell,$k]}" <<'PY'
 import statistics, sys
 tol = float(sys.argv[1])
 pairs = [(float(a), float(b)) for a, b in
@@ -160,7 +176,7 @@ print("%.1f %.1f %.3f %s %s" % (statistics.median(v), fm, r, drift,
 PY
 )
 		read -r v f r drift verdict <<<"$line"
-		printf '%-8s %-8s %12s %12s %8s %18s  %s\n' "$j" "${names[$k]}" "$v" "$f" "$r" "$drift" "$verdict"
+		printf '%-8s %4s %-8s %12s %12s %8s %18s  %s\n' "${cell%/*}" "${cell#*/}" "${names[$k]}" "$v" "$f" "$r" "$drift" "$verdict"
 		[[ $verdict == PASS ]] || status=1
 	done
 done

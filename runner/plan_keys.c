@@ -24,8 +24,9 @@ const struct vp_plan_key vp_plan_keys[] = {
      .format = vp_plan_format_targets,
      .help = "host, vmN (N = 1 .. 64), ssh:[user@]host[:port] (IPv6 as "
 	     "[addr]),\nlibvirt:vmN@URI (e.g. libvirt:vm2@qemu:///system); "
-	     "vmN:KEY=on|off,...\nadds conditions (pvspin, cpu-pm, invtsc, "
-	     "hugepages), e.g. vm4:pvspin=off"},
+	     "vmN:KEY=VALUE,...\nadds conditions (pvspin, cpu-pm, invtsc, "
+	     "hugepages; the disk's iothread, aio, cache, queues), e.g. "
+	     "vm4:pvspin=off"},
     {.name = "workloads",
      .flag = 'w',
      .metavar = "LIST",

@@ -43,6 +43,22 @@ const struct vp_option vp_io_options[] = {
      "1: O_DIRECT (bypass the page cache, measure the device); 0: buffered"},
     {"keep", VP_OPT_INT, offsetof(struct vp_io_opts, keep), "0", 0, 1, NULL,
      "1: keep a scratch file vpbench created (reusable with path=)"},
+    {"engine", VP_OPT_CHOICE, offsetof(struct vp_io_opts, engine), "psync", 0,
+     0, "psync|io_uring",
+     "psync: pread/pwrite, one I/O in flight per thread; io_uring: qd I/Os "
+     "in flight per thread on a ring of its own (liburing). Where io_uring "
+     "is unavailable (kernel.io_uring_disabled, seccomp, an old kernel) "
+     "the rows are unavailable with the reason"},
+    {"qd", VP_OPT_INT, offsetof(struct vp_io_opts, qd), "1", 1, VP_IO_QD_MAX,
+     NULL,
+     "I/Os in flight per thread (queue depth); above 1 needs "
+     "engine=io_uring. Latency is per I/O, issue to completion"},
+    {"submit", VP_OPT_CHOICE, offsetof(struct vp_io_opts, submit), "each", 0, 0,
+     "each|batch",
+     "io_uring: each = one io_uring_enter per new I/O, as fio does by "
+     "default (iodepth_batch_submit=1); batch = every I/O refilled after a "
+     "reap in one io_uring_enter with the wait (fewer system calls and "
+     "doorbells, like fio --iodepth_batch_submit=qd)"},
     VP_OPT_END,
 };
 
@@ -73,6 +89,33 @@ int vp_io_check_opts(const void *opts, char *err, size_t errlen)
 		snprintf(err, errlen, "size=%llu is smaller than bs=%llu",
 			 (unsigned long long)o->size,
 			 (unsigned long long)o->bs);
+		rc = -EINVAL;
+	}
+	if (!rc && o->qd > 1 && strcmp(o->engine, "io_uring") != 0) {
+		snprintf(err, errlen,
+			 "qd=%lld needs engine=io_uring: engine=%s has one I/O "
+			 "in flight per thread by construction (each "
+			 "pread/pwrite waits for its completion); add -O "
+			 "engine=io_uring, or raise -j for more I/Os in flight",
+			 (long long)o->qd, o->engine);
+		rc = -EINVAL;
+	}
+	if (!rc && strcmp(o->submit, "batch") == 0 &&
+	    strcmp(o->engine, "io_uring") != 0) {
+		snprintf(
+		    err, errlen,
+		    "submit=batch needs engine=io_uring: engine=%s submits "
+		    "each I/O in its own system call",
+		    o->engine);
+		rc = -EINVAL;
+	}
+	if (!rc && (uint64_t)o->qd * o->bs > VP_IO_INFLIGHT_MAX) {
+		snprintf(err, errlen,
+			 "qd=%lld x bs=%llu is %llu MiB of buffers per thread, "
+			 "over the limit of %llu MiB: lower qd or bs",
+			 (long long)o->qd, (unsigned long long)o->bs,
+			 (unsigned long long)((uint64_t)o->qd * o->bs >> 20),
+			 VP_IO_INFLIGHT_MAX >> 20);
 		rc = -EINVAL;
 	}
 	return rc;

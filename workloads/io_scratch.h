@@ -31,12 +31,19 @@
 
 /* The options every io.* workload shares (-O KEY=VALUE). */
 struct vp_io_opts {
-	char path[VP_OPT_STRING_MAX]; /* "" = new file in the scratch dir */
-	uint64_t size;		      /* working set, bytes */
-	uint64_t bs;		      /* block size, bytes */
-	int64_t direct;		      /* 1: O_DIRECT */
-	int64_t keep;		      /* 1: keep a created file afterwards */
+	char path[VP_OPT_STRING_MAX];	/* "" = new file in the scratch dir */
+	uint64_t size;			/* working set, bytes */
+	uint64_t bs;			/* block size, bytes */
+	int64_t direct;			/* 1: O_DIRECT */
+	int64_t keep;			/* 1: keep a created file afterwards */
+	char engine[VP_OPT_STRING_MAX]; /* "psync" or "io_uring" */
+	int64_t qd;			/* I/Os in flight per thread */
+	char submit[VP_OPT_STRING_MAX]; /* io_uring: "each" or "batch" */
 };
+
+/* Upper bounds of -O qd and of one thread's in-flight buffers (qd x bs). */
+#define VP_IO_QD_MAX	   1024
+#define VP_IO_INFLIGHT_MAX (256ull << 20)
 
 extern const struct vp_option vp_io_options[];
 
@@ -64,8 +71,9 @@ void vp_io_set_created_hook(void (*fn)(const char *path));
  * a message naming the option. */
 int vp_io_check_bs(uint64_t bs, char *err, size_t errlen);
 
-/* The workloads' `check`: bs as above and a working set of at least one
- * block, so a bad -O fails before the run, not in it. */
+/* The workloads' `check`: bs as above, a working set of at least one
+ * block, qd > 1 only with engine=io_uring and qd x bs within
+ * VP_IO_INFLIGHT_MAX, so a bad -O fails before the run, not in it. */
 int vp_io_check_opts(const void *opts, char *err, size_t errlen);
 
 /* Opens (and creates/fills when needed) the scratch target for workload

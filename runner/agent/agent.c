@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probes/blkinfo.h"
 #include "probes/counters.h"
 #include "probes/envinfo.h"
 #include "probes/pin.h"
@@ -105,6 +106,10 @@ static void emit_env(const struct vp_agent_args *a, struct vp_emitter *out,
 	out->env(out, "warmup_s", buf);
 	if (a->scratch_dev)
 		out->env(out, "io_scratch", a->scratch_dev);
+	/* A guest's disk: whether the queues condition reached its driver. */
+	if (a->scratch_dev && vp_blk_describe(a->scratch_dev, buf,
+					      sizeof(buf)) == 0)
+		out->env(out, "io_scratch_blk", buf);
 }
 
 /* A step mark (emitter.h): outside the measured window, one record before

@@ -25,7 +25,9 @@ struct vp_qemu_cfg {
 	const char *qmp_sock;	 /* NULL = no QMP */
 	const char *disk;	 /* raw scratch image or NULL */
 	const char *disk_cache;	 /* "none" or "writeback" */
-	const char *disk_aio;	 /* "native" or "threads" */
+	const char *disk_aio;	 /* "native", "threads" or "io_uring" */
+	bool disk_iothread;	 /* serve the disk from an iothread */
+	unsigned disk_queues;	 /* virtio-blk num-queues, 0 = QEMU's */
 	const char *bios;	 /* NULL = QEMU's default firmware */
 	/* Target conditions (runner/targets/vm_cond.h), KVM only unless
 	 * said otherwise: */

@@ -1,7 +1,8 @@
 /* The QEMU command line of a vmN guest (see qemu.h), built as an argv
  * array: machine, accelerator, CPU model with the target's conditions,
  * explicit topology, RAM (anonymous or hugetlbfs), kernel, the two serial
- * channels, QMP and the scratch disk. Pure: no QEMU is run. */
+ * channels, QMP and the scratch disk with its conditions. Pure: no QEMU
+ * is run. */
 #include "runner/targets/qemu.h"
 
 #include <errno.h>
@@ -80,6 +81,35 @@ static int add_nic(struct vp_strlist *a, const struct vp_qemu_cfg *c)
 	return rc;
 }
 
+/* The scratch disk: raw image on virtio-blk with the target's disk
+ * conditions (runner/targets/vm_disk_cond.h). */
+static int add_disk(struct vp_strlist *a, const struct vp_qemu_cfg *c)
+{
+	char p[PATH_MAX * 2], dev[128];
+	size_t o;
+	int rc = 0;
+
+	qemu_escape(c->disk, p, sizeof(p));
+	if (c->disk_iothread) {
+		rc |= add(a, "-object");
+		rc |= add(a, "iothread,id=iothread0");
+	}
+	rc |= add(a, "-drive");
+	rc |= add(a, "file=%s,if=none,id=scratch,format=raw,cache=%s,aio=%s", p,
+		  c->disk_cache ? c->disk_cache : "none",
+		  c->disk_aio ? c->disk_aio : "native");
+	o = (size_t)snprintf(dev, sizeof(dev), "virtio-blk-pci,drive=scratch");
+	if (c->disk_iothread)
+		o += (size_t)snprintf(dev + o, sizeof(dev) - o,
+				      ",iothread=iothread0");
+	if (c->disk_queues)
+		snprintf(dev + o, sizeof(dev) - o, ",num-queues=%u",
+			 c->disk_queues);
+	rc |= add(a, "-device");
+	rc |= add(a, "%s", dev);
+	return rc;
+}
+
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 {
 	char p[PATH_MAX * 2];
@@ -150,17 +180,8 @@ int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 		rc |= add(a, "-qmp");
 		rc |= add(a, "unix:%s,server=on,wait=off", p);
 	}
-	if (c->disk) {
-		qemu_escape(c->disk, p, sizeof(p));
-		rc |= add(a, "-drive");
-		rc |= add(a,
-			  "file=%s,if=none,id=scratch,format=raw,cache=%s,"
-			  "aio=%s",
-			  p, c->disk_cache ? c->disk_cache : "none",
-			  c->disk_aio ? c->disk_aio : "native");
-		rc |= add(a, "-device");
-		rc |= add(a, "virtio-blk-pci,drive=scratch");
-	}
+	if (c->disk)
+		rc |= add_disk(a, c);
 	rc |= add_nic(a, c);
 	return rc ? -ENOMEM : 0;
 }

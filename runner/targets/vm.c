@@ -97,8 +97,9 @@ static int vm_prepare(struct vp_target *t, char *err, size_t errlen)
 	rc = vm_ensure_initramfs(t, s, err, errlen);
 	if (rc)
 		return rc;
-	if (t->scratch_image)
-		vm_pick_disk_mode(t, s);
+	rc = vm_pick_disk_mode(t, s, err, errlen);
+	if (rc)
+		return rc;
 	snprintf(s->console, sizeof(s->console), "%s/console-%s.log",
 		 t->run_dir, t->name);
 	snprintf(s->qemu_log, sizeof(s->qemu_log), "%s/qemu-%s.log", t->run_dir,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "probes/io_uring_probe.h"
 #include "probes/pin.h"
 #include "runner/guest/guest.h"
 #include "runner/targets/guest_image.h"
@@ -30,21 +31,43 @@ int vm_ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
 	return vp_guest_image_build(t, &s->k, s->initrd, err, errlen);
 }
 
-void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s)
+int vm_pick_disk_mode(struct vp_target *t, struct vm_state *s, char *err,
+		      size_t errlen)
 {
+	const struct vp_vm_disk_cond *d = &s->cond.disk;
+	char odirect_why[128] = "", uring_why[384] = "";
+	bool odirect_ok = true;
 	int fd;
 
+	if (!t->scratch_image) {
+		char list[128];
+
+		if (!vp_vm_disk_cond_any(d) || !t->scratch_why)
+			return 0;
+		vp_vm_disk_cond_format(d, list, sizeof(list), 0);
+		snprintf(err, errlen,
+			 "conditions %s set the scratch disk, which this run "
+			 "could not make: %s",
+			 list, t->scratch_why);
+		return -ENOTSUP;
+	}
 	/* cache=none makes QEMU open the image with O_DIRECT, like the host
-	 * target's io.*; some file systems (tmpfs) refuse it. */
-	s->disk_cache = "none";
-	s->disk_aio = "native";
+	 * target's io.*; some file systems refuse it. */
 	fd = open(t->scratch_image, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	if (fd < 0 && errno == EINVAL) {
-		s->disk_cache = "writeback";
-		s->disk_aio = "threads";
+		odirect_ok = false;
+		snprintf(odirect_why, sizeof(odirect_why),
+			 "open with O_DIRECT: %s", strerror(errno));
 	}
 	if (fd >= 0)
 		close(fd);
+	/* QEMU inherits this process's io_uring rights (sysctl, seccomp). */
+	if (d->aio == VP_AIO_IO_URING &&
+	    vp_io_uring_probe(uring_why, sizeof(uring_why)) == 0)
+		uring_why[0] = '\0';
+	return vp_vm_disk_mode_resolve(d, odirect_ok, odirect_why,
+				       uring_why[0] ? uring_why : NULL,
+				       &s->disk, err, errlen);
 }
 
 /* The shared guest command line, plus the vm target's conditions:
@@ -85,6 +108,28 @@ static void emit_host_facts(struct vm_state *s, struct vp_emitter *out)
 				      "PMU and kvm.enable_pmu on)");
 }
 
+/* The scratch disk as QEMU serves it: the settings one by one (the
+ * conditions, or the defaults that stood in for them) and together. */
+static void emit_disk_env(struct vp_target *t, struct vm_state *s,
+			  struct vp_emitter *out)
+{
+	char q[32];
+
+	if (s->disk.queues)
+		snprintf(q, sizeof(q), "%u", s->disk.queues);
+	else
+		snprintf(q, sizeof(q), "auto (QEMU: one per vCPU)");
+	vp_emit_envf(out, "guest_disk",
+		     "virtio-blk %s cache=%s aio=%s iothread=%s queues=%s",
+		     t->scratch_image, s->disk.cache, s->disk.aio,
+		     s->disk.iothread ? "on" : "off", q);
+	vp_emit_envf(out, "guest_disk_cache", "%s", s->disk.cache);
+	vp_emit_envf(out, "guest_disk_aio", "%s", s->disk.aio);
+	vp_emit_envf(out, "guest_disk_iothread", "%s",
+		     s->disk.iothread ? "on" : "off");
+	vp_emit_envf(out, "guest_disk_queues", "%s", q);
+}
+
 /* What this boot is: accelerator, QEMU, kernel, overcommit, disk, argv. */
 static void emit_env(struct vp_target *t, struct vm_state *s,
 		     struct vp_emitter *out, const char *cmdline)
@@ -117,8 +162,7 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 			 (t->ti.host_cpus > 0 ? t->ti.host_cpus : 1));
 	vp_emit_envf(out, "host_load", "%u", t->plan->host_load);
 	if (t->scratch_image)
-		vp_emit_envf(out, "guest_disk", "virtio-blk %s cache=%s aio=%s",
-			     t->scratch_image, s->disk_cache, s->disk_aio);
+		emit_disk_env(t, s, out);
 	else if (t->scratch_why)
 		vp_emit_envf(out, "guest_disk", "none: %s", t->scratch_why);
 	emit_host_facts(s, out);
@@ -160,8 +204,10 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 	c.console_log = s->console;
 	c.qmp_sock = s->qmp;
 	c.disk = t->scratch_image;
-	c.disk_cache = s->disk_cache;
-	c.disk_aio = s->disk_aio;
+	c.disk_cache = s->disk.cache;
+	c.disk_aio = s->disk.aio;
+	c.disk_iothread = s->disk.iothread;
+	c.disk_queues = s->disk.queues;
 	c.pv_unhalt = s->cond.v[VP_COND_PVSPIN] < 0 ? 0
 		      : s->cond.v[VP_COND_PVSPIN]   ? 1
 						    : -1;

@@ -31,7 +31,9 @@ static const struct {
     [VP_COND_VHOST] = {"vhost", 0, NULL},
 };
 
-#define COND_KEYS_TEXT	"pvspin, cpu-pm, invtsc, hugepages, net, vhost"
+#define COND_KEYS_TEXT                                                         \
+	"pvspin, cpu-pm, invtsc, hugepages, net, vhost, iothread, aio, cache, "  \
+	"queues"
 #define COND_VALUE_TEXT "on or off; net=user or tap"
 
 /* The name of condition k's value v (0 or 1). */
@@ -54,8 +56,12 @@ static int parse_one(const char *item, size_t n, struct vp_vm_cond *c,
 	size_t kl = eq ? (size_t)(eq - item) : n;
 	const char *v = eq ? eq + 1 : "";
 	size_t vl = eq ? n - kl - 1 : 0;
-	int val;
+	int val, rc;
 
+	rc = vp_vm_disk_cond_parse_item(item, kl, v, vl, eq != NULL, &c->disk,
+					err, errlen);
+	if (rc <= 0)
+		return rc;
 	for (int k = 0; k < VP_COND_KEYS; k++) {
 		if (strlen(conds[k].key) != kl ||
 		    strncmp(conds[k].key, item, kl) != 0)
@@ -92,9 +98,18 @@ static int parse_one(const char *item, size_t n, struct vp_vm_cond *c,
 	}
 	snprintf(err, errlen,
 		 "unknown target condition '%.*s'; valid keys: " COND_KEYS_TEXT
-		 " (each =" COND_VALUE_TEXT ", e.g. vm4:pvspin=off)",
+		 " (the switches =" COND_VALUE_TEXT
+		 "; aio=threads|native|io_uring, cache=none|writeback, "
+		 "queues=N; e.g. vm4:pvspin=off)",
 		 (int)kl, item);
 	return -EINVAL;
+}
+
+/* Nothing given. */
+static void cond_clear(struct vp_vm_cond *c)
+{
+	memset(c->v, -1, sizeof(c->v));
+	vp_vm_disk_cond_clear(&c->disk);
 }
 
 int vp_vm_cond_parse(const char *spec, struct vp_vm_cond *c, char *err,
@@ -102,7 +117,7 @@ int vp_vm_cond_parse(const char *spec, struct vp_vm_cond *c, char *err,
 {
 	const char *p = spec;
 
-	memset(c->v, -1, sizeof(c->v));
+	cond_clear(c);
 	if (!spec || !*spec) {
 		snprintf(err, errlen,
 			 "empty condition list after ':'; valid "
@@ -121,7 +136,7 @@ int vp_vm_cond_parse(const char *spec, struct vp_vm_cond *c, char *err,
 		if (rc)
 			return rc;
 		if (!p[n])
-			return 0;
+			return vp_vm_disk_cond_check(&c->disk, err, errlen);
 		p += n + 1;
 	}
 }
@@ -131,7 +146,7 @@ int vp_vm_cond_of_target(const char *name, struct vp_vm_cond *c, char *err,
 {
 	const char *colon = strchr(name, ':');
 
-	memset(c->v, -1, sizeof(c->v));
+	cond_clear(c);
 	return colon ? vp_vm_cond_parse(colon + 1, c, err, errlen) : 0;
 }
 
@@ -145,6 +160,7 @@ void vp_vm_cond_format(const struct vp_vm_cond *c, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s=%s",
 					      o ? "," : "", conds[k].key,
 					      val_name(k, c->v[k]));
+	vp_vm_disk_cond_format(&c->disk, buf, len, o);
 }
 
 bool vp_vm_cond_any(const struct vp_vm_cond *c)
@@ -152,7 +168,7 @@ bool vp_vm_cond_any(const struct vp_vm_cond *c)
 	for (int k = 0; k < VP_COND_KEYS; k++)
 		if (c->v[k] >= 0)
 			return true;
-	return false;
+	return vp_vm_disk_cond_any(&c->disk);
 }
 
 const char *vp_vm_cond_tcg_refusal(const struct vp_vm_cond *c, char *buf,

@@ -17,6 +17,8 @@
  *   vhost=on|off       the NIC's data path in the host kernel (vhost-net);
  *                      needs net=tap and /dev/vhost-net (refused with the
  *                      reason otherwise, vm_net.c)
+ *   iothread=, aio=, cache=, queues=
+ *                      the scratch disk's QEMU settings (vm_disk_cond.h)
  *
  * Syntax: after `vmN:` a comma list of key=value. In a target list (-t) the
  * items after such a target that are key=value (no ':' before the '=')
@@ -28,6 +30,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "runner/targets/vm_disk_cond.h"
 
 enum vp_vm_cond_key {
 	VP_COND_PVSPIN = 0,
@@ -41,6 +45,7 @@ enum vp_vm_cond_key {
 
 struct vp_vm_cond {
 	signed char v[VP_COND_KEYS]; /* -1 not given, 0 off, 1 on */
+	struct vp_vm_disk_cond disk; /* the scratch disk's settings */
 };
 
 /* "pvspin", "cpu-pm", ... */

@@ -33,7 +33,7 @@ struct vm_state {
 	char qemu_log[PATH_MAX];
 	char sockdir[PATH_MAX];
 	char qmp[PATH_MAX];
-	const char *disk_cache, *disk_aio;
+	struct vp_disk_mode disk; /* the scratch disk's QEMU settings */
 	char fault[16];
 	pid_t pid;
 	struct vp_host_peer peer; /* net.* peer=host; pid -1 when none */
@@ -43,8 +43,12 @@ struct vm_state {
  * vmN); 0 or -errno with a message. */
 int vm_ensure_initramfs(struct vp_target *t, struct vm_state *s, char *err,
 			size_t errlen);
-/* cache=none (O_DIRECT) where the scratch image's file system allows it. */
-void vm_pick_disk_mode(struct vp_target *t, struct vm_state *s);
+/* The scratch disk's settings from the target's disk conditions and what
+ * the host allows (unset: cache=none with aio=native where the image's file
+ * system takes O_DIRECT). 0, or -ENOTSUP with the reason when a condition
+ * cannot be honoured here. */
+int vm_pick_disk_mode(struct vp_target *t, struct vm_state *s, char *err,
+		      size_t errlen);
 /* Starts QEMU: *rfd reads the agent channel, *wfd writes to it. With out
  * set (first boot), the target's env facts are emitted. */
 int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,

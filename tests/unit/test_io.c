@@ -14,6 +14,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "probes/io_uring_probe.h"
 #include "workloads/io_gen.h"
 #include "workloads/io_scratch.h"
 #include "workloads/team.h"
@@ -567,13 +568,37 @@ Test(io_scratch, missing_scratch_device_is_an_error)
 struct run_case {
 	const char *name;
 	unsigned threads;
+	const char *qd, *submit; /* -O engine=io_uring with these; NULL psync */
 };
 
 static const struct run_case run_cases[] = {
-    {"io.randread", 1}, {"io.randread", 2}, {"io.randwrite", 2},
-    {"io.seqread", 2},	{"io.seqwrite", 1}, {"io.fsync", 1},
-    {"io.fsync", 2},
+    {"io.randread", 1, NULL, NULL},
+    {"io.randread", 2, NULL, NULL},
+    {"io.randwrite", 2, NULL, NULL},
+    {"io.seqread", 2, NULL, NULL},
+    {"io.seqwrite", 1, NULL, NULL},
+    {"io.fsync", 1, NULL, NULL},
+    {"io.fsync", 2, NULL, NULL},
+    {"io.randread", 1, "8", "each"},
+    {"io.randread", 2, "32", "each"},
+    {"io.randread", 2, "8", "batch"},
+    {"io.randwrite", 2, "4", "each"},
+    {"io.seqread", 1, "8", "batch"},
+    {"io.fsync", 1, "4", "each"},
+    {"io.fsync", 2, "4", "batch"},
 };
+
+/* -O engine=io_uring -O qd=.. -O submit=.. for an io_uring case. */
+static void set_engine(struct vp_io_opts *o, const struct run_case *k)
+{
+	const char *kv[][2] = {
+	    {"engine", "io_uring"}, {"qd", k->qd}, {"submit", k->submit}};
+	for (size_t i = 0; i < 3; i++)
+		cr_assert_eq(
+		    vp_option_set(vp_options_find(vp_io_options, kv[i][0]), o,
+				  kv[i][1], errbuf, sizeof(errbuf)),
+		    0, "%s", errbuf);
+}
 
 static double metric(const struct vp_metrics *m, const char *name)
 {
@@ -583,9 +608,14 @@ static double metric(const struct vp_metrics *m, const char *name)
 	return e->value;
 }
 
+/* psync, and io_uring at queue depth where this machine has it. */
 Test(io_run, every_workload_measures, .init = mk_tmpdir, .fini = rm_tmpdir,
      .timeout = 120)
 {
+	char no_uring[512] = "";
+	if (vp_io_uring_probe(no_uring, sizeof(no_uring)) == 0 &&
+	    !HAVE_LIBURING)
+		snprintf(no_uring, sizeof(no_uring), "built without liburing");
 	for (size_t i = 0; i < sizeof(run_cases) / sizeof(run_cases[0]); i++) {
 		const struct run_case *k = &run_cases[i];
 		const struct vp_workload *wl = vp_workload_find(k->name);
@@ -593,6 +623,13 @@ Test(io_run, every_workload_measures, .init = mk_tmpdir, .fini = rm_tmpdir,
 		cr_assert_str_eq(wl->throughput_metric, "iops");
 		struct vp_io_opts o = default_opts();
 		o.size = 4 << 20;
+		if (k->qd && no_uring[0]) {
+			cr_log_warn("%s qd=%s not run: io_uring: %s", k->name,
+				    k->qd, no_uring);
+			continue;
+		}
+		if (k->qd)
+			set_engine(&o, k);
 		struct vp_workload_ctx ctx = {.opts = &o,
 					      .max_threads = k->threads,
 					      .scratch_dir = tmpdir};
@@ -616,6 +653,16 @@ Test(io_run, every_workload_measures, .init = mk_tmpdir, .fini = rm_tmpdir,
 		cr_assert_gt(ops, 0);
 		cr_assert_float_eq(metric(&m, "mib_per_s"),
 				   iops * 4096 / 1048576.0, 1e-6);
+		if (k->qd) {
+			char want[64];
+			snprintf(want, sizeof(want), "engine=io_uring qd=%s%s ",
+				 k->qd,
+				 strcmp(k->submit, "batch") ? ""
+							    : " submit=batch");
+			const struct vp_metric *mib =
+			    vp_metrics_find(&m, "mib_per_s");
+			cr_expect(strstr(mib->note, want), "%s", mib->note);
+		}
 		/* The ladder rises where the samples support it; thinner
 		 * percentiles are unavailable saying so. */
 		double n = metric(&m, "lat_samples"), prev = 0;

@@ -221,3 +221,22 @@ Test(vm_cond, target_names)
 	cr_expect_eq(t.vcpus, 4);
 	cr_expect_str_eq(t.ti.target, "vm4:pvspin=off,cpu-pm=on");
 }
+
+/* The scratch disk's conditions (vm_disk_cond.h) ride in target lists
+ * like the switches. */
+Test(vm_cond, target_lists_carry_disk_conditions)
+{
+	struct names n = {0};
+
+	cr_assert_eq(vp_target_list_each("host,vm2:cache=none,aio=native,"
+					 "iothread=on,vm2:aio=io_uring",
+					 collect, &n, err, sizeof(err)),
+		     0, "%s", err);
+	cr_assert_eq(n.n, 3);
+	cr_expect_str_eq(n.v[1], "vm2:iothread=on,aio=native,cache=none");
+	cr_expect_str_eq(n.v[2], "vm2:aio=io_uring");
+	n.n = 0;
+	cr_expect_eq(vp_target_list_each("vm2:aio=native,cache=writeback",
+					 collect, &n, err, sizeof(err)),
+		     -EINVAL);
+}

@@ -9,6 +9,7 @@
 
 #include "runner/guest/guest_init.h"
 #include "runner/targets/qemu.h"
+#include "runner/targets/vm_cond.h"
 #include "test_data.h"
 
 static const char *after(const struct vp_strlist *a, const char *opt)
@@ -292,4 +293,69 @@ Test(qemu, argv_tcg_ignores_kvm_switches)
 	cr_expect_str_eq(after(&a, "-cpu"), "max");
 	cr_expect_null(after(&a, "-overcommit"));
 	vp_strlist_free(&a);
+}
+
+/* The scratch disk's target conditions (vm_disk_cond.h) as QEMU argv. */
+Test(qemu, argv_disk_conditions)
+{
+	static const struct {
+		const char *spec;
+		const char *drive, *device, *object; /* object NULL: none */
+	} cases[] = {
+	    {"vm2", "cache=none,aio=native", "virtio-blk-pci,drive=scratch",
+	     NULL},
+	    {"vm2:iothread=on", "cache=none,aio=native",
+	     "virtio-blk-pci,drive=scratch,iothread=iothread0",
+	     "iothread,id=iothread0"},
+	    {"vm2:aio=io_uring,cache=writeback", "cache=writeback,aio=io_uring",
+	     "virtio-blk-pci,drive=scratch", NULL},
+	    {"vm2:aio=threads", "cache=none,aio=threads",
+	     "virtio-blk-pci,drive=scratch", NULL},
+	    {"vm2:queues=4", "cache=none,aio=native",
+	     "virtio-blk-pci,drive=scratch,num-queues=4", NULL},
+	    {"vm2:iothread=on,aio=io_uring,queues=2", "cache=none,aio=io_uring",
+	     "virtio-blk-pci,drive=scratch,iothread=iothread0,num-queues=2",
+	     "iothread,id=iothread0"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vp_vm_cond vc;
+		struct vp_disk_mode m;
+		struct vp_strlist a = {0};
+		char drive[256], err[512];
+
+		cr_assert_eq(
+		    vp_vm_cond_of_target(cases[i].spec, &vc, err, sizeof(err)),
+		    0, "%s: %s", cases[i].spec, err);
+		cr_assert_eq(vp_vm_disk_mode_resolve(&vc.disk, true, NULL, NULL,
+						     &m, err, sizeof(err)),
+			     0);
+		struct vp_qemu_cfg c = {.qemu = "q",
+					.kernel = "k",
+					.initrd = "i",
+					.append = "a",
+					.vcpus = 2,
+					.mem_mb = 512,
+					.console_log = "c",
+					.disk = "/run/scratch.img",
+					.disk_cache = m.cache,
+					.disk_aio = m.aio,
+					.disk_iothread = m.iothread,
+					.disk_queues = m.queues};
+		cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+		snprintf(drive, sizeof(drive),
+			 "file=/run/scratch.img,if=none,id=scratch,format=raw,"
+			 "%s",
+			 cases[i].drive);
+		cr_expect_str_eq(after(&a, "-drive"), drive, "%s",
+				 cases[i].spec);
+		cr_expect_str_eq(after(&a, "-device"), cases[i].device, "%s",
+				 cases[i].spec);
+		if (cases[i].object)
+			cr_expect_str_eq(after(&a, "-object"), cases[i].object,
+					 "%s", cases[i].spec);
+		else
+			cr_expect_null(after(&a, "-object"), "%s",
+				       cases[i].spec);
+		vp_strlist_free(&a);
+	}
 }
