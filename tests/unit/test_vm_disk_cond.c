@@ -72,8 +72,9 @@ Test(vm_disk_cond, bad_values_name_the_valid_ones)
 	    {"aio=native,cache=writeback", "Linux AIO needs the image opened "
 					   "O_DIRECT"},
 	    {"cache=writeback,aio=native", "do not go together"},
-	    {"io_uring=on", "valid keys: pvspin, cpu-pm, invtsc, hugepages, "
-			    "iothread, aio, cache, queues"},
+	    {"io_uring=on",
+	     "valid keys: pvspin, cpu-pm, invtsc, hugepages, net, "
+	     "vhost, iothread, aio, cache, queues"},
 	};
 	struct vp_vm_cond c;
 
