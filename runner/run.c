@@ -28,6 +28,7 @@
 #include "runner/targets/host_load.h"
 #include "runner/targets/target.h"
 #include "runner/util/leftovers.h"
+#include "runner/util/phase_log.h"
 
 /* Set by vp_stop_signal_install's handlers; polled between steps. */
 static volatile int *stop_flag;
@@ -147,6 +148,7 @@ static int run_row(struct vp_emitter *e, const struct vp_row *row)
 	pthread_mutex_lock(&s->lock);
 	rc = lane_row(l, s, row);
 	pthread_mutex_unlock(&s->lock);
+	vp_phase_log(l->target, "row", NULL);
 	return rc;
 }
 static int run_env(struct vp_emitter *e, const char *key, const char *value)
@@ -181,6 +183,7 @@ static void run_progress(struct vp_emitter *e, int step, int steps,
 {
 	struct lane *l = e->ctx;
 	(void)steps;
+	vp_phase_log_step(l->target, "p", step);
 	pthread_mutex_lock(&l->run->lock);
 	if (l->index >= 0)
 		vp_progress_lane(&l->run->progress, l->index, label);
@@ -188,6 +191,15 @@ static void run_progress(struct vp_emitter *e, int step, int steps,
 		vp_progress_step(&l->run->progress, l->step_offset + step,
 				 label);
 	pthread_mutex_unlock(&l->run->lock);
+}
+
+/* Step marks matter to the run only through the phase log. */
+static void run_mark(struct vp_emitter *e, const struct vp_step_mark *m)
+{
+	struct lane *l = e->ctx;
+
+	vp_phase_log_step(l->target, m->phase == VP_MARK_BEGIN ? "b" : "e",
+			  m->step);
 }
 
 /* A message on stderr from a lane. */
@@ -274,7 +286,9 @@ static void run_target(struct lane *l, struct vp_emitter *e,
 	t.ti.host_cpus = (int)vp_cpus_available();
 	snprintf(t.ti.hypervisor, sizeof(t.ti.hypervisor), "unknown");
 	snprintf(t.ti.accel, sizeof(t.ti.accel), "none");
+	vp_phase_log(name, "begin", NULL);
 	int rc = t.ops->prepare(&t, err, sizeof(err));
+	vp_phase_log(name, "prepared", NULL);
 	if (rc) {
 		lane_note(l, "target ", name, err);
 		char why[512];
@@ -292,6 +306,7 @@ static void run_target(struct lane *l, struct vp_emitter *e,
 			lane_note(l, "", "", err);
 	}
 	rc = t.ops->run_agent(&t, e, err, sizeof(err));
+	vp_phase_log(name, "agent_end", NULL);
 	vp_host_load_stop(load);
 	if ((rc || *stop_flag) && !s->write_failed) {
 		const char *why = rc ? err : "interrupted by signal";
@@ -310,6 +325,8 @@ static void run_target(struct lane *l, struct vp_emitter *e,
 	else if (vp_out_sync(&s->files.env))
 		stop_writing(s, &s->files.env);
 	pthread_mutex_unlock(&s->lock);
+	vp_phase_log(name, "end", NULL);
+	vp_phase_log_flush();
 }
 
 /* A lane's targets, one after another (a thread with --parallel hosts). */
@@ -318,7 +335,11 @@ static void *run_lane(void *arg)
 	struct lane *l = arg;
 	struct vp_plan *plan = (struct vp_plan *)l->run->plan;
 	struct vp_emitter e = {
-	    .row = run_row, .env = run_env, .progress = run_progress, .ctx = l};
+	    .row = run_row,
+	    .env = run_env,
+	    .progress = run_progress,
+	    .mark = run_mark,
+	    .ctx = l};
 	size_t steps = vp_plan_steps(plan);
 
 	for (size_t k = 0; k < l->ntargets && !*stop_flag; k++) {
@@ -492,7 +513,10 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 				err);
 		else
 			print_path("report", html);
+		vp_phase_log("run", "report", NULL);
 	}
+	vp_phase_log("run", "end", NULL);
+	vp_phase_log_flush();
 	fflush(stdout);
 	if (s->write_failed)
 		return 1;
@@ -530,6 +554,7 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		return rc;
 	}
 	pthread_mutex_init(&s.lock, NULL);
+	vp_phase_log("run", "start", NULL);
 	/* What runs killed earlier left (their children died with them). */
 	char swept[1024];
 	if (vp_leftovers_sweep(swept, sizeof(swept)) > 0 && !o->quiet)
@@ -545,8 +570,10 @@ int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)
 		vp_progress_note(&s.progress, "%s", err);
 	int rc_image = make_image(&s, dir, image, sizeof(image), image_why,
 				  sizeof(image_why));
+	vp_phase_log("run", "image", NULL);
 	run_lanes(&s, dir, o, image[0] ? image : NULL,
 		  image_why[0] ? image_why : NULL);
+	vp_phase_log("run", "lanes_done", NULL);
 	vp_progress_done(&s.progress);
 	if (image[0])
 		unlink(image);
