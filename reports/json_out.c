@@ -11,17 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#if HAVE_JSONC
 #include <json-c/json.h>
 
 #include "reports/html_escape.h"
 #include "reports/json_internal.h"
 #include "reports/metric_info.h"
-
-bool vp_json_available(void)
-{
-	return true;
-}
 
 struct json_object *vp_jstr(const char *s)
 {
@@ -195,22 +189,3 @@ int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
 	json_object_put(root);
 	return rc;
 }
-
-#else
-
-bool vp_json_available(void)
-{
-	return false;
-}
-
-int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
-		  const char *path, char *err, size_t errlen)
-{
-	snprintf(err, errlen,
-		 "--json: built without json-c, cannot write %s (install "
-		 "libjson-c-dev and rebuild)",
-		 path);
-	return -ENOTSUP;
-}
-
-#endif

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include "probes/metrics.h"
-#include "runner/util/json.h"
+#include "runner/targets/qmp.h"
 
 #define VP_KVM_MAX_STATS 128
 
@@ -55,12 +55,12 @@ struct vp_kvm_sample {
  * n > 0; -ENODATA with why when the reply lists no KVM vCPU statistics
  * (accel names the accelerator for the sentence: "tcg" or "kvm");
  * -EPROTO when the reply has no "return" list. */
-int vp_kvm_schema_parse(const struct vp_json *reply, const char *accel,
+int vp_kvm_schema_parse(const struct json_object *reply, const char *accel,
 			struct vp_kvm_schema *out, char *why, size_t len);
 
 /* Sums a query-stats reply's kvm entries per schema statistic. 0, or
  * -ENODATA / -EPROTO with why (no KVM entry, no "return" list). */
-int vp_kvm_sample_parse(const struct vp_json *reply,
+int vp_kvm_sample_parse(const struct json_object *reply,
 			const struct vp_kvm_schema *schema,
 			struct vp_kvm_sample *out, char *why, size_t len);
 

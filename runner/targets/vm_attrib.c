@@ -15,13 +15,13 @@
 static void kvm_sample(struct vm_attrib *a, struct vp_kvm_sample *k, int *err,
 		       char *why, size_t len)
 {
-	struct vp_json *reply = NULL;
+	struct json_object *reply = NULL;
 
 	*err = vp_qmp_call(&a->qmp, "query-stats", VP_KVM_QUERY_ARGS,
 			   VM_ATTRIB_QMP_TIMEOUT_S, &reply, why, len);
 	if (!*err)
 		*err = vp_kvm_sample_parse(reply, &a->schema, k, why, len);
-	vp_json_free(reply);
+	json_object_put(reply);
 }
 
 static void take(struct vm_attrib *a, struct vp_vcpu_sample *s,
@@ -95,7 +95,7 @@ static void sample_end(void *ctx, bool begun, struct vp_metrics *m)
  * the reason. */
 static void kvm_open(struct vm_attrib *a, bool kvm)
 {
-	struct vp_json *reply = NULL;
+	struct json_object *reply = NULL;
 	char err[256];
 	int rc;
 
@@ -113,7 +113,7 @@ static void kvm_open(struct vm_attrib *a, bool kvm)
 		a->kvm_ok =
 		    vp_kvm_schema_parse(reply, kvm ? "kvm" : "tcg", &a->schema,
 					a->kvm_why, sizeof(a->kvm_why)) == 0;
-	vp_json_free(reply);
+	json_object_put(reply);
 }
 
 void vm_attrib_open(struct vm_attrib *a, struct vp_emitter *out,
