@@ -334,12 +334,11 @@ static void *run_lane(void *arg)
 {
 	struct lane *l = arg;
 	struct vp_plan *plan = (struct vp_plan *)l->run->plan;
-	struct vp_emitter e = {
-	    .row = run_row,
-	    .env = run_env,
-	    .progress = run_progress,
-	    .mark = run_mark,
-	    .ctx = l};
+	struct vp_emitter e = {.row = run_row,
+			       .env = run_env,
+			       .progress = run_progress,
+			       .mark = run_mark,
+			       .ctx = l};
 	size_t steps = vp_plan_steps(plan);
 
 	for (size_t k = 0; k < l->ntargets && !*stop_flag; k++) {

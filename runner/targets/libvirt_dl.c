@@ -47,6 +47,39 @@ int lv_dl_load(char *err, size_t errlen)
 		snprintf(err, errlen, "%s", lv_why);
 	return lv_rc;
 }
+
+struct lvq_api lvq_api;
+static pthread_once_t lvq_once = PTHREAD_ONCE_INIT;
+static int lvq_rc;
+static char lvq_why[512];
+
+static void lvq_load(void)
+{
+	static const char lib[] = "libvirt-qemu.so.0";
+	struct lvq_api *api = &lvq_api;
+	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	char why[512] = "";
+	int rc = 0;
+
+	if (!h) {
+		snprintf(lvq_why, sizeof(lvq_why),
+			 "cannot load %s: %s (apt-get install libvirt0)", lib,
+			 dlerror());
+		lvq_rc = -ENOENT;
+		return;
+	}
+	LVQ_FUNCS(DL_RESOLVE)
+	snprintf(lvq_why, sizeof(lvq_why), "%s", why);
+	lvq_rc = rc;
+}
+
+int lvq_dl_load(char *err, size_t errlen)
+{
+	pthread_once(&lvq_once, lvq_load);
+	if (lvq_rc)
+		snprintf(err, errlen, "%s", lvq_why);
+	return lvq_rc;
+}
 #endif
 
 #if HAVE_LIBXML2

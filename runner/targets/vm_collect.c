@@ -15,8 +15,8 @@
 
 #include "runner/agent/collector.h"
 #include "runner/guest/guest.h"
-#include "runner/targets/vm_attrib.h"
 #include "runner/targets/guest_watch.h"
+#include "runner/targets/vm_attrib.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
 #include "runner/util/phase_log.h"

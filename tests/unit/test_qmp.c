@@ -1,5 +1,5 @@
-/* QMP: replies read through json-c (valid and malformed texts), vCPU thread ids from
- * a recorded query-cpus-fast reply, the KVM statistics schema and values
+/* QMP: replies read through json-c (valid and malformed texts), vCPU thread ids
+ * from a recorded query-cpus-fast reply, the KVM statistics schema and values
  * from a reply written from QEMU's documented schema and from the real
  * (empty) TCG reply, step deltas, and the persistent client against a fake
  * QMP server that interleaves events and a stale reply. */
@@ -72,9 +72,9 @@ Test(qmp_json, values_and_lookups)
 Test(qmp_json, malformed_texts_are_refused)
 {
 	static const char *const bad[] = {
-	    "",		  "{",	      "[1,]",	  "{\"a\" 1}",
-	    "{\"a\":1,}", "\"abc",    "\"a\\x\"", "01",
-	    "[1] [2]",	  "tru",      "-",	  "{} x",
+	    "",		  "{",	      "[1,]",	    "{\"a\" 1}",
+	    "{\"a\":1,}", "\"abc",    "\"a\\x\"",   "01",
+	    "[1] [2]",	  "tru",      "-",	    "{} x",
 	    "1e",	  "{1: 2}",   "{\"a\":1}}", "[\"\\u12\"]",
 	    "nul",	  "{\"a\":}",
 	};
@@ -284,8 +284,8 @@ Test(qmp_stats, large_counters_stay_exact)
 	snprintf(s.v[0].name, sizeof(s.v[0].name), "exits");
 	snprintf(s.v[0].unit, sizeof(s.v[0].unit), "count");
 	s.v[0].scale = 1;
-	cr_assert_eq(
-	    vp_qmp_parse(before, strlen(before), &j, why, sizeof(why)), 0);
+	cr_assert_eq(vp_qmp_parse(before, strlen(before), &j, why, sizeof(why)),
+		     0);
 	cr_assert_eq(vp_kvm_sample_parse(j, &s, &b, why, sizeof(why)), 0);
 	json_object_put(j);
 	cr_assert_eq(vp_qmp_parse(after, strlen(after), &j, why, sizeof(why)),
