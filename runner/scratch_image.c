@@ -50,14 +50,6 @@ int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 		x ^= x << 17;
 		buf[i] = (unsigned char)x;
 	}
-	/* Signed like the workloads' scratch files: io.* write only to
-	 * targets that carry the signature. */
-	rc = vp_io_write_signature(fd);
-	if (rc) {
-		snprintf(err, errlen, "writing scratch image %s: %s", path,
-			 strerror(-rc));
-		goto out;
-	}
 	for (uint64_t done = VP_IO_SIG_BYTES; done < size;) {
 		size_t n = size - done < chunk ? (size_t)(size - done) : chunk;
 		ssize_t w = pwrite(fd, buf, n, (off_t)done);
@@ -76,7 +68,17 @@ int vp_scratch_image_create(const char *path, uint64_t size, char *err,
 	if (fsync(fd)) {
 		rc = -errno;
 		snprintf(err, errlen, "fsync %s: %s", path, strerror(errno));
+		goto out;
 	}
+	/* Signed like the workloads' scratch files (io.* write only to
+	 * targets that carry the signature), last and saying the data is
+	 * there: every target's io.* then skip their own fill. */
+	rc = vp_io_write_signature_filled(fd, size);
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (rc)
+		snprintf(err, errlen, "writing scratch image %s: %s", path,
+			 strerror(-rc));
 out:
 	if (fd >= 0) {
 		close(fd);
