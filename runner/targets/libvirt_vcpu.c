@@ -142,18 +142,9 @@ static void open_kvm(struct lv_sampler *smp)
 	    monitor_call(smp->s, "query-stats-schemas",
 			 "{\"provider\":\"kvm\"}", &reply, why, sizeof(why));
 
-	if (rc == -EREMOTEIO)
-		snprintf(smp->kvm_why, sizeof(smp->kvm_why),
-			 "QEMU has no KVM statistics interface (query-stats "
-			 "needs QEMU 7.1+): %s",
-			 why);
-	else if (rc)
-		snprintf(smp->kvm_why, sizeof(smp->kvm_why), "%s", why);
-	else
-		smp->kvm_ok =
-		    vp_kvm_schema_parse(reply, smp->s->kvm ? "kvm" : "tcg",
-					&smp->schema, smp->kvm_why,
-					sizeof(smp->kvm_why)) == 0;
+	smp->kvm_ok =
+	    vp_kvm_schema_of_call(rc, why, reply, smp->s->kvm, &smp->schema,
+				  smp->kvm_why, sizeof(smp->kvm_why));
 	json_object_put(reply);
 }
 
@@ -207,13 +198,10 @@ void lv_vcpu_rows(const struct lv_sampler *smp, const struct vp_vcpu_sample *e,
 		vp_vcpu_preemption_unavailable(m, smp->vcpu_why);
 	else
 		vp_vcpu_preemption_metrics(&smp->vb, e, m);
-	if (!smp->kvm_ok)
-		vp_metrics_unavailable(m, "kvm.stats", "count", "%s",
-				       smp->kvm_why);
-	else if (smp->kb_err || kerr)
-		vp_metrics_failed(m, "kvm.stats", "count", "%s",
-				  smp->kb_err ? smp->kb_why : kwhy);
-	else
-		vp_kvm_delta_metrics(&smp->schema, &smp->kb, ke, m);
+	vp_kvm_step_metrics(smp->kvm_ok, smp->kvm_why,
+			    smp->kb_err ? smp->kb_why
+			    : kerr	? kwhy
+					: NULL,
+			    &smp->schema, &smp->kb, ke, m);
 }
 #endif

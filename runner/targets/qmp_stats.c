@@ -102,6 +102,23 @@ int vp_kvm_schema_parse(const struct json_object *reply, const char *accel,
 	return -ENODATA;
 }
 
+bool vp_kvm_schema_of_call(int rc, const char *err,
+			   const struct json_object *reply, bool kvm,
+			   struct vp_kvm_schema *out, char *why, size_t len)
+{
+	if (rc == -EREMOTEIO)
+		snprintf(why, len,
+			 "QEMU has no KVM statistics interface (query-stats "
+			 "needs QEMU 7.1+): %s",
+			 err);
+	else if (rc)
+		snprintf(why, len, "%s", err);
+	else
+		return vp_kvm_schema_parse(reply, kvm ? "kvm" : "tcg", out, why,
+					   len) == 0;
+	return false;
+}
+
 static long schema_index(const struct vp_kvm_schema *schema, const char *name)
 {
 	for (size_t i = 0; i < schema->n; i++)
@@ -180,4 +197,18 @@ void vp_kvm_delta_metrics(const struct vp_kvm_schema *schema,
 					  k->scale,
 				      k->unit);
 	}
+}
+
+void vp_kvm_step_metrics(bool ok, const char *no_why, const char *fail_why,
+			 const struct vp_kvm_schema *schema,
+			 const struct vp_kvm_sample *before,
+			 const struct vp_kvm_sample *after,
+			 struct vp_metrics *m)
+{
+	if (!ok)
+		vp_metrics_unavailable(m, "kvm.stats", "count", "%s", no_why);
+	else if (fail_why)
+		vp_metrics_failed(m, "kvm.stats", "count", "%s", fail_why);
+	else
+		vp_kvm_delta_metrics(schema, before, after, m);
 }

@@ -24,6 +24,7 @@
 #ifndef VP_QMP_STATS_H
 #define VP_QMP_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,14 @@ struct vp_kvm_sample {
 int vp_kvm_schema_parse(const struct json_object *reply, const char *accel,
 			struct vp_kvm_schema *out, char *why, size_t len);
 
+/* The schema from a query-stats-schemas call's outcome (rc and err as the
+ * QMP call gave them, reply when rc is 0): true with the schema in out,
+ * false with why (a QEMU without the command, a failed call, no KVM
+ * statistics). kvm: the guest runs under KVM. */
+bool vp_kvm_schema_of_call(int rc, const char *err,
+			   const struct json_object *reply, bool kvm,
+			   struct vp_kvm_schema *out, char *why, size_t len);
+
 /* Sums a query-stats reply's kvm entries per schema statistic. 0, or
  * -ENODATA / -EPROTO with why (no KVM entry, no "return" list). */
 int vp_kvm_sample_parse(const struct json_object *reply,
@@ -71,6 +80,15 @@ void vp_kvm_delta_metrics(const struct vp_kvm_schema *schema,
 			  const struct vp_kvm_sample *before,
 			  const struct vp_kvm_sample *after,
 			  struct vp_metrics *m);
+
+/* A step's KVM rows: one kvm.stats row unavailable with no_why when
+ * there is no schema (ok false), failed with fail_why when a sample of
+ * the step failed (fail_why non-NULL), else vp_kvm_delta_metrics. */
+void vp_kvm_step_metrics(bool ok, const char *no_why, const char *fail_why,
+			 const struct vp_kvm_schema *schema,
+			 const struct vp_kvm_sample *before,
+			 const struct vp_kvm_sample *after,
+			 struct vp_metrics *m);
 
 /* The arguments of the per-step query-stats command. */
 #define VP_KVM_QUERY_ARGS                                                      \

@@ -48,14 +48,11 @@ static void step_rows(struct vm_attrib *a, const struct vp_vcpu_sample *e,
 		vp_vcpu_unavailable_metrics(m, a->tid_why);
 	else
 		vp_vcpu_delta_metrics(&a->b, e, a->pid, m);
-	if (!a->kvm_ok)
-		vp_metrics_unavailable(m, "kvm.stats", "count", "%s",
-				       a->kvm_why);
-	else if (a->kb_err || kerr)
-		vp_metrics_failed(m, "kvm.stats", "count", "%s",
-				  a->kb_err ? a->kb_why : kwhy);
-	else
-		vp_kvm_delta_metrics(&a->schema, &a->kb, ke, m);
+	vp_kvm_step_metrics(a->kvm_ok, a->kvm_why,
+			    a->kb_err ? a->kb_why
+			    : kerr    ? kwhy
+				      : NULL,
+			    &a->schema, &a->kb, ke, m);
 }
 
 /* Sampler ops (mark_tee.h). */
@@ -102,17 +99,8 @@ static void kvm_open(struct vm_attrib *a, bool kvm)
 	rc = vp_qmp_call(&a->qmp, "query-stats-schemas",
 			 "{\"provider\":\"kvm\"}", QMP_OPEN_TIMEOUT_S, &reply,
 			 err, sizeof(err));
-	if (rc == -EREMOTEIO)
-		snprintf(a->kvm_why, sizeof(a->kvm_why),
-			 "QEMU has no KVM statistics interface (query-stats "
-			 "needs QEMU 7.1+): %s",
-			 err);
-	else if (rc)
-		snprintf(a->kvm_why, sizeof(a->kvm_why), "%s", err);
-	else
-		a->kvm_ok =
-		    vp_kvm_schema_parse(reply, kvm ? "kvm" : "tcg", &a->schema,
-					a->kvm_why, sizeof(a->kvm_why)) == 0;
+	a->kvm_ok = vp_kvm_schema_of_call(rc, err, reply, kvm, &a->schema,
+					  a->kvm_why, sizeof(a->kvm_why));
 	json_object_put(reply);
 }
 
