@@ -74,15 +74,8 @@ static int vm_ask_dump(void *arg)
 static enum vp_collect_end vm_check(struct vp_collector *c, double now)
 {
 	struct vm_watch *w = c->priv;
-	enum vp_collect_end end = vp_guest_watch_check(&w->g, c, now);
 
-	/* The agent finished (X) and guest init saw it exit: nothing the
-	 * run keeps comes after, so QEMU is stopped now rather than after
-	 * the guest kernel's power-off (a few hundred ms under TCG, before
-	 * the next target can start). */
-	if (end == VP_COLLECT_FINISHED && c->done && w->g.agent_exit[0])
-		c->stop = true;
-	return end;
+	return vp_guest_watch_check(&w->g, c, now);
 }
 
 static void vm_explain(struct vp_collector *c, char *reason, size_t len)
