@@ -50,7 +50,7 @@ extra guest kernel arguments, for diagnosis.
 fetches a guest kernel (a distribution kernel package, unpacked, nothing installed) into
 \\fI\$VPBENCH_CACHE/kernel\\fP for vmN targets when the host's own kernel is not readable.
 .TP
-.I results/<UTC timestamp>/
+.I results/<UTC timestamp>-<pid>/
 a run folder: \\fIresults.csv\\fP (one row per measured value), \\fIenv.csv\\fP,
 \\fIplan.conf\\fP (reusable with \\fB\\-\\-plan\\fP), \\fIsummary.csv\\fP, \\fIreport.html\\fP.
 EOF2

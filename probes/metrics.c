@@ -106,3 +106,48 @@ int vp_status_parse(const char *s, enum vp_status *out)
 		}
 	return -1;
 }
+
+int vp_note_is_suspended(const char *note)
+{
+	return note &&
+	       !strncmp(note, VP_NOTE_SUSPENDED, strlen(VP_NOTE_SUSPENDED));
+}
+
+void vp_metrics_mark_suspended(struct vp_metrics *m, size_t first,
+			       const char *why)
+{
+	for (size_t i = first; i < m->n; i++) {
+		struct vp_metric *e = &m->v[i];
+		char old[VP_METRIC_NOTE_MAX];
+		if (e->status != VP_STATUS_OK || vp_note_is_suspended(e->note))
+			continue;
+		snprintf(old, sizeof(old), "%s", e->note);
+		snprintf(e->note, sizeof(e->note), "%s%s%s", why,
+			 old[0] ? "; " : "", old);
+	}
+}
+
+bool vp_decimal_syntax(const char *s, bool sign)
+{
+	size_t n = 0;
+	if (sign && (*s == '-' || *s == '+'))
+		s++;
+	n = strspn(s, "0123456789");
+	s += n;
+	if (*s == '.') {
+		size_t frac = strspn(s + 1, "0123456789");
+		s += 1 + frac;
+		n += frac;
+	}
+	if (!n)
+		return false;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (!strspn(s, "0123456789"))
+			return false;
+		s += strspn(s, "0123456789");
+	}
+	return !*s;
+}

@@ -5,6 +5,7 @@
 #ifndef VP_METRICS_H
 #define VP_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum vp_status { VP_STATUS_OK = 0, VP_STATUS_UNAVAILABLE, VP_STATUS_FAILED };
@@ -42,6 +43,25 @@ struct vp_metric *vp_metrics_failed(struct vp_metrics *m, const char *name,
 const struct vp_metric *vp_metrics_find(const struct vp_metrics *m,
 					const char *name);
 const char *vp_status_name(enum vp_status s);
+
+/* [-]digits[.digits][e[+-]digits] (the sign only when `sign`), as "%.9g"
+ * writes: what results.csv values and the plan's seconds may be. strtod
+ * alone would also take "inf", "nan", hex ("0x10" = 16) and blanks. */
+bool vp_decimal_syntax(const char *s, bool sign);
+
+/* A step whose measured window ran far past its planned length (the target
+ * was stopped or not run: SIGSTOP, a host that paused its guest, a laptop
+ * lid, a live migration) keeps its rows `ok` with their values, and each
+ * row's note begins with this prefix and the reason. Readers leave such
+ * rows out of every statistic: a row is suspended when its status is ok
+ * and its note begins with "suspended:" (results.csv contract). */
+#define VP_NOTE_SUSPENDED "suspended:"
+/* Whether a note marks a suspended step's row. */
+int vp_note_is_suspended(const char *note);
+/* Marks every ok entry of m from index `first` on: why (which begins with
+ * VP_NOTE_SUSPENDED) goes in front of its note. */
+void vp_metrics_mark_suspended(struct vp_metrics *m, size_t first,
+			       const char *why);
 /* Parses "ok" / "unavailable" / "failed"; returns -1 when unknown. */
 int vp_status_parse(const char *s, enum vp_status *out);
 

@@ -8,6 +8,8 @@
 
 #include "reports/cli_internal.h"
 #include "reports/compare.h"
+#include "reports/out_clash.h"
+#include "reports/run_plan.h"
 #include "reports/report_cli.h"
 
 static void compare_usage(FILE *f)
@@ -159,6 +161,22 @@ static int parse_compare(int argc, char **argv, struct compare_args *a)
 	return -1;
 }
 
+/* --markdown and --junit must be neither an input nor each other. */
+static int check_clashes(const struct compare_args *a, const char *base,
+			 const char *newr, char *err, size_t errlen)
+{
+	struct vp_run_paths p[2];
+	vp_run_input_paths(base, &p[0]);
+	vp_run_input_paths(newr, &p[1]);
+	const struct vp_path_role outs[] = {{a->markdown, "--markdown"},
+					    {a->junit, "--junit"}};
+	const struct vp_path_role ins[] = {
+	    {p[0].results, "input (BASE)"}, {p[0].env, "input (BASE)"},
+	    {p[0].plan, "input (BASE)"},    {p[1].results, "input (NEW)"},
+	    {p[1].env, "input (NEW)"},	     {p[1].plan, "input (NEW)"}};
+	return vp_out_clash_check(outs, 2, ins, 6, err, errlen);
+}
+
 int vp_compare_main(int argc, char **argv)
 {
 	struct compare_args a = {.o = VP_COMPARE_DEFAULTS};
@@ -170,12 +188,16 @@ int vp_compare_main(int argc, char **argv)
 	char err[2048] = "";
 	memset(&newr, 0, sizeof(newr));
 	memset(&cmp, 0, sizeof(cmp));
-	int rc = vp_run_load(argv[optind], &base, err, sizeof(err));
-	if (!rc) {
+	memset(&base, 0, sizeof(base));
+	int rc = check_clashes(&a, argv[optind], argv[optind + 1], err,
+			       sizeof(err));
+	if (!rc)
+		rc = vp_run_load(argv[optind], &base, err, sizeof(err));
+	if (!rc && !(rc = vp_run_plan_check(&base))) {
 		vp_cli_print_warnings("compare", &base);
 		rc = vp_run_load(argv[optind + 1], &newr, err, sizeof(err));
 	}
-	if (!rc) {
+	if (!rc && !(rc = vp_run_plan_check(&newr))) {
 		vp_cli_print_warnings("compare", &newr);
 		rc =
 		    vp_compare_runs(&base, &newr, &a.o, &cmp, err, sizeof(err));

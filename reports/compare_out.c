@@ -9,6 +9,7 @@
 
 #include "reports/compare.h"
 #include "reports/compare_internal.h"
+#include "reports/out_atomic.h"
 #include "reports/svg.h"
 
 static void fmt_num(double v, const char *unit, char *buf, size_t len)
@@ -124,6 +125,9 @@ void vp_cmp_caveats(const struct vp_comparison *c, int side, char *buf,
 	      {VP_FIND_NOISY, "noisy throughput cell(s) (CV > 5%)"},
 	      {VP_FIND_FEW_REPS, "throughput cell(s) with fewer than 3 reps"},
 	      {VP_FIND_FAILED, "cell(s) with failed reps"},
+	      {VP_FIND_SUSPENDED,
+	       "throughput cell(s) with suspended reps (left out)"},
+	      {VP_FIND_MISSING_STEPS, "run(s) with planned steps missing"},
 	      {VP_FIND_OTHER_LOAD, "cell(s) measured under other load (> 10%)"},
 	      {VP_FIND_NOT_CONVERGED,
 	       "cell(s) where -r auto stopped short of --ci-target"}};
@@ -158,21 +162,12 @@ int vp_cmp_write_file(const struct vp_comparison *c, const char *path,
 		      void (*fill)(const struct vp_comparison *, FILE *),
 		      char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		int rc = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-		return rc;
-	}
-	fill(c, f);
-	int rc = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !rc)
-		rc = errno ? -errno : -EIO;
+	struct vp_atomic_out o;
+	int rc = vp_atomic_open(&o, path, VP_OUT_NAMED, err, errlen);
 	if (rc)
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(-rc));
-	return rc;
+		return rc;
+	fill(c, o.f);
+	return vp_atomic_commit(&o, err, errlen);
 }
 
 /* A CSV string for the terminal: control bytes (ESC...) as '?'. */

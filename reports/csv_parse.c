@@ -88,7 +88,7 @@ static bool blank_line(const char *s)
  * feed the reader forever. NULL with the reason in r->err and *rc. */
 static FILE *open_regular(struct reader *r, int *rc)
 {
-	struct stat st;
+	struct stat st = {0};
 	int fd = open(r->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		*rc = -errno;
@@ -100,9 +100,13 @@ static FILE *open_regular(struct reader *r, int *rc)
 		close(fd);
 		*rc = -EINVAL;
 		snprintf(r->err, r->errlen,
-			 "%s: not a regular file (a device, FIFO or socket?): "
-			 "give the CSV file a run wrote",
-			 r->path);
+			 "%s: not a regular file (%s): give the CSV file a "
+			 "run wrote",
+			 r->path,
+			 S_ISDIR(st.st_mode)	? "a folder"
+			 : S_ISFIFO(st.st_mode) ? "a FIFO"
+			 : S_ISSOCK(st.st_mode) ? "a socket"
+						: "a device");
 		return NULL;
 	}
 	int fl = fcntl(fd, F_GETFL);

@@ -52,33 +52,6 @@ static int parse_int(const char *s, long max, int *out)
 	return 0;
 }
 
-/* [-]digits[.digits][e[+-]digits], as "%.9g" writes; strtod alone would
- * also take "inf", "nan", "0x1p3" and leading blanks. */
-static bool decimal_syntax(const char *s)
-{
-	size_t n = 0;
-	if (*s == '-' || *s == '+')
-		s++;
-	n = strspn(s, "0123456789");
-	s += n;
-	if (*s == '.') {
-		size_t frac = strspn(s + 1, "0123456789");
-		s += 1 + frac;
-		n += frac;
-	}
-	if (!n)
-		return false;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '-' || *s == '+')
-			s++;
-		if (!strspn(s, "0123456789"))
-			return false;
-		s += strspn(s, "0123456789");
-	}
-	return !*s;
-}
-
 /* Checks an ok row's value against its metric (see csv_read.h); returns
  * a vp_csv_bad_row() result or 0 with *out set. */
 static int parse_value(struct reader *r, long line, const char *metric,
@@ -236,6 +209,7 @@ static int on_result(struct reader *r, long line)
 	    .note = steal(r, C_NOTE),
 	    .line = line,
 	};
+	x->suspended = st == VP_STATUS_OK && vp_note_is_suspended(x->note);
 	return 0;
 }
 
@@ -243,7 +217,7 @@ static int parse_value(struct reader *r, long line, const char *metric,
 		       const char *text, double *out)
 {
 	*out = NAN;
-	if (!decimal_syntax(text))
+	if (!vp_decimal_syntax(text, true))
 		return vp_csv_bad_row(
 		    r, line,
 		    "value '%.32s' is not a number (status ok "
@@ -347,10 +321,30 @@ static int index_env(struct vp_run *run)
 	return 0;
 }
 
+void vp_run_input_paths(const char *dir, struct vp_run_paths *p)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(p->folder, sizeof(p->folder), "%s", dir);
+		snprintf(p->results, sizeof(p->results), "%s/results.csv", dir);
+	} else {
+		/* A results.csv named directly: env.csv sits beside it. */
+		const char *slash = strrchr(dir, '/');
+		int dlen = slash ? (int)(slash - dir) : 1;
+		snprintf(p->folder, sizeof(p->folder), "%.*s", dlen,
+			 slash ? dir : ".");
+		snprintf(p->results, sizeof(p->results), "%s", dir);
+	}
+	snprintf(p->env, sizeof(p->env), "%s/env.csv", p->folder);
+	snprintf(p->plan, sizeof(p->plan), "%s/plan.conf", p->folder);
+}
+
 int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 {
 	memset(run, 0, sizeof(*run));
-	char results[PATH_MAX], env[PATH_MAX];
+	run->planned_steps = run->measured_steps = -1;
+	struct vp_run_paths paths;
+	const char *results = paths.results, *env = paths.env;
 	struct stat st;
 	int rc = 0;
 	run->dir = strdup(dir);
@@ -364,22 +358,8 @@ int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 			 dir, strerror(errno));
 		return rc;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(results, sizeof(results), "%s/results.csv", dir);
-		snprintf(env, sizeof(env), "%s/env.csv", dir);
-		run->label = folder_label(dir);
-	} else {
-		/* A results.csv named directly: env.csv sits beside it. */
-		snprintf(results, sizeof(results), "%s", dir);
-		const char *slash = strrchr(dir, '/');
-		int dlen = slash ? (int)(slash - dir) : 1;
-		snprintf(env, sizeof(env), "%.*s/env.csv", dlen,
-			 slash ? dir : ".");
-		char parent[PATH_MAX];
-		snprintf(parent, sizeof(parent), "%.*s", dlen,
-			 slash ? dir : ".");
-		run->label = folder_label(parent);
-	}
+	vp_run_input_paths(dir, &paths);
+	run->label = folder_label(paths.folder);
 	if (!run->label)
 		return -ENOMEM;
 	if (stat(results, &st) != 0) {
@@ -453,6 +433,7 @@ void vp_run_free(struct vp_run *run)
 	free(run->warnings);
 	free(run->dir);
 	free(run->label);
+	free(run->missing_steps);
 	memset(run, 0, sizeof(*run));
 }
 

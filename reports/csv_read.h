@@ -5,6 +5,8 @@
 #ifndef VP_CSV_READ_H
 #define VP_CSV_READ_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "probes/metrics.h"
@@ -34,6 +36,9 @@ struct vp_result {
 	char *unit;
 	enum vp_status status;
 	char *note;
+	/* status ok, note "suspended: ..." (probes/metrics.h): a figure of a
+	 * stopped target, kept in the file, left out of every statistic */
+	bool suspended;
 	long line; /* in results.csv */
 };
 
@@ -51,7 +56,21 @@ struct vp_run {
 	size_t *env_index; /* env sorted by target, key (vp_run_env) */
 	char **warnings;   /* "results.csv line 9: ..." */
 	size_t nwarn, capwarn;
+	/* From plan.conf (reports/run_plan.h): refused (not read), the steps
+	 * it planned (-1: unknown) and those with rows, and a sentence when
+	 * some are missing (else NULL). */
+	bool plan_refused;
+	long planned_steps, measured_steps;
+	char *missing_steps;
 };
+
+/* The files a report reads for one run folder `dir` (a folder, or its
+ * results.csv named directly: the others are then beside it). */
+struct vp_run_paths {
+	char folder[PATH_MAX], results[PATH_MAX], env[PATH_MAX],
+	    plan[PATH_MAX];
+};
+void vp_run_input_paths(const char *dir, struct vp_run_paths *p);
 
 /* Loads dir/results.csv (required, at least one row) and dir/env.csv
  * (optional: a warning when absent). dir may also name a results.csv file.

@@ -69,6 +69,10 @@ static int run_findings(const struct vp_summary *s, struct vp_verdicts *v)
 			rc = add(v,
 				 (struct vp_finding){VP_FIND_NO_BASELINE,
 						     (long)r, -1, -1, NULL, 0});
+		if (!rc && s->runs[r].missing_steps)
+			rc = add(v, (struct vp_finding){
+					VP_FIND_MISSING_STEPS, (long)r, -1, -1,
+					s->runs[r].missing_steps, 0});
 		for (size_t k = 0; k < s->runs[r].nwarn && !rc; k++)
 			rc = add(v, (struct vp_finding){
 					VP_FIND_READER, (long)r, -1, -1,
@@ -96,8 +100,10 @@ static bool cell_is(enum vp_finding_kind k, const struct vp_summary *s,
 	case VP_FIND_FEW_REPS:
 		return key_metric(s, c) && c->d.n < VP_MIN_REPS &&
 		       (c->d.n > 0 || c->n_failed);
-	case VP_FIND_FAILED:
-		return !c->bucket && c->n_failed > 0;
+	case VP_FIND_FAILED: /* suspended reps have their own finding */
+		return !c->bucket && c->n_failed > c->n_suspended;
+	case VP_FIND_SUSPENDED:
+		return key_metric(s, c) && c->n_suspended;
 	case VP_FIND_OUTLIERS:
 		return key_metric(s, c) && c->d.n_outliers > 0;
 	case VP_FIND_OTHER_LOAD:
@@ -118,7 +124,7 @@ static int cell_findings(const struct vp_summary *s, struct vp_verdicts *v)
 	    VP_FIND_THREAD_OVERCOMMIT, VP_FIND_NOISY,
 	    VP_FIND_FEW_REPS,	       VP_FIND_FAILED,
 	    VP_FIND_OUTLIERS,	       VP_FIND_OTHER_LOAD,
-	    VP_FIND_NOT_CONVERGED};
+	    VP_FIND_NOT_CONVERGED,     VP_FIND_SUSPENDED};
 	int rc = 0;
 	const struct vp_headline *h = &v->head;
 	for (size_t w = 0; w < s->nworkloads && !rc; w++)
@@ -133,11 +139,15 @@ static int cell_findings(const struct vp_summary *s, struct vp_verdicts *v)
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !rc; k++)
 		for (size_t i = 0; i < s->ncells && !rc; i++)
 			if (cell_is(kinds[k], s, &s->cells[i]))
-				rc =
-				    add(v, (struct vp_finding){
-					       kinds[k], -1,
-					       (long)s->cells[i].target,
-					       (long)i, s->cells[i].reason, 0});
+				rc = add(v, (struct vp_finding){
+						kinds[k], -1,
+						(long)s->cells[i].target,
+						(long)i,
+						kinds[k] == VP_FIND_SUSPENDED
+						    ? s->cells[i]
+							  .suspended_reason
+						    : s->cells[i].reason,
+						0});
 	return rc;
 }
 
@@ -167,7 +177,9 @@ const char *vp_finding_name(enum vp_finding_kind k)
 	    [VP_FIND_FAILED] = "failed_repetitions",
 	    [VP_FIND_OUTLIERS] = "outliers",
 	    [VP_FIND_OTHER_LOAD] = "other_load",
-	    [VP_FIND_NOT_CONVERGED] = "not_converged"};
+	    [VP_FIND_NOT_CONVERGED] = "not_converged",
+	    [VP_FIND_SUSPENDED] = "suspended",
+	    [VP_FIND_MISSING_STEPS] = "missing_steps"};
 	return k < VP_NFIND ? names[k] : "";
 }
 

@@ -12,6 +12,7 @@
 #include "reports/html_escape.h"
 #include "reports/html_internal.h"
 #include "reports/html_why.h"
+#include "reports/out_atomic.h"
 #include "reports/svg.h"
 
 void vp_h_val(double v, const char *unit, char *buf, size_t len)
@@ -148,22 +149,20 @@ void vp_html_render(const struct vp_summary *s, const struct vp_verdicts *v,
 	fputs(footer, f);
 }
 
+struct html_ctx {
+	const struct vp_summary *s;
+	const struct vp_verdicts *v;
+};
+
+static void fill_html(const void *ctx, FILE *f)
+{
+	const struct html_ctx *c = ctx;
+	vp_html_render(c->s, c->v, f);
+}
+
 int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
 		  const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		int rc = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-		return rc;
-	}
-	vp_html_render(s, v, f);
-	int rc = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !rc)
-		rc = errno ? -errno : -EIO;
-	if (rc)
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(-rc));
-	return rc;
+	struct html_ctx c = {s, v};
+	return vp_atomic_write(path, VP_OUT_NAMED, fill_html, &c, err, errlen);
 }

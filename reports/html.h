@@ -13,8 +13,8 @@
 #include "reports/summary.h"
 #include "reports/verdicts.h"
 
-/* Writes the report of s with its verdicts v to path. Returns 0 or -errno
- * with a message. */
+/* Writes the report of s with its verdicts v to path (reports/out_atomic.h,
+ * a path the user named). Returns 0 or -errno with a message. */
 int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
 		  const char *path, char *err, size_t errlen);
 /* The same onto an open stream (tests). */

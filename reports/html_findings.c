@@ -118,7 +118,8 @@ static void run_bullets(const struct vp_summary *s, const struct vp_verdicts *v,
 			      "<code>host</code>): no ratios for its "
 			      "targets.</li>\n",
 			      b->f);
-		} else if (x->kind == VP_FIND_READER) {
+		} else if (x->kind == VP_FIND_READER ||
+			   x->kind == VP_FIND_MISSING_STEPS) {
 			item(b);
 			vp_html_escape(b->f, x->text);
 			fputs("</li>\n", b->f);
@@ -152,7 +153,10 @@ static void cell_line(const struct vp_summary *s, const struct vp_finding *x,
 			fprintf(f, ", 95%% CI half-width %.1f%% of the mean",
 				s->cells[h].d.max);
 	}
-	if (c->reason && (c->n_failed || c->n_unavail)) {
+	if (x->kind == VP_FIND_SUSPENDED) {
+		fprintf(f, "; %zu suspended: ", c->n_suspended);
+		vp_html_escape(f, c->suspended_reason);
+	} else if (c->reason && (c->n_failed || c->n_unavail)) {
 		fprintf(f, "; %zu failed, %zu unavailable: ", c->n_failed,
 			c->n_unavail);
 		vp_html_escape(f, c->reason);
@@ -220,6 +224,12 @@ static const struct {
      "close it got): raise <code>--max-reps</code>, lengthen "
      "<code>-d</code>, or quiet the machine.",
      "cell(s) not converged"},
+    {VP_FIND_SUSPENDED,
+     "Suspended steps: the measured window ran far past its planned length "
+     "(the target was stopped or not run: a signal, a host that paused the "
+     "guest, a suspended machine). Their figures stay in results.csv, "
+     "marked, and are left out of every statistic, ratio and compare.",
+     "cell(s) with suspended repetitions"},
 };
 
 static void cell_bullet(const struct vp_summary *s, const struct vp_verdicts *v,

@@ -16,6 +16,7 @@
 #include "reports/html_escape.h"
 #include "reports/json_internal.h"
 #include "reports/metric_info.h"
+#include "reports/out_atomic.h"
 
 struct json_object *vp_jstr(const char *s)
 {
@@ -161,31 +162,31 @@ static struct json_object *document(const struct vp_summary *s,
 	return root;
 }
 
-int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
-		  const char *path, char *err, size_t errlen)
+int vp_json_print(const struct vp_summary *s, const struct vp_verdicts *v,
+		  FILE *f)
 {
 	struct json_object *root = document(s, v);
 	const char *text = json_object_to_json_string_ext(
 	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = 0;
-	FILE *f = text ? fopen(path, "w") : NULL;
-	if (!text) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "out of memory");
-	} else if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-	} else {
+	if (text) {
 		fputs(text, f);
 		fputc('\n', f);
-		rc = ferror(f) ? -EIO : 0;
-		if (fclose(f) && !rc)
-			rc = errno ? -errno : -EIO;
-		if (rc)
-			snprintf(err, errlen, "cannot write %s: %s", path,
-				 strerror(-rc));
 	}
 	json_object_put(root);
-	return rc;
+	return text ? 0 : -ENOMEM;
+}
+
+int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
+		  const char *path, char *err, size_t errlen)
+{
+	struct vp_atomic_out o;
+	int rc = vp_atomic_open(&o, path, VP_OUT_NAMED, err, errlen);
+	if (rc)
+		return rc;
+	if (vp_json_print(s, v, o.f)) {
+		vp_atomic_abort(&o);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return vp_atomic_commit(&o, err, errlen);
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "reports/summary.h"
 #include "reports/verdicts.h"
@@ -20,5 +21,8 @@
  * message. */
 int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
 		  const char *path, char *err, size_t errlen);
+/* The document onto an open stream: 0 or -ENOMEM. */
+int vp_json_print(const struct vp_summary *s, const struct vp_verdicts *v,
+		  FILE *f);
 
 #endif

@@ -20,16 +20,11 @@
  * regular file of bounded size, read without blocking on a FIFO. */
 static char *read_plan(const char *dir)
 {
-	char path[4096];
+	struct vp_run_paths p;
 	struct stat st;
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(path, sizeof(path), "%s/plan.conf", dir);
-	} else {
-		const char *slash = strrchr(dir, '/');
-		snprintf(path, sizeof(path), "%.*s%splan.conf",
-			 slash ? (int)(slash - dir) : 0, dir, slash ? "/" : "");
-	}
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	vp_run_input_paths(dir, &p);
+	const char *path = p.plan;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	char *buf = NULL;
@@ -89,7 +84,16 @@ struct json_object *vp_json_runs(const struct vp_summary *s)
 		json_object_object_add(o, "rows",
 				       vp_jint((long long)run->nrows));
 		json_object_object_add(o, "warnings", w);
-		json_object_object_add(o, "plan", plan_json(run->dir));
+		json_object_object_add(
+		    o, "plan", run->plan_refused ? NULL : plan_json(run->dir));
+		json_object_object_add(o, "planned_steps",
+				       run->planned_steps < 0
+					   ? NULL
+					   : vp_jint(run->planned_steps));
+		json_object_object_add(o, "measured_steps",
+				       run->measured_steps < 0
+					   ? NULL
+					   : vp_jint(run->measured_steps));
 		json_object_array_add(a, o);
 	}
 	return a;

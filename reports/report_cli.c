@@ -13,6 +13,9 @@
 #include "reports/cli_internal.h"
 #include "reports/html.h"
 #include "reports/json_out.h"
+#include "reports/out_atomic.h"
+#include "reports/out_clash.h"
+#include "reports/run_plan.h"
 #include "reports/summary.h"
 #include "reports/verdicts.h"
 
@@ -90,25 +93,90 @@ void vp_cli_error(const char *cmd, const char *msg)
 	fputc('\n', stderr);
 }
 
-/* The outputs of one summary: summary.csv, HTML, JSON. */
+enum { OUT_SUMMARY, OUT_HTML, OUT_JSON, NOUT };
+
+/* The outputs of one summary: summary.csv, HTML, JSON. Every destination
+ * is checked and its temporary file opened before anything is written, so
+ * a refused one leaves all as they were; each is renamed into place only
+ * once it is whole. */
 static int write_outputs(const struct vp_summary *s,
 			 const struct vp_report_opts *o, char *err,
 			 size_t errlen)
 {
+	const char *path[NOUT] = {o->summary, o->html, o->json};
+	const bool named[NOUT] = {o->summary_named, o->html_named, true};
+	struct vp_atomic_out out[NOUT];
 	struct vp_verdicts v;
-	int rc = 0;
-	if (o->summary)
-		rc = vp_summary_write_csv(s, o->summary, err, errlen);
-	if (!rc && (o->html || o->json) && vp_verdicts_build(s, &v)) {
+	bool have_v = false;
+	int rc = 0, opened, k;
+	for (opened = 0; opened < NOUT; opened++)
+		if (path[opened] &&
+		    (rc = vp_atomic_open(&out[opened], path[opened],
+					 named[opened] ? VP_OUT_NAMED
+						       : VP_OUT_DEFAULT,
+					 err, errlen)))
+			break;
+	if (rc) {
+		for (k = 0; k < opened; k++)
+			if (path[k])
+				vp_atomic_abort(&out[k]);
+		return rc;
+	}
+	if (o->html || o->json) {
+		if (vp_verdicts_build(s, &v)) {
+			snprintf(err, errlen, "out of memory");
+			rc = -ENOMEM;
+		} else {
+			have_v = true;
+		}
+	}
+	if (!rc && o->summary)
+		vp_summary_print_csv(s, out[OUT_SUMMARY].f);
+	if (!rc && o->html)
+		vp_html_render(s, &v, out[OUT_HTML].f);
+	if (!rc && o->json && vp_json_print(s, &v, out[OUT_JSON].f)) {
 		snprintf(err, errlen, "out of memory");
 		rc = -ENOMEM;
 	}
-	if (!rc && o->html)
-		rc = vp_html_write(s, &v, o->html, err, errlen);
-	if (!rc && o->json)
-		rc = vp_json_write(s, &v, o->json, err, errlen);
-	if (o->html || o->json)
+	for (k = 0; k < NOUT; k++) {
+		if (!path[k])
+			continue;
+		if (rc)
+			vp_atomic_abort(&out[k]);
+		else
+			rc = vp_atomic_commit(&out[k], err, errlen);
+	}
+	if (have_v)
 		vp_verdicts_free(&v);
+	return rc;
+}
+
+/* Refuses outputs that are inputs or each other (out_clash.h). */
+static int check_clashes(const char *const *run_dirs, size_t n,
+			 const struct vp_report_opts *o, char *err,
+			 size_t errlen)
+{
+	const struct vp_path_role outs[] = {
+	    {o->html, o->html_named ? "-o" : "the report"},
+	    {o->summary, o->summary_named ? "--summary" : "summary.csv"},
+	    {o->json, "--json"}};
+	struct vp_run_paths *p = calloc(n, sizeof(*p));
+	struct vp_path_role *ins = calloc(3 * n, sizeof(*ins));
+	int rc = 0;
+	if (!p || !ins) {
+		snprintf(err, errlen, "out of memory");
+		rc = -ENOMEM;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		vp_run_input_paths(run_dirs[i], &p[i]);
+		ins[3 * i] = (struct vp_path_role){p[i].results, "input"};
+		ins[3 * i + 1] = (struct vp_path_role){p[i].env, "input"};
+		ins[3 * i + 2] = (struct vp_path_role){p[i].plan, "input"};
+	}
+	if (!rc)
+		rc = vp_out_clash_check(outs, 3, ins, 3 * n, err, errlen);
+	free(p);
+	free(ins);
 	return rc;
 }
 
@@ -129,8 +197,13 @@ int vp_report_build_opts(const char *const *run_dirs, size_t n,
 		free(runs);
 		return -EINVAL;
 	}
+	rc = check_clashes(run_dirs, n, o, err, errlen);
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = vp_run_load(run_dirs[i], &runs[i], err, errlen);
+		if (!rc && vp_run_plan_check(&runs[i])) {
+			snprintf(err, errlen, "out of memory");
+			rc = -ENOMEM;
+		}
 		if (!rc)
 			vp_cli_print_warnings("report", &runs[i]);
 	}
@@ -214,9 +287,11 @@ static int parse_report(int argc, char **argv, struct report_args *a)
 		switch (c) {
 		case 'o':
 			a->o.html = optarg;
+			a->o.html_named = true;
 			break;
 		case OPT_SUMMARY:
 			a->o.summary = optarg;
+			a->o.summary_named = true;
 			break;
 		case OPT_JSON:
 			a->o.json = optarg;

@@ -5,6 +5,7 @@
 #ifndef VP_REPORT_CLI_H
 #define VP_REPORT_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "reports/labels.h"
@@ -23,6 +24,9 @@ int vp_compare_main(int argc, char **argv);
 /* What a report writes (NULL: skip that output) and how it labels. */
 struct vp_report_opts {
 	const char *html, *summary, *json;
+	/* Typed by the user (may be a link to follow, a device): else a
+	 * default path, written only as a regular file (out_atomic.h). */
+	bool html_named, summary_named;
 	const char *baseline; /* NULL: "host" of each run */
 	const struct vp_label_override *labels;
 	size_t nlabels;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reports/metric_info.h"
+#include "reports/out_atomic.h"
 #include "reports/results_csv.h"
 #include "reports/target_host.h"
 
@@ -225,9 +226,11 @@ static int add_row(struct vp_summary *s, size_t run, const struct vp_result *x)
 		*slot = (long)s->ncells++;
 	}
 	struct vp_cell *c = &s->cells[*slot];
-	if (x->status == VP_STATUS_OK)
+	if (x->status == VP_STATUS_OK && !x->suspended)
 		return add_value(c, x->value, x->rep);
-	if (x->status == VP_STATUS_FAILED)
+	if (x->suspended && !c->n_suspended++)
+		c->suspended_reason = x->note;
+	if (x->status == VP_STATUS_FAILED || x->suspended)
 		c->n_failed++;
 	else
 		c->n_unavail++;
@@ -573,24 +576,21 @@ static int write_cell(FILE *f, const struct vp_summary *s,
 	return vp_csv_write_record(f, fields, NSUM);
 }
 
-int vp_summary_write_csv(const struct vp_summary *s, const char *path,
-			 char *err, size_t errlen)
+void vp_summary_print_csv(const struct vp_summary *s, FILE *f)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		int rc = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-		return rc;
-	}
 	int rc = vp_csv_write_record(f, summary_columns, NSUM);
 	for (size_t i = 0; !rc && i < s->ncells; i++)
 		if (!s->cells[i].bucket)
 			rc = write_cell(f, s, &s->cells[i]);
-	if (fclose(f) && !rc)
-		rc = -EIO;
-	if (rc)
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(-rc));
-	return rc;
+}
+
+static void fill_csv(const void *s, FILE *f)
+{
+	vp_summary_print_csv(s, f);
+}
+
+int vp_summary_write_csv(const struct vp_summary *s, const char *path,
+			 char *err, size_t errlen)
+{
+	return vp_atomic_write(path, VP_OUT_NAMED, fill_csv, s, err, errlen);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "reports/csv_read.h"
 #include "reports/labels.h"
@@ -32,8 +33,11 @@ struct vp_cell {
 	int *reps;
 	bool *outlier;
 	size_t n, cap;
-	size_t n_unavail, n_failed;
+	/* n_failed counts suspended rows too (ok rows of a stopped target,
+	 * left out of the values); n_suspended says how many of them. */
+	size_t n_unavail, n_failed, n_suspended;
 	const char *reason; /* note of the first unavailable/failed row */
+	const char *suspended_reason; /* note of the first suspended row */
 	struct vp_desc d;   /* d.n == 0 when no ok value */
 	long base_cell;	    /* the baseline target's cell, or -1 */
 	double ratio, ratio_lo, ratio_hi; /* mean / baseline mean, 95% CI */
@@ -92,8 +96,11 @@ const char *vp_cell_workload(const struct vp_summary *s,
 			     const struct vp_cell *c);
 const char *vp_cell_metric(const struct vp_summary *s, const struct vp_cell *c);
 /* Writes summary.csv (bucket rows left out: they are distributions, drawn
- * by the HTML report). Returns 0 or -errno with a message. */
+ * by the HTML report), through reports/out_atomic.h as a path the user
+ * named. Returns 0 or -errno with a message. */
 int vp_summary_write_csv(const struct vp_summary *s, const char *path,
 			 char *err, size_t errlen);
+/* The same onto an open stream (its errors are the stream's). */
+void vp_summary_print_csv(const struct vp_summary *s, FILE *f);
 
 #endif

@@ -91,6 +91,10 @@ enum vp_finding_kind {
 			     */
 	VP_FIND_NOT_CONVERGED, /* ci_converged cell at 0: -r auto stopped at
 				  --max-reps short of --ci-target */
+	VP_FIND_SUSPENDED,     /* throughput cell with suspended reps (text:
+				  the first one's note) */
+	VP_FIND_MISSING_STEPS, /* run (text: how many planned steps have no
+				  row, from plan.conf) */
 	VP_NFIND
 };
 

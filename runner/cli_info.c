@@ -81,7 +81,7 @@ int vp_cli_list(int argc, char **argv)
 			return 1;
 		vp_options_defaults(wl->options, opts, wl->opts_size, err,
 				    sizeof(err));
-		struct vp_workload_ctx ctx = {opts, 1, NULL, NULL};
+		struct vp_workload_ctx ctx = {.opts = opts, .max_threads = 1};
 		int ok = !wl->supported ||
 			 wl->supported(&ctx, why, sizeof(why)) == 0;
 		/* Wrapped at 79 columns; only a workload's own line starts

@@ -12,12 +12,14 @@
 #include <unistd.h>
 
 #include "reports/report_cli.h"
+#include "reports/run_plan.h"
 #include "runner/agent/agent.h"
 #include "runner/build_info.h"
 #include "runner/cli.h"
 #include "runner/doctor.h"
 #include "runner/guest/guest.h"
 #include "runner/provenance.h"
+#include "runner/report_plan.h"
 #include "runner/util/printable.h"
 
 static void usage(FILE *f)
@@ -101,6 +103,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	vp_provenance_set_argv(argc, argv);
+	/* report and the report at the end of a run read plan.conf with the
+	 * plan's own rules (reports/ cannot include the runner). */
+	vp_report_set_plan_reader(vp_report_plan_read);
 	const char *cmd = argv[1];
 	int sargc = argc - 1;
 	char **sargv = argv + 1;

@@ -167,6 +167,22 @@ static int check_line_bytes(const char *line, size_t n, char *err,
 				 c, i + 1);
 			return -EINVAL;
 		}
+		/* Bidirectional controls (U+202A..U+202E, U+2066..U+2069)
+		 * make a value display as something else ("Trojan
+		 * source"): no plan value needs one. */
+		unsigned char c1 = i + 2 < n ? (unsigned char)line[i + 1] : 0,
+			      c2 = i + 2 < n ? (unsigned char)line[i + 2] : 0;
+		if (c == 0xe2 && ((c1 == 0x80 && c2 >= 0xaa && c2 <= 0xae) ||
+				  (c1 == 0x81 && c2 >= 0xa6 && c2 <= 0xa9))) {
+			snprintf(err, errlen,
+				 "bidirectional control U+%04X at column "
+				 "%zu: it makes the text display other than "
+				 "it reads",
+				 c1 == 0x80 ? 0x2000 + c2 - 0x80
+					    : 0x2040 + c2 - 0x80,
+				 i + 1);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

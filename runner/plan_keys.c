@@ -128,7 +128,7 @@ const struct vp_plan_key vp_plan_keys[] = {
      .offset = F(output),
      .size = S(output) - 64,
      .flags = VP_KEY_RUN_LOCAL,
-     .help = "run folder, new or empty (default results/<UTC timestamp>)"},
+     .help = "run folder, new or empty (default results/<UTC timestamp>-<pid>)"},
     {.name = "option",
      .flag = 'O',
      .metavar = "KEY=VALUE",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/metrics.h"
 #include "runner/plan.h"
 #include "runner/plan_internal.h"
 #include "runner/plan_keys.h"
@@ -103,14 +104,17 @@ static int set_seconds(const struct vp_plan_key *k, const char *s, double *out,
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v)) {
-		snprintf(err, errlen, "%s: '%s' is not a number of seconds",
+	if (!vp_decimal_syntax(s, true) || errno || end == s || *end ||
+	    !isfinite(v)) {
+		snprintf(err, errlen,
+			 "%s: '%s' is not a number of seconds (a decimal "
+			 "number such as 2 or 0.5)",
 			 k->name, s);
 		return -EINVAL;
 	}
 	if (v < k->min || v > k->max)
 		return out_of_range(k, s, NULL, err, errlen);
-	*out = v;
+	*out = v + 0.0; /* -0 is 0 (plan.conf would say -0) */
 	return 0;
 }
 

@@ -46,6 +46,7 @@ struct run_state {
 	pthread_mutex_t lock;
 	size_t rows, failed_rows;	/* rows on disk */
 	size_t auto_cells, unconverged; /* -r auto: cells, short of target */
+	size_t suspended_steps; /* steps marked "suspended:" (their wall_s) */
 	int write_failed;		/* a write to the run folder failed */
 };
 
@@ -131,6 +132,16 @@ static int lane_row(struct lane *l, struct run_state *s,
 		l->seen[i] = 1;
 	s->rows++;
 	s->failed_rows += row->m->status == VP_STATUS_FAILED;
+	/* Every row of a suspended step is marked; wall_s is one per
+	 * step. */
+	if (row->m->status == VP_STATUS_OK &&
+	    vp_note_is_suspended(row->m->note) &&
+	    !strcmp(row->m->name, "wall_s")) {
+		s->suspended_steps++;
+		vp_progress_note(&s->progress, "vpbench: %s %s threads=%d "
+				 "rep=%d %s", row->ti->target, row->workload,
+				 row->threads, row->rep, row->m->note);
+	}
 	if (row->m->status == VP_STATUS_OK &&
 	    !strcmp(row->m->name, "ci_converged")) {
 		s->auto_cells++;
@@ -482,7 +493,7 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 {
 	const char *dir = s->plan->output;
 	char err[4096], path[PATH_MAX];
-	int interrupted = *stop_flag && !s->write_failed;
+	int interrupted = *stop_flag && !s->write_failed, report_failed = 0;
 	if (vp_run_folder_close(&s->files))
 		stop_writing(s, s->files.results.error ? &s->files.results
 						       : &s->files.env);
@@ -491,6 +502,13 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 		s->write_failed ? " (stopped: a write to the run folder failed)"
 		: interrupted	? " (interrupted)"
 				: "");
+	if (s->suspended_steps)
+		fprintf(stderr,
+			"vpbench: %zu step%s suspended (measured window far "
+			"past its planned length: the target was stopped or "
+			"not run); their rows are marked \"suspended:\" and "
+			"left out of the report's statistics\n",
+			s->suspended_steps, s->suspended_steps == 1 ? "" : "s");
 	if (s->unconverged)
 		fprintf(stderr,
 			"vpbench: -r auto: %zu of %zu cells stopped at "
@@ -507,10 +525,16 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 		snprintf(summary, sizeof(summary), "%s/summary.csv", dir);
 		const char *dirs[] = {dir};
 		if (vp_report_build(dirs, 1, html, summary, NULL, err,
-				    sizeof(err)))
-			fprintf(stderr, "vpbench: report not written: %s\n",
-				err);
-		else
+				    sizeof(err))) {
+			/* The rows are safe in results.csv: exit 1, and
+			 * `vpbench report` can write the report later. */
+			fprintf(stderr,
+				"vpbench: report not written: %s (the results "
+				"are complete; vpbench report %s writes it "
+				"once the cause is fixed)\n",
+				err, dir);
+			report_failed = 1;
+		} else
 			print_path("report", html);
 		vp_phase_log("run", "report", NULL);
 	}
@@ -521,7 +545,7 @@ static int finish(struct run_state *s, const struct vp_run_options *o,
 		return 1;
 	if (interrupted)
 		return 130;
-	return s->failed_rows || rc_image ? 1 : 0;
+	return s->failed_rows || rc_image || report_failed ? 1 : 0;
 }
 
 int vp_run_execute(struct vp_plan *plan, const struct vp_run_options *o)

@@ -21,9 +21,11 @@ void vp_run_folder_default(struct vp_plan *plan)
 	gmtime_r(&now, &tm);
 	char stamp[32];
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	/* The process id makes two runs started in one second two
+	 * folders (the second would find the first's and stop). */
 	if (!plan->output[0])
-		snprintf(plan->output, sizeof(plan->output), "results/%s",
-			 stamp);
+		snprintf(plan->output, sizeof(plan->output), "results/%s-%ld",
+			 stamp, (long)getpid());
 	if (!plan->run_id[0])
 		snprintf(plan->run_id, sizeof(plan->run_id), "%s-%ld", stamp,
 			 (long)getpid());

@@ -271,6 +271,7 @@ static int io_setup(const struct io_kind *k, const struct vp_workload_ctx *ctx,
 	}
 	st->kind = k;
 	st->keep = o->keep != 0;
+	vp_io_set_created_hook(ctx->created);
 	/* Readers may measure the user's own file read-only; writers only
 	 * ever touch what vpbench created. */
 	int rc =

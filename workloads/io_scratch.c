@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,6 +487,14 @@ int vp_io_probe_read(const char *wl, struct vp_io_target *t, char *err,
 	return rc;
 }
 
+/* Atomic: lanes of a parallel run may set it (to the same function). */
+static void (*_Atomic created_hook)(const char *path);
+
+void vp_io_set_created_hook(void (*fn)(const char *path))
+{
+	atomic_store(&created_hook, fn);
+}
+
 int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 		      const char *scratch_dir, const char *scratch_dev,
 		      struct vp_io_target *t, char *err, size_t errlen)
@@ -536,6 +545,11 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 	}
 	if (rc)
 		goto fail;
+	/* Before the fill, which takes seconds: a run killed then must not
+	 * leave 64 MiB nobody knows about. */
+	void (*hook)(const char *) = atomic_load(&created_hook);
+	if (t->created && !opts->keep && hook)
+		hook(t->path);
 	t->base = VP_IO_SIG_BYTES;
 	t->size = vp_io_size_wanted(opts, UINT64_MAX);
 	t->size -= t->size % opts->bs;

@@ -53,6 +53,13 @@ struct vp_io_target {
 	bool readonly; /* the user's own file or device, opened O_RDONLY */
 };
 
+/* Told the path of each scratch file vp_io_target_open creates (and will
+ * remove), right after creating it and before filling it, so the runner
+ * can record it for the removal of a killed run's leftovers. The same
+ * function for every caller (the io workloads set it from their context);
+ * NULL: nobody is told. */
+void vp_io_set_created_hook(void (*fn)(const char *path));
+
 /* Checks bs: a multiple of 512 within the option bounds. 0 or -EINVAL with
  * a message naming the option. */
 int vp_io_check_bs(uint64_t bs, char *err, size_t errlen);

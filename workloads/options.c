@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/metrics.h"
+
 int vp_parse_size(const char *s, uint64_t *out)
 {
 	if (!s || !*s)
@@ -148,7 +150,8 @@ int vp_option_set(const struct vp_option *o, void *opts, const char *value,
 	case VP_OPT_DOUBLE: {
 		errno = 0;
 		double v = strtod(value, &end);
-		if (errno || end == value || *end || !isfinite(v)) {
+		if (!vp_decimal_syntax(value, true) || errno ||
+		    end == value || *end || !isfinite(v)) {
 			snprintf(err, errlen, "%s=%s: expected a number",
 				 o->name, value);
 			return -EINVAL;

@@ -146,6 +146,20 @@ void vp_team_placement_note(const struct vp_team *t, char *buf, size_t len);
  * short) makes all these rows `failed` with the worker named, never 0. */
 void vp_team_metrics(struct vp_team *t, const char *ops_name,
 		     const char *ops_unit, struct vp_metrics *out);
+/* A step is suspended (probes/metrics.h, VP_NOTE_SUSPENDED) when even the
+ * shortest worker window overran the planned duration by more than
+ * VP_SUSPEND_SLACK_FRAC of it plus VP_SUSPEND_SLACK_S: a worker that began
+ * late has a window of about the duration (the clock waits for it), so only
+ * a stop of every worker (SIGSTOP, a paused guest, a suspended machine)
+ * stretches the shortest one. The absolute part is above the longest
+ * end-of-window stall measured here when lock holders are preempted
+ * (single waits of 100-400 ms at 4 threads on 2 CPUs); the relative part
+ * absorbs timer slack on long steps. A 1 s step is flagged past 1.6 s. */
+#define VP_SUSPEND_SLACK_FRAC 0.10
+#define VP_SUSPEND_SLACK_S    0.5
+/* 1 with the reason in why ("suspended: window 2.44 s for 1.00 s planned
+ * ..."), else 0. */
+int vp_team_suspended(const struct vp_team *t, char *why, size_t len);
 /* Length of the measured window in seconds (union of the windows of the
  * workers that began one; 0 when none did). */
 double vp_team_measured_s(const struct vp_team *t);

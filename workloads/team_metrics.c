@@ -34,6 +34,32 @@ double vp_team_measured_s(const struct vp_team *t)
 	return any && e > b ? e - b : 0;
 }
 
+int vp_team_suspended(const struct vp_team *t, char *why, size_t len)
+{
+	double shortest = 0;
+	int any = 0;
+	for (unsigned i = 0; i < t->p.threads; i++) {
+		const struct vp_worker *w = &t->workers[i];
+		double win = w->t_end - w->t_begin;
+		if (!began(w) || win <= 0)
+			continue;
+		if (!any || win < shortest)
+			shortest = win;
+		any = 1;
+	}
+	double limit =
+	    t->p.duration_s * (1 + VP_SUSPEND_SLACK_FRAC) + VP_SUSPEND_SLACK_S;
+	if (!any || shortest <= limit)
+		return 0;
+	snprintf(why, len,
+		 VP_NOTE_SUSPENDED " window %.2f s for %.2f s planned (over "
+				   "+%.0f %% +%.1f s: the target was stopped "
+				   "or not run; left out of the statistics)",
+		 shortest, t->p.duration_s, 100 * VP_SUSPEND_SLACK_FRAC,
+		 VP_SUSPEND_SLACK_S);
+	return 1;
+}
+
 void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into)
 {
 	vp_log2_hist_reset(into);

@@ -18,6 +18,10 @@ struct vp_workload_ctx {
 	const char *scratch_dir; /* default folder for scratch files, or NULL */
 	const char
 	    *scratch_dev; /* a block device given by the VM target, or NULL */
+	/* Told each file the workload creates and removes at teardown (a
+	 * scratch file), so a run killed before then can have it removed
+	 * later (the runner's leftovers ledger). May be NULL. */
+	void (*created)(const char *path);
 };
 
 struct vp_workload {

@@ -17,6 +17,14 @@
 #include "runner/agent/agent_stream.h"
 #include "runner/agent/schedule.h"
 #include "runner/stop_signal.h"
+#include "runner/util/leftovers.h"
+
+/* Scratch files (vpbench-io.*, 64 MiB) go into the leftovers ledger: a
+ * run killed with SIGKILL cannot remove them, the next run does. */
+static void note_created(const char *path)
+{
+	vp_leftovers_add(path, NULL);
+}
 
 static void emit_metrics(struct vp_emitter *out,
 			 const struct vp_target_info *ti, const char *workload,
@@ -161,6 +169,13 @@ static int run_step(const struct vp_agent_args *a, struct vp_emitter *out,
 		if (tm && tm->status == VP_STATUS_OK)
 			*throughput = tm->value;
 		vp_sysstat_metrics(&before, &after, &m);
+		/* A stopped target's figures are not the workload's: every
+		 * row says so (machine-readable: probes/metrics.h). */
+		char why[VP_METRIC_NOTE_MAX];
+		if (vp_team_suspended(team, why, sizeof(why))) {
+			vp_metrics_mark_suspended(&m, 0, why);
+			*throughput = NAN;
+		}
 		emit_metrics(out, &a->ti, pw->wl->name, threads, rep, &m);
 	}
 	vp_metrics_free(&m);
@@ -334,9 +349,9 @@ int vp_agent_run(const struct vp_agent_args *a, struct vp_emitter *out)
 			max_threads = p->threads[i];
 	for (size_t w = 0; w < p->nworkloads; w++) {
 		slots[w].pw = &p->workloads[w];
-		slots[w].ctx =
-		    (struct vp_workload_ctx){p->workloads[w].opts, max_threads,
-					     a->scratch_dir, a->scratch_dev};
+		slots[w].ctx = (struct vp_workload_ctx){
+		    p->workloads[w].opts, max_threads, a->scratch_dir,
+		    a->scratch_dev, note_created};
 		slots[w].cells_left = p->nthreads;
 	}
 	any_failed = run_schedule(a, out, slots, &sched, counters);

@@ -189,7 +189,8 @@ static int domain_start(struct vp_target *t, struct lv_state *s,
 	rc = lv_watch_domain(s, err, errlen);
 	if (rc)
 		return rc;
-	cfd = open(s->console, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	cfd = open(s->console,
+		   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (cfd < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		rc = -errno;

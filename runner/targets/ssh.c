@@ -419,7 +419,9 @@ static int ssh_run_agent(struct vp_target *t, struct vp_emitter *out, char *err,
 		goto out;
 	ssh_stream_name(t->name, safe, sizeof(safe));
 	snprintf(s->log, sizeof(s->log), "%s/%s.log", t->run_dir, safe);
-	logfd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	logfd =
+	    open(s->log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		 0644);
 	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) != 0) {
 		rc = -errno;
 		snprintf(err, errlen, "cannot create %s: %s", s->log,

@@ -180,7 +180,8 @@ int vm_spawn_qemu(struct vp_target *t, struct vm_state *s, int *rfd, int *wfd,
 		o += (size_t)snprintf(cmdline + o, sizeof(cmdline) - o, "%s%s",
 				      i ? " " : "", argv.v[i]);
 	logfd =
-	    open(s->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	    open(s->qemu_log,
+		 O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) != 0 ||
 	    pipe2(infd, O_CLOEXEC) != 0) {
 		rc = -errno;

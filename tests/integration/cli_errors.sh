@@ -23,6 +23,10 @@ expect2 "lock.tas" run -t host -w cpu.quantum -o "$tmp/a"
 expect2 "unknown target 'mainframe'" run -t mainframe -o "$tmp/a"
 expect2 "1 .. 1024" run -t host -j 0 -o "$tmp/a"
 expect2 "not a number of seconds" run -t host -d soon -o "$tmp/a"
+# Issue 20: decimal numbers only (strtod read 0x10 as 16 s, kept -0).
+expect2 "duration: '0x10' is not a number of seconds" run -t host -d 0x10 -o "$tmp/a"
+
+expect2 "--host-load 1024: more busy threads than this host can carry" run -t host --host-load 1024 -o "$tmp/a"
 expect2 "none, compact or scatter" run -t host --pin tight -o "$tmp/a"
 expect2 "auto, kvm or tcg" run -t host --accel hvf -o "$tmp/a"
 expect2 "no selected workload has an option 'bs'" run -t host -w cpu.int -O bs=4k -o "$tmp/a"

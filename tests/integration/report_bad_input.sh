@@ -94,8 +94,10 @@ cp "$tmp/truncated/results.csv" "$tmp/envdev/"
 ln -s /dev/zero "$tmp/envdev/env.csv"
 head -c 2097152 /dev/zero | tr '\0' a >"$tmp/long/results.csv"
 for d in dev fifo envdev; do
-	expect 2 "not a regular file (a device, FIFO or socket?)" -- timeout 20 $R "$tmp/$d" -o "$tmp/x.html"
+	expect 2 "not a regular file (a [a-zA-Z]*)" -- timeout 20 $R "$tmp/$d" -o "$tmp/x.html"
 done
+mkdir -p "$tmp/dirres/results.csv"
+expect 2 "dirres/results.csv: not a regular file (a folder)" -- timeout 20 $R "$tmp/dirres" -o "$tmp/x.html"
 expect 2 "not a regular file" -- timeout 20 $VPBENCH compare "$tmp/truncated" "$tmp/fifo"
 expect 2 "long/results.csv line 1: longer than 1048576 bytes" -- timeout 20 $R "$tmp/long" -o "$tmp/x.html"
 C="$VPBENCH compare"

@@ -1,6 +1,7 @@
 /* Plan: setters, bounds, workload selection, -O application, plan-file
  * round trip and error messages naming file and line. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,9 @@ Test(plan, bad_values_are_refused_with_choices)
 		{"reps", "0", "1 .. 1000"},
 		{"duration", "-1", "out of range"},
 		{"duration", "abc", "not a number"},
+		{"duration", "0x10", "not a number"}, /* strtod: 16 s */
+		{"duration", "1e", "not a number"},
+		{"warmup", "inf", "not a number"},
 		{"pin", "tight", "none, compact or scatter"},
 		{"accel", "hvf", "auto, kvm or tcg"},
 		{"disk-size", "1k", "16M .. 1T"},
@@ -71,6 +75,9 @@ Test(plan, good_values)
 {
 	cr_assert_eq(vp_plan_set(&plan, "duration", "0.25", err, sizeof(err)), 0);
 	cr_assert_float_eq(plan.duration_s, 0.25, 1e-12);
+	/* -0 is 0, not a "-0" in plan.conf. */
+	cr_assert_eq(vp_plan_set(&plan, "warmup", "-0", err, sizeof(err)), 0);
+	cr_assert(!signbit(plan.warmup_s), "warmup -0 kept its sign");
 	cr_assert_eq(vp_plan_set(&plan, "threads", "8, 1,2,2", err, sizeof(err)), 0);
 	cr_assert_eq(plan.nthreads, 3, "duplicates are folded");
 	cr_assert_eq(plan.threads[0], 8);

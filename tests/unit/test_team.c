@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -202,4 +203,59 @@ Test(team, metrics_refuse_missing_windows)
 		vp_metrics_free(&m);
 		vp_team_destroy(t);
 	}
+}
+
+/* Issue 20 defect 4: a step is suspended when even the shortest window
+ * overran duration + 10 % + 0.5 s; late starters alone (one short window)
+ * are not. */
+static const struct {
+	const char *what;
+	double begin[2], end[2];
+	int suspended;
+} suspend_cases[] = {
+    {"on time", {10, 10}, {11.01, 11.02}, 0},
+    {"one late starter", {10, 10.4}, {11.4, 11.41}, 0},
+    {"just within", {10, 10}, {11.59, 11.6}, 0},
+    {"SIGSTOP for 2 s", {10, 10}, {12.44, 12.45}, 1},
+};
+
+Test(team, suspended_only_when_every_window_overran)
+{
+	for (size_t c = 0; c < sizeof(suspend_cases) / sizeof(suspend_cases[0]);
+	     c++) {
+		struct vp_team_params p = {.threads = 2, .duration_s = 1.0};
+		struct vp_team *t = vp_team_create(&p, errbuf, sizeof(errbuf));
+		cr_assert_not_null(t, "%s", errbuf);
+		for (unsigned i = 0; i < 2; i++) {
+			struct vp_worker *w = vp_team_worker(t, i);
+			w->t_begin = suspend_cases[c].begin[i];
+			w->t_end = suspend_cases[c].end[i];
+		}
+		char why[VP_METRIC_NOTE_MAX] = "";
+		cr_expect_eq(vp_team_suspended(t, why, sizeof(why)),
+			     suspend_cases[c].suspended, "%s: %s",
+			     suspend_cases[c].what, why);
+		if (suspend_cases[c].suspended)
+			cr_expect(vp_note_is_suspended(why) &&
+				      strstr(why, "window 2.44 s for 1.00 s"),
+				  "%s", why);
+		vp_team_destroy(t);
+	}
+}
+
+Test(team, marking_prefixes_ok_rows_only)
+{
+	struct vp_metrics m;
+	vp_metrics_init(&m);
+	vp_metrics_ok(&m, "ops_per_s", 5, "ops/s");
+	snprintf(vp_metrics_ok(&m, "mib_per_s", 1, "MiB/s")->note,
+		 VP_METRIC_NOTE_MAX, "bs=4k");
+	vp_metrics_unavailable(&m, "cnt.cycles", "count", "no PMU");
+	vp_metrics_mark_suspended(&m, 0, "suspended: window 3 s");
+	cr_expect_str_eq(m.v[0].note, "suspended: window 3 s");
+	cr_expect_str_eq(m.v[1].note, "suspended: window 3 s; bs=4k");
+	cr_expect_str_eq(m.v[2].note, "no PMU");
+	cr_expect_eq(m.v[0].status, VP_STATUS_OK);
+	cr_expect_eq(m.v[0].value, 5);
+	vp_metrics_free(&m);
 }
