@@ -6,7 +6,11 @@
 # interleaved (vpbench, fio, vpbench, fio, ...) so drift of the machine hits
 # both alike; the verdict uses the median of the per-round ratios (a shared
 # virtual disk here swings 20-30% between runs; pairs cancel slow drift).
-# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per thread count.
+# Target: vpbench IOPS within TOLERANCE (10%) of fio's, per thread count,
+# and its completion-latency percentiles p50, p99 and p99.9 (lat_p*_us,
+# from vpbench's log-linear histogram) within TOLERANCE of fio's clat
+# percentiles of the same runs. The spread of fio's own figures over the
+# rounds is printed: it is how much this disk drifts.
 #
 # The scratch file is created by vpbench itself (-O keep=1), so it carries
 # the vpbench signature in its first 4 KiB and later vpbench runs reuse it
@@ -15,7 +19,8 @@
 #
 # Usage: ci/bench-io-fidelity.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
-#   ROUNDS (5), DURATION (2 s), THREADS ("1 2"), SIZE (256M), BS (4k),
+#   ROUNDS (5; at least 4 for the percentile verdicts), DURATION (4 s),
+#   THREADS ("1 2"), SIZE (256M), BS (4k),
 #   TOLERANCE (0.10), SCRATCH_DIR (/var/tmp; must be disk-backed),
 #   KEEP_WORKDIR (1: keep the raw outputs).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error, 77 fio missing.
@@ -25,7 +30,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 VPBENCH=${VPBENCH:-$build/vpbench}
 ROUNDS=${ROUNDS:-5}
-DURATION=${DURATION:-2}
+# 4 s: p99.9 needs 10000 samples, and one thread does 5-15k IOPS here.
+DURATION=${DURATION:-4}
 THREADS=${THREADS:-"1 2"}
 SIZE=${SIZE:-256M}
 BS=${BS:-4k}
@@ -58,7 +64,8 @@ echo "== creating the scratch file with vpbench: $file ($SIZE)"
 	{ cat "$work/create.log" >&2; die "vpbench could not create $file"; }
 [[ -f $file ]] || die "vpbench did not keep $file (-O keep=1)"
 
-# vpbench_iops THREADS OUTDIR: one measured rep, prints total IOPS.
+# vpbench_iops THREADS OUTDIR: one measured rep, prints total IOPS and
+# the p50, p99, p99.9 latencies in us.
 vpbench_iops() {
 	local j=$1 out=$2
 	"$VPBENCH" run -t host -w io.randread -j "$j" -r 1 -d "$DURATION" \
@@ -67,66 +74,95 @@ vpbench_iops() {
 		>"$out.log" 2>&1 || { cat "$out.log" >&2; die "vpbench run failed"; }
 	python3 - "$out/results.csv" "$j" <<'PY'
 import csv, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1], newline=''))
-        if r["workload"] == "io.randread" and r["threads"] == sys.argv[2]
-        and r["metric"] == "iops"]
-if len(rows) != 1 or rows[0]["status"] != "ok":
-    sys.exit("no ok iops row in %s: %s" % (sys.argv[1], rows))
-print(rows[0]["value"])
+out = []
+for metric in ("iops", "lat_p50_us", "lat_p99_us", "lat_p999_us"):
+    rows = [r for r in csv.DictReader(open(sys.argv[1], newline=''))
+            if r["workload"] == "io.randread" and r["threads"] == sys.argv[2]
+            and r["metric"] == metric]
+    if len(rows) != 1:
+        sys.exit("no %s row in %s" % (metric, sys.argv[1]))
+    if rows[0]["status"] != "ok":
+        # Too few samples for p99.9: said, and left out of the pairs.
+        print("vpbench %s %s: %s" % (metric, rows[0]["status"],
+                                     rows[0]["note"]), file=sys.stderr)
+        if metric == "iops":
+            sys.exit(1)
+        out.append("nan")
+        continue
+    out.append(rows[0]["value"])
+print(" ".join(out))
 PY
 }
 
-# fio_iops THREADS OUT: same pattern with fio, prints total IOPS.
+# fio_iops THREADS OUT: same pattern with fio, prints total IOPS and its
+# clat p50, p99, p99.9 in us (group_reporting: one job entry for all).
 fio_iops() {
 	local j=$1 out=$2
 	fio --name=randread --filename="$file" --ioengine=psync --direct=1 \
 		--rw=randread --bs="$BS" --offset=4096 --size="$size_bytes" \
 		--norandommap --randrepeat=0 --numjobs="$j" --group_reporting \
+		--percentile_list=50:99:99.9 \
 		--time_based --runtime="${dur_ms}ms" --ramp_time="${warm_ms}ms" \
 		--output-format=json --output="$out.json" >"$out.log" 2>&1 ||
 		{ cat "$out.log" >&2; die "fio failed"; }
 	python3 - "$out.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sum(j["read"]["iops"] for j in d["jobs"]))
+pct = d["jobs"][0]["read"]["clat_ns"]["percentile"]
+print(sum(j["read"]["iops"] for j in d["jobs"]),
+      *(pct[k] / 1000.0 for k in ("50.000000", "99.000000", "99.900000")))
 PY
 }
 
 echo "== io.randread bs=$BS size=$SIZE, $ROUNDS interleaved rounds of ${DURATION}s"
 echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O path=FILE -O size=$SIZE -O bs=$BS"
-echo "   fio:     fio --ioengine=psync --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+echo "   fio:     fio --ioengine=psync --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+names=(iops p50_us p99_us p999_us)
 declare -A vp fio_v
 for round in $(seq 1 "$ROUNDS"); do
 	for j in $THREADS; do
-		v=$(vpbench_iops "$j" "$work/vp-$j-$round")
-		f=$(fio_iops "$j" "$work/fio-$j-$round")
-		vp[$j]+="$v "
-		fio_v[$j]+="$f "
-		printf '   round %d threads %d: vpbench %.0f  fio %.0f IOPS\n' "$round" "$j" "$v" "$f"
+		read -r -a v <<<"$(vpbench_iops "$j" "$work/vp-$j-$round")"
+		read -r -a f <<<"$(fio_iops "$j" "$work/fio-$j-$round")"
+		for k in 0 1 2 3; do
+			vp[$j,$k]+="${v[$k]} "
+			fio_v[$j,$k]+="${f[$k]} "
+		done
+		printf '   round %d threads %d: vpbench %.0f IOPS p50/p99/p99.9 %.1f/%.1f/%.1f us  fio %.0f IOPS clat %.1f/%.1f/%.1f us\n' \
+			"$round" "$j" "${v[@]}" "${f[@]}"
 	done
 done
 
 # Verdict on the median of per-round ratios: each vpbench/fio pair ran
-# back to back, so slow drift of a shared disk cancels within a pair.
+# back to back, so slow drift of a shared disk cancels within a pair. The
+# fio spread (min..max over the rounds, relative to its median) is how
+# much the disk itself drifted.
 status=0
 echo "== medians (ratio = median of per-round vpbench/fio ratios)"
-printf '%-8s %12s %12s %8s  %s\n' threads vpbench_iops fio_iops ratio verdict
+printf '%-8s %-8s %12s %12s %8s %18s  %s\n' threads figure vpbench fio ratio fio_drift verdict
 for j in $THREADS; do
-	line=$(python3 - "$TOLERANCE" "${vp[$j]}" "${fio_v[$j]}" <<'PY'
+	for k in 0 1 2 3; do
+		line=$(python3 - "$TOLERANCE" "${vp[$j,$k]}" "${fio_v[$j,$k]}" <<'PY'
 import statistics, sys
 tol = float(sys.argv[1])
-v = [float(x) for x in sys.argv[2].split()]
+pairs = [(float(a), float(b)) for a, b in
+         zip(sys.argv[2].split(), sys.argv[3].split())
+         if a != "nan" and float(b) > 0]
+v = [a for a, _ in pairs] or [float("nan")]
 f = [float(x) for x in sys.argv[3].split()]
-ok = all(x > 0 for x in f)
-r = statistics.median(a / b for a, b in zip(v, f)) if ok else float("nan")
+# At least 4 complete pairs, as the verdict promises.
+ok = len(pairs) >= 4
+r = statistics.median(a / b for a, b in pairs) if pairs else float("nan")
 ok = ok and abs(r - 1) <= tol
-print("%.0f %.0f %.3f %s" % (statistics.median(v), statistics.median(f), r,
-                             "PASS" if ok else "FAIL"))
+fm = statistics.median(f)
+drift = "%+.0f%%..%+.0f%%" % (100 * (min(f) / fm - 1), 100 * (max(f) / fm - 1))
+print("%.1f %.1f %.3f %s %s" % (statistics.median(v), fm, r, drift,
+                                "PASS" if ok else "FAIL"))
 PY
 )
-	read -r v f r verdict <<<"$line"
-	printf '%-8s %12s %12s %8s  %s\n' "$j" "$v" "$f" "$r" "$verdict"
-	[[ $verdict == PASS ]] || status=1
+		read -r v f r drift verdict <<<"$line"
+		printf '%-8s %-8s %12s %12s %8s %18s  %s\n' "$j" "${names[$k]}" "$v" "$f" "$r" "$drift" "$verdict"
+		[[ $verdict == PASS ]] || status=1
+	done
 done
 echo "target: vpbench within $(python3 -c "print(round(float('$TOLERANCE')*100))")% of fio"
 exit $status

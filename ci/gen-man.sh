@@ -7,7 +7,10 @@
 # Usage: ci/gen-man.sh VPBENCH HELP2MAN LIBEXECDIR OUT
 set -euo pipefail
 vpbench=$1 help2man=$2 libexecdir=$3 out=$4
-commands=(run list env doctor report compare)
+# "history import" and the like: a command and its subcommand, split on
+# purpose where they are run.
+commands=(run list env doctor report compare history "history import"
+	"history list" "history export" "history check")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -16,7 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 roff() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"; }
 
 for c in "${commands[@]}"; do
-	"$vpbench" "$c" --help >"$tmp/$c.txt" ||
+	# shellcheck disable=SC2086
+	"$vpbench" $c --help >"$tmp/${c// /-}.txt" ||
 		{ echo "gen-man: '$vpbench $c --help' failed" >&2; exit 1; }
 done
 {
@@ -24,7 +28,7 @@ done
 	for c in "${commands[@]}"; do
 		echo ".SS \"vpbench $c\""
 		echo ".nf"
-		roff <"$tmp/$c.txt"
+		roff <"$tmp/${c// /-}.txt"
 		echo ".fi"
 	done
 	cat <<EOF2
@@ -32,6 +36,9 @@ done
 .TP
 .B VPBENCH_CACHE
 guest kernel cache (default \\fI~/.cache/vpbench\\fP); the kernel is searched in its \\fIkernel/\\fP folder.
+.TP
+.B XDG_DATA_HOME
+where \fBvpbench history\fP keeps its default database, \fIvpbench/history.db\fP (default \fI~/.local/share\fP).
 .TP
 .B VPBENCH_QEMU
 the QEMU binary for vmN targets (default \\fIqemu\\-system\\-x86_64\\fP on PATH).

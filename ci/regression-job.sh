@@ -1,59 +1,67 @@
 #!/usr/bin/env bash
-# Scheduled regression job: runs the suite, compares the new run with a
-# stored baseline run folder, publishes report.html (baseline and new run
-# side by side), a Markdown summary and JUnit XML, and fails on regression.
+# Scheduled regression job on the results history: runs the suite, imports
+# the new run into the history database, checks every series for change
+# points (vpbench history check), publishes report.html (the new run with a
+# trend chart per headline cell), a Markdown summary and JUnit XML, and
+# fails when a series has a change point at the newest runs that is worse
+# beyond the threshold. The baseline of that verdict is the series since its
+# last change point, not one earlier run, so the machine's drift from one
+# run to the next is not read as a change of the code.
 #
-# usage: ci/regression-job.sh [--create-baseline] BASELINE_DIR [OUT_DIR]
-#   --create-baseline  when BASELINE_DIR holds no run yet, store this run as
-#                 the baseline and pass (the first scheduled job). Without
-#                 it (and without VP_CREATE_BASELINE=1) a missing baseline
-#                 is an error, exit 2: a lost cache must not turn every
-#                 later job into a silent pass against itself.
-#   BASELINE_DIR  a run folder (results.csv, env.csv) from an earlier run on
-#                 the same machine.
+# usage: ci/regression-job.sh [--create-history] DB [OUT_DIR]
+#   --create-history  when DB (a file) does not exist yet, create it with
+#                 this run as its first (the first scheduled job). Without it
+#                 (and without VP_CREATE_HISTORY=1) a missing history is an
+#                 error, exit 2: a lost cache must not turn the job into a
+#                 silent pass on a series of one run.
+#   DB            the history: an SQLite file kept between jobs (a CI cache)
+#                 or postgresql://... shared by a fleet of runners.
 #   OUT_DIR       where to put run/, report.html, summary.csv, summary.md,
 #                 junit.xml (default: regression-out)
 # environment:
 #   VPBENCH           an already built vpbench (skips ci/setup.sh + build)
 #   VP_RUN_ARGS       arguments of `vpbench run` (default below: host and
-#                     1-/2-vCPU VMs, cpu/lock/io, 1 and 2 threads, 5 reps
-#                     in random order)
-#   VP_THRESHOLD      practical threshold in percent (default 5)
-#   VP_ALPHA          significance level (default 0.05)
-#   VP_CORRECTION     multiple-comparison correction: bh (default), holm,
-#                     none (see vpbench compare --help)
-#   VP_CREATE_BASELINE=1  the same as --create-baseline
-#   VP_RUN_DIR        compare this existing run folder instead of running
-#                     the suite (a run made by an earlier CI step)
+#                     1-/2-vCPU VMs, cpu/lock/io, 1 and 2 threads, 5 reps,
+#                     interleaved)
+#   VP_HOST_LABEL     the series' host label (default: the machine's name);
+#                     name a fleet's runners by kind, e.g. kvm-epyc-2cpu
+#   VP_THRESHOLD      a smaller shift is not a regression, percent (5)
+#   VP_ALPHA          significance of the permutation test (0.05)
+#   VP_CORRECTION     over all series: bh (default), holm, none
+#   VP_CHECK_ARGS     more `vpbench history check` options (--since,
+#                     --metric, --min-size, --newest-runs, --seed ...)
+#   VP_CREATE_HISTORY=1  the same as --create-history
+#   VP_RUN_DIR        import and check this existing run folder instead of
+#                     running the suite (a run made by an earlier CI step)
 #   GITHUB_STEP_SUMMARY  when set (GitHub Actions) the Markdown is appended
-# exit status: 0 no regression; 1 a cell regressed or some run step failed;
-# 2 bad input (unreadable baseline...); anything else: the job broke.
+# exit status: 0 no regression at the newest runs; 1 a regression there or
+# some run step failed; 2 bad input (no history, a run the history
+# refused...); anything else: the job broke.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: ci/regression-job.sh [--create-baseline] BASELINE_DIR [OUT_DIR]"
-create=${VP_CREATE_BASELINE:-0}
-if [ "${1:-}" = --create-baseline ]; then
+usage="usage: ci/regression-job.sh [--create-history] DB [OUT_DIR]"
+create=${VP_CREATE_HISTORY:-0}
+if [ "${1:-}" = --create-history ]; then
 	create=1
 	shift
 fi
 case "${1:-}" in
 "" | -*) echo "$usage" >&2; exit 2 ;;
 esac
-baseline=$1
+db=$1
 out=${2:-regression-out}
-threshold=${VP_THRESHOLD:-5}
-alpha=${VP_ALPHA:-0.05}
-correction=${VP_CORRECTION:-bh}
-if [ ! -e "$baseline/results.csv" ] && [ "$create" != 1 ]; then
-	echo "regression-job: no baseline run at $baseline (no results.csv there):" \
-		"nothing to compare with. Pass --create-baseline (or set" \
-		"VP_CREATE_BASELINE=1) to store this run as the baseline." >&2
+is_uri=0
+case "$db" in postgresql://* | postgres://*) is_uri=1 ;; esac
+if [ $is_uri = 0 ] && [ ! -e "$db" ] && [ "$create" != 1 ]; then
+	echo "regression-job: no history database at $db: nothing to check" \
+		"against. Pass --create-history (or set VP_CREATE_HISTORY=1)" \
+		"to start one with this run." >&2
 	exit 2
 fi
-# --order random: each cell's reps are spread over the run, so their spread
-# includes the machine's slow drift and compare does not read that drift
-# as a change of the code (reports/README.md, "compare").
-read -r -a run_args <<<"${VP_RUN_ARGS:--t host,vm1,vm2 -w cpu,lock,io -j 1,2 -r 5 -d 1 --order random}"
+read -r -a run_args <<<"${VP_RUN_ARGS:--t host,vm1,vm2 -w cpu,lock,io -j 1,2 -r 5 -d 1}"
+read -r -a check_args <<<"${VP_CHECK_ARGS:-}"
+host_args=()
+[ -n "${VP_HOST_LABEL:-}" ] && host_args=(--host "$VP_HOST_LABEL")
 
 if [ -z "${VPBENCH:-}" ]; then
 	bash "$here/ci/setup.sh" || exit 3
@@ -69,6 +77,8 @@ if [ -n "${VP_RUN_DIR:-}" ]; then
 	cp -r "$VP_RUN_DIR" "$out/run" || exit 3
 	run_rc=0
 else
+	# More than one rep: run interleaves each target's cells in seeded
+	# random rounds by default, so a cell's spread covers the run's drift.
 	echo "regression-job: vpbench run ${run_args[*]} -o $out/run"
 	"$VPBENCH" run "${run_args[@]}" -o "$out/run"
 	run_rc=$?
@@ -78,34 +88,23 @@ if [ ! -s "$out/run/results.csv" ]; then
 	exit 3
 fi
 
-if [ ! -e "$baseline/results.csv" ]; then
-	echo "regression-job: no baseline at $baseline yet: storing this run as the baseline"
-	mkdir -p "$baseline" || exit 3
-	cp "$out/run/results.csv" "$out/run/env.csv" "$baseline/" || exit 3
-	[ -e "$out/run/plan.conf" ] && cp "$out/run/plan.conf" "$baseline/"
-	"$VPBENCH" report "$out/run" -o "$out/report.html" \
-		--summary "$out/summary.csv" >/dev/null
-	printf '## vpbench regression job\n\nNo baseline yet: this run (%s) is now the baseline.\n' \
-		"$out/run" >"$out/summary.md"
-	[ -n "${GITHUB_STEP_SUMMARY:-}" ] && cat "$out/summary.md" >>"$GITHUB_STEP_SUMMARY"
-	exit "$([ $run_rc -eq 0 ] && echo 0 || echo 1)"
-fi
+"$VPBENCH" history import --db "$db" "${host_args[@]}" "$out/run" || {
+	echo "regression-job: the history did not take the run (see above): nothing checked" >&2
+	exit 2
+}
 
-# Baseline and new run side by side in one report (labels baseline/<t>
-# and run/<t> come from the folder names).
-"$VPBENCH" report "$baseline" "$out/run" -o "$out/report.html" \
-	--summary "$out/summary.csv" || echo "regression-job: merged report failed" >&2
-
-"$VPBENCH" compare "$baseline" "$out/run" --threshold "$threshold" \
-	--alpha "$alpha" --correction "$correction" \
-	--markdown "$out/summary.md" --junit "$out/junit.xml"
-cmp_rc=$?
+"$VPBENCH" history check --db "$db" --threshold "${VP_THRESHOLD:-5}" \
+	--alpha "${VP_ALPHA:-0.05}" --correction "${VP_CORRECTION:-bh}" \
+	"${check_args[@]}" --markdown "$out/summary.md" --junit "$out/junit.xml"
+check_rc=$?
+"$VPBENCH" report "$out/run" --history "$db" -o "$out/report.html" \
+	--summary "$out/summary.csv" >/dev/null || echo "regression-job: report failed" >&2
 [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "$out/summary.md" ] &&
 	cat "$out/summary.md" >>"$GITHUB_STEP_SUMMARY"
 echo "regression-job: report $out/report.html, summary $out/summary.md, JUnit $out/junit.xml"
-if [ $cmp_rc -ne 0 ]; then
-	echo "regression-job: compare exited $cmp_rc ($([ $cmp_rc -eq 1 ] && echo regression || echo 'bad input'))" >&2
-	exit $cmp_rc
+if [ $check_rc -ne 0 ]; then
+	echo "regression-job: history check exited $check_rc ($([ $check_rc -eq 1 ] && echo 'regression at the newest runs' || echo 'bad input'))" >&2
+	exit $check_rc
 fi
 if [ $run_rc -ne 0 ]; then
 	echo "regression-job: no regression, but vpbench run exited $run_rc (some steps failed)" >&2

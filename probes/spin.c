@@ -6,7 +6,7 @@
 
 #include "probes/tsc.h"
 
-int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
+int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_hist *hist,
 			   uint64_t *wait_ns, uint64_t *long_waits)
 {
 	double tpn = vp_tsc_ticks_per_ns();
@@ -21,24 +21,12 @@ int vp_spin_probe_init_raw(struct vp_spin_probe *p, struct vp_log2_hist *hist,
 	return tpn > 0 ? 0 : -ENOTSUP;
 }
 
-void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
+void vp_spin_metrics_from(const struct vp_hist *h, uint64_t wait_ns,
 			  uint64_t long_waits, uint64_t tsc_backwards,
 			  double measured_ns, struct vp_metrics *out)
 {
-	static const struct {
-		const char *name;
-		double q;
-	} pct[] = {{"spin_wait_p50_ns", 0.50},
-		   {"spin_wait_p99_ns", 0.99},
-		   {"spin_wait_max_ns", 1.0}};
-	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
-		if (h->n)
-			vp_metrics_ok(out, pct[i].name,
-				      vp_log2_hist_quantile(h, pct[i].q), "ns");
-		else
-			vp_metrics_unavailable(out, pct[i].name, "ns",
-					       "no contended acquisition");
-	}
+	vp_hist_emit(h, "spin_wait", "ns", 1.0, "no contended acquisition",
+		     out);
 	/* With no wait at all these are measured zeros, not missing data. */
 	if (measured_ns > 0)
 		vp_metrics_ok(out, "spin_fraction",
@@ -51,12 +39,17 @@ void vp_spin_metrics_from(const struct vp_log2_hist *h, uint64_t wait_ns,
 	/* Waits clamped to 0 because the end TSC read below the start. */
 	vp_metrics_ok(out, "spin_tsc_backwards", (double)tsc_backwards,
 		      "count");
-	for (unsigned b = 0; b < VP_HIST_BUCKETS; b++) {
-		if (!h->count[b])
-			continue;
-		char name[VP_METRIC_NAME_MAX];
-		snprintf(name, sizeof(name), "spin_wait_bucket_le_%llu",
-			 (unsigned long long)vp_log2_bucket_upper(b));
-		vp_metrics_ok(out, name, (double)h->count[b], "count");
-	}
+}
+
+void vp_spin_metrics_unavailable(const char *why, struct vp_metrics *out)
+{
+	static const char *const names[][2] = {{"spin_fraction", "ratio"},
+					       {"long_waits", "count"},
+					       {"spin_waits", "count"},
+					       {"spin_tsc_backwards", "count"}};
+
+	vp_hist_emit_unavailable("spin_wait", "ns", why, out);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		vp_metrics_unavailable(out, names[i][0], names[i][1], "%s",
+				       why);
 }

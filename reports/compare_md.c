@@ -5,52 +5,9 @@
  * smuggled in through a run id, folder, target or note (issue 11 defect 9).
  * Inside tables a pipe is escaped as \| (GFM splits cells before parsing
  * inlines, also in code spans). */
-#include <string.h>
-
 #include "reports/compare.h"
 #include "reports/compare_internal.h"
-
-/* Longest run of backticks in s. */
-static size_t max_ticks(const char *s)
-{
-	size_t best = 0, run = 0;
-	for (; *s; s++) {
-		run = *s == '`' ? run + 1 : 0;
-		if (run > best)
-			best = run;
-	}
-	return best;
-}
-
-/* s as a code span: fenced by one backtick more than the longest run
- * inside, padded with a space when it starts or ends with a backtick or a
- * space (CommonMark strips one of each), control bytes as spaces. Empty:
- * nothing (an empty code span does not exist). */
-static void md_code(FILE *f, const char *s, bool in_table)
-{
-	if (!s || !*s)
-		return;
-	size_t n = max_ticks(s) + 1, len = strlen(s);
-	bool pad = s[0] == '`' || s[len - 1] == '`' || s[0] == ' ' ||
-		   s[len - 1] == ' ';
-	for (size_t i = 0; i < n; i++)
-		fputc('`', f);
-	if (pad)
-		fputc(' ', f);
-	for (const char *p = s; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (ch < 0x20 || ch == 0x7f)
-			fputc(' ', f);
-		else if (ch == '|' && in_table)
-			fputs("\\|", f);
-		else
-			fputc(ch, f);
-	}
-	if (pad)
-		fputc(' ', f);
-	for (size_t i = 0; i < n; i++)
-		fputc('`', f);
-}
+#include "reports/md_escape.h"
 
 static void md_table(FILE *f, const struct vp_comparison *c, int verdict)
 {
@@ -67,14 +24,14 @@ static void md_table(FILE *f, const struct vp_comparison *c, int verdict)
 		struct vp_cmp_cells x;
 		vp_cmp_row_cells(r, &x);
 		fprintf(f, "| %s | ", vp_verdict_name(r->verdict));
-		md_code(f, r->target, true);
+		vp_md_code(f, r->target, true);
 		fputs(" | ", f);
-		md_code(f, r->workload, true);
+		vp_md_code(f, r->workload, true);
 		fprintf(f, " | %d | ", r->threads);
-		md_code(f, r->metric, true);
+		vp_md_code(f, r->metric, true);
 		fprintf(f, " | %s | %s | %s | %s | %s | %s | ", x.base, x.new,
 			x.change, x.pw, x.padj, x.pm);
-		md_code(f, r->why, true);
+		vp_md_code(f, r->why, true);
 		fputs(" |\n", f);
 	}
 }
@@ -85,13 +42,13 @@ static void md_head(const struct vp_comparison *c, FILE *f)
 	fprintf(f, "## vpbench compare: %s\n\n",
 		c->count[VP_REGRESSED] ? "regression found" : "no regression");
 	fputs("**BASE** ", f);
-	md_code(f, c->base_run->dir, false);
+	vp_md_code(f, c->base_run->dir, false);
 	fputs(" (run ", f);
-	md_code(f, vp_cmp_run_id(c->base_run), false);
+	vp_md_code(f, vp_cmp_run_id(c->base_run), false);
 	fputs(") vs **NEW** ", f);
-	md_code(f, c->new_run->dir, false);
+	vp_md_code(f, c->new_run->dir, false);
 	fputs(" (run ", f);
-	md_code(f, vp_cmp_run_id(c->new_run), false);
+	vp_md_code(f, vp_cmp_run_id(c->new_run), false);
 	vp_cmp_method_line(c, line, sizeof(line));
 	fprintf(f,
 		")\n\nMethod: %s. A cell regresses when its Welch's t-test "
@@ -110,7 +67,7 @@ static void fill_markdown(const struct vp_comparison *c, FILE *f)
 		fputs("### Environment differences\n\n", f);
 		for (size_t i = 0; i < c->nenv; i++) {
 			fputs("- ", f);
-			md_code(f, c->env_notes[i], false);
+			vp_md_code(f, c->env_notes[i], false);
 			fputs("\n", f);
 		}
 		fputs("\n", f);
@@ -121,7 +78,7 @@ static void fill_markdown(const struct vp_comparison *c, FILE *f)
 		if (!cav[0])
 			continue;
 		fprintf(f, "**Caveats of %s**: ", side ? "NEW" : "BASE");
-		md_code(f, cav, false);
+		vp_md_code(f, cav, false);
 		fputs("\n\n", f);
 	}
 	if (c->count[VP_REGRESSED]) {

@@ -136,11 +136,16 @@ static int on_result(struct reader *r, long line)
 				      "long row: %zu fields, expected %d",
 				      r->nf, VP_RESULTS_NCOLS);
 	char **f = r->fields;
-	if (strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA) != 0)
+	int schema = !strcmp(f[C_SCHEMA], "1") ? 1
+		     : !strcmp(f[C_SCHEMA], VP_RESULTS_SCHEMA)
+			 ? VP_RESULTS_SCHEMA_NUM
+			 : 0;
+	if (!schema)
 		return vp_csv_bad_row(
 		    r, line,
-		    "schema version '%.32s', expected '%s' (this "
-		    "vpbench reads results schema %s)",
+		    "schema version '%.32s', expected 1 or %s (this "
+		    "vpbench reads results schemas 1 to %s; a newer "
+		    "vpbench wrote this run)",
 		    f[C_SCHEMA], VP_RESULTS_SCHEMA, VP_RESULTS_SCHEMA);
 	int iv[4];
 	int rc = row_ints(r, line, iv);
@@ -160,11 +165,12 @@ static int on_result(struct reader *r, long line)
 		    f[C_STATUS]);
 	double bound;
 	const char *btext;
-	if (vp_metric_bucket_bound(f[C_METRIC], &bound, &btext) == -EINVAL)
+	rc = vp_metric_bucket_bound(f[C_METRIC], &bound, &btext);
+	if (rc == -EINVAL || (!rc && bound == 0 && schema == 1))
 		return vp_csv_bad_row(
 		    r, line,
 		    "metric '%.64s': bucket bound '%.32s' is not a "
-		    "positive decimal integer (expected e.g. "
+		    "decimal integer (0 only in schema 2; expected e.g. "
 		    "spin_wait_bucket_le_1024)",
 		    f[C_METRIC], btext);
 	double value = NAN;
@@ -208,6 +214,7 @@ static int on_result(struct reader *r, long line)
 	    .status = st,
 	    .note = steal(r, C_NOTE),
 	    .line = line,
+	    .schema = schema,
 	};
 	x->suspended = st == VP_STATUS_OK && vp_note_is_suspended(x->note);
 	return 0;

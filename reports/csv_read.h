@@ -17,7 +17,8 @@
  * - value (status ok): a decimal number (no "inf", "nan", hex), |v| up to
  *   VP_READ_VALUE_MAX, and not negative for rates, durations, latencies,
  *   fractions and counts (vp_metric_nonnegative);
- * - bucket rows: the bound in the name a positive decimal integer, the
+ * - bucket rows: the bound in the name a decimal integer (positive in
+ *   schema 1), the
  *   value a whole count up to VP_READ_BUCKET_COUNT_MAX (2^53, exact in a
  *   double);
  * - vcpus, host_cpus, threads: decimal integers 0..VP_READ_CPUS_MAX; rep:
@@ -39,7 +40,8 @@ struct vp_result {
 	/* status ok, note "suspended: ..." (probes/metrics.h): a figure of a
 	 * stopped target, kept in the file, left out of every statistic */
 	bool suspended;
-	long line; /* in results.csv */
+	long line;  /* in results.csv */
+	int schema; /* 1: power-of-two buckets, 2: log-linear (ns bounds) */
 };
 
 struct vp_env_entry {

@@ -11,6 +11,7 @@
 #include "reports/html_charts.h"
 #include "reports/html_escape.h"
 #include "reports/html_internal.h"
+#include "reports/html_trend.h"
 #include "reports/html_why.h"
 #include "reports/out_atomic.h"
 #include "reports/svg.h"
@@ -99,9 +100,10 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	vp_html_ratio_chart(s, v, f);
 	fputs("<h2 id=\"spin\">Spin-wait distributions</h2>\n<p "
 	      "class=\"sub\">Time each contended lock acquisition waited, "
-	      "log2 buckets on log scales, at each target's highest thread "
-	      "count; p50, p99 and max marked (medians over "
-	      "repetitions).</p>\n",
+	      "all repetitions' log-linear buckets added, on log scales, at "
+	      "each target's highest thread count; p50, p99, p99.9 and max "
+	      "marked, the percentile ladder of every thread count "
+	      "below.</p>\n",
 	      f);
 	vp_html_spin_charts(s, f);
 	vp_html_spin_table(s, f);
@@ -111,9 +113,10 @@ static void charts(const struct vp_summary *s, const struct vp_verdicts *v,
 	fputs("<h2 id=\"latency\">Latency distributions</h2>\n<p "
 	      "class=\"sub\">Time per kernel call (lock.kernel, "
 	      "mem.shootdown), per wake-up (sched.wake) and per I/O (io.*), "
-	      "log2 buckets on log scales, at each target's highest thread "
-	      "count; p50, p99 and max marked (medians over "
-	      "repetitions).</p>\n",
+	      "all repetitions' log-linear buckets added, on log scales, at "
+	      "each target's highest thread count; p50, p99, p99.9 and max "
+	      "marked, the percentile ladder of every thread count "
+	      "below.</p>\n",
 	      f);
 	vp_html_latency_charts(s, f);
 }
@@ -136,11 +139,20 @@ static const char footer[] =
 void vp_html_render(const struct vp_summary *s, const struct vp_verdicts *v,
 		    FILE *f)
 {
+	vp_html_render_with(s, v, NULL, f);
+}
+
+void vp_html_render_with(const struct vp_summary *s,
+			 const struct vp_verdicts *v,
+			 const struct vp_html_history *h, FILE *f)
+{
 	title(s, f);
 	vp_html_headline(s, v, f);
 	vp_html_scaling_table(s, v, f);
 	vp_html_findings(s, v, f);
 	charts(s, v, f);
+	if (h)
+		vp_html_trends(h, f);
 	fputs("<h2 id=\"tables\">Figures per workload</h2>\n", f);
 	for (size_t w = 0; w < s->nworkloads; w++)
 		vp_html_workload_table(s, v, w, f);
@@ -149,20 +161,28 @@ void vp_html_render(const struct vp_summary *s, const struct vp_verdicts *v,
 	fputs(footer, f);
 }
 
+int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
+		  const char *path, char *err, size_t errlen)
+{
+	return vp_html_write_with(s, v, NULL, path, err, errlen);
+}
+
 struct html_ctx {
 	const struct vp_summary *s;
 	const struct vp_verdicts *v;
+	const struct vp_html_history *h;
 };
 
 static void fill_html(const void *ctx, FILE *f)
 {
 	const struct html_ctx *c = ctx;
-	vp_html_render(c->s, c->v, f);
+	vp_html_render_with(c->s, c->v, c->h, f);
 }
 
-int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
-		  const char *path, char *err, size_t errlen)
+int vp_html_write_with(const struct vp_summary *s, const struct vp_verdicts *v,
+		       const struct vp_html_history *h, const char *path,
+		       char *err, size_t errlen)
 {
-	struct html_ctx c = {s, v};
+	struct html_ctx c = {s, v, h};
 	return vp_atomic_write(path, VP_OUT_NAMED, fill_html, &c, err, errlen);
 }

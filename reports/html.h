@@ -20,5 +20,14 @@ int vp_html_write(const struct vp_summary *s, const struct vp_verdicts *v,
 /* The same onto an open stream (tests). */
 void vp_html_render(const struct vp_summary *s, const struct vp_verdicts *v,
 		    FILE *f);
+/* Both with the history section (trend charts, html_trend.h) after the
+ * charts when h is not NULL. */
+struct vp_html_history;
+int vp_html_write_with(const struct vp_summary *s, const struct vp_verdicts *v,
+		       const struct vp_html_history *h, const char *path,
+		       char *err, size_t errlen);
+void vp_html_render_with(const struct vp_summary *s,
+			 const struct vp_verdicts *v,
+			 const struct vp_html_history *h, FILE *f);
 
 #endif

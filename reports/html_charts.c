@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/hist_pool.h"
 #include "reports/html_escape.h"
 #include "reports/metric_info.h"
 #include "reports/svg.h"
@@ -185,120 +186,81 @@ out:
 	free(names);
 }
 
-static double median_metric(const struct vp_summary *s, size_t t, size_t w,
-			    int th, const char *metric)
-{
-	long i = vp_summary_find(s, t, s->workloads[w], th, metric);
-	return i >= 0 && s->cells[i].d.n ? s->cells[i].d.median : NAN;
-}
-
-static bool starts(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* A family of log2 bucket rows and how to draw it: <prefix><upper> counts,
- * upper bounds in the family's unit (scale converts them to the axis's
- * ns), and the percentile rows marked on the chart. */
+/* A latency family and how to draw it: its pooled buckets (hist_pool.h,
+ * the reps' counts summed), the percentiles and max marked on the chart. */
 struct hist_family {
-	const char *prefix; /* the bucket rows' names up to the bound */
+	const char *family; /* spin_wait, call, wake, lat */
 	const char *xlabel;
-	const char *marks[3]; /* p50, p99, max metric names */
-	double scale;	      /* to ns */
 };
 
 static const struct hist_family spin_family = {
-    "spin_wait_bucket_le_",
-    "wait time per contended acquisition",
-    {"spin_wait_p50_ns", "spin_wait_p99_ns", "spin_wait_max_ns"},
-    1};
+    "spin_wait", "wait time per contended acquisition"};
 
 /* Drawn in the latency section: lock.kernel and mem.shootdown time each
  * call, sched.wake each wake-up, io.* each I/O. */
 static const struct hist_family latency_families[] = {
-    {"call_bucket_le_",
-     "time per call",
-     {"call_p50_ns", "call_p99_ns", "call_max_ns"},
-     1},
-    {"wake_bucket_le_",
-     "wake-up latency",
-     {"wake_p50_ns", "wake_p99_ns", "wake_max_ns"},
-     1},
-    {"lat_bucket_le_",
-     "I/O completion latency",
-     {"lat_p50_us", "lat_p99_us", "lat_max_us"},
-     1000}};
+    {"call", "time per call"},
+    {"wake", "wake-up latency"},
+    {"lat", "I/O completion latency"}};
 
-static bool in_family(const struct vp_summary *s, const struct vp_cell *c,
-		      const struct hist_family *fam)
-{
-	return c->bucket && c->d.n &&
-	       starts(s->metrics[c->metric], fam->prefix);
-}
-
-/* Largest thread count with buckets of fam for target t, workload w; the
+/* Largest thread count with a pool of fam for target t, workload w; the
  * bucket range (ns) over all targets into *xmin, *xmax. */
 static int hist_threads(const struct vp_summary *s, size_t t, size_t w,
 			const struct hist_family *fam, double *xmin,
 			double *xmax)
 {
 	int best = -1;
-	size_t first, end;
-	vp_summary_range(s, t, w, &first, &end);
-	for (size_t i = first; i < end; i++) {
-		const struct vp_cell *c = &s->cells[i];
-		double b;
-		if (!in_family(s, c, fam))
+	for (size_t i = 0; i < s->npools; i++) {
+		const struct vp_pool *p = &s->pools[i];
+		if (p->target != t || p->workload != w || !p->nb ||
+		    strcmp(p->family, fam->family))
 			continue;
-		vp_metric_is_bucket(s->metrics[c->metric], &b);
-		b *= fam->scale;
-		*xmin = fmin(*xmin, b / 2);
-		*xmax = fmax(*xmax, b);
-		if (c->threads > best)
-			best = c->threads;
+		*xmin = fmin(*xmin, fmax(p->b[0].lo, 0.5));
+		*xmax = fmax(*xmax, p->b[p->nb - 1].hi + 1);
+		if (p->threads > best)
+			best = p->threads;
 	}
 	return best;
 }
 
-/* One target's histogram at th threads: counts summed over the reps. */
+/* One target's histogram at th threads, from the pooled buckets. */
 static void hist_chart(const struct vp_summary *s, size_t t, size_t w, int th,
 		       const struct hist_family *fam, double xmin, double xmax,
 		       FILE *f)
 {
-	double up[64], cnt[64];
-	size_t n = 0, reps = 0, first, end;
-	vp_summary_range(s, t, w, &first, &end);
-	for (size_t i = first; i < end && n < 64; i++) {
-		const struct vp_cell *c = &s->cells[i];
-		if (c->threads != th || !in_family(s, c, fam))
-			continue;
-		vp_metric_is_bucket(s->metrics[c->metric], &up[n]);
-		up[n] *= fam->scale;
-		double sum = 0;
-		for (size_t k = 0; k < c->n; k++)
-			sum += c->v[k];
-		if (c->n > reps)
-			reps = c->n;
-		cnt[n++] = sum;
+	const struct vp_pool *p = vp_pool_find(s, t, w, th, fam->family);
+	if (!p)
+		return;
+	double *x0 = calloc(3 * p->nb + 1, sizeof(*x0));
+	if (!x0)
+		return;
+	double *x1 = x0 + p->nb, *cnt = x1 + p->nb;
+	for (size_t i = 0; i < p->nb; i++) {
+		/* Schema 1's (hi / 2, hi] against schema 2's whole
+		 * [lo, hi] integers; a log axis has no 0. */
+		x0[i] = fmax(p->b[i].lo, 0.5);
+		x1[i] = p->pow2 ? p->b[i].hi : p->b[i].hi + 1;
+		cnt[i] = p->b[i].count;
 	}
-	static const char *const mark_names[3] = {"p50", "p99", "max"};
-	struct vp_marker mk[3];
-	for (int k = 0; k < 3; k++)
-		mk[k] = (struct vp_marker){
-		    mark_names[k],
-		    median_metric(s, t, w, th, fam->marks[k]) * fam->scale};
-	char title[256], ylab[64];
+	struct vp_marker mk[4] = {{"p50", p->q[0] / p->scale},
+				  {"p99", p->q[2] / p->scale},
+				  {"p99.9", p->q[3] / p->scale},
+				  {"max", p->max / p->scale}};
+	char title[256], ylab[96];
 	snprintf(title, sizeof(title), "%s, %d threads", s->targets[t].label,
 		 th);
-	snprintf(ylab, sizeof(ylab), "count (sum of %zu reps)", reps);
+	snprintf(ylab, sizeof(ylab), "count per bucket (%zu reps%s)", p->reps,
+		 p->pow2 ? ", power-of-two buckets" : "");
 	struct vp_chart c =
 	    vp_chart_defaults(title, fam->xlabel, ylab, 375, 250);
 	c.xfmt = VP_AXIS_NS;
 	c.xmin = xmin;
 	c.xmax = xmax;
 	fputs("<figure>", f);
-	vp_svg_log2_histogram(f, &c, up, cnt, n, vp_report_color(s, t), mk, 3);
+	vp_svg_histogram(f, &c, x0, x1, cnt, p->nb, vp_report_color(s, t), mk,
+			 4);
 	fputs("</figure>\n", f);
+	free(x0);
 }
 
 /* Every workload with buckets of fam: a heading and one chart per target
@@ -327,6 +289,7 @@ static bool hist_charts(const struct vp_summary *s,
 			if (th[t] >= 0)
 				hist_chart(s, t, w, th[t], fam, xmin, xmax, f);
 		fputs("</div>\n", f);
+		vp_html_ladder(s, w, fam->family, f);
 	}
 	free(th);
 	return any;

@@ -21,5 +21,9 @@ void vp_html_spin_charts(const struct vp_summary *s, FILE *f);
 void vp_html_io_charts(const struct vp_summary *s, FILE *f);
 /* Histograms of the kernel-call, wake-up and I/O latency buckets. */
 void vp_html_latency_charts(const struct vp_summary *s, FILE *f);
+/* The percentile ladder table of family (spin_wait, call, ...) on workload
+ * w, every target and thread count; nothing when there is no pool. */
+void vp_html_ladder(const struct vp_summary *s, size_t w, const char *family,
+		    FILE *f);
 
 #endif

@@ -36,6 +36,26 @@ static void guest_td(FILE *f, const struct vp_why_cell *c)
 	}
 }
 
+static void tail_td(FILE *f, const struct vp_why_cell *c)
+{
+	char a[32], b[32];
+
+	if (isnan(c->tail_n) || isnan(c->p999)) {
+		if (isnan(c->tail_n))
+			fputs("<td class=\"muted\">–</td>", f);
+		else
+			fprintf(f,
+				"<td class=\"muted\">%.0f samples: too few "
+				"for p99.9</td>",
+				c->tail_n);
+		return;
+	}
+	vp_fmt_axis(c->p999, VP_AXIS_NS, a, sizeof(a));
+	vp_fmt_axis(c->p9999, VP_AXIS_NS, b, sizeof(b));
+	fprintf(f, "<td class=\"n\">%s / %s<br><small>n=%.0f</small></td>", a,
+		isnan(c->p9999) ? "–" : b, c->tail_n);
+}
+
 static void kvm_td(FILE *f, const struct vp_why_cell *c)
 {
 	if (isnan(c->kvm_exits)) {
@@ -69,6 +89,7 @@ static void table(const struct vp_summary *s, const struct vp_why *w, FILE *f)
 {
 	fputs("<table><tr><th>workload</th><th>target</th><th>threads</th>"
 	      "<th>guest view: waits / calls over 1 ms, or wake-up p99</th>"
+	      "<th>tail p99.9 / p99.99 (all reps)</th>"
 	      "<th>vCPU run-queue delay (host)</th><th>run-queue delay "
 	      "(inside)</th><th>steal</th><th>KVM exits / halt exits / "
 	      "directed yields</th><th>overcommit</th><th>reading</th>"
@@ -85,6 +106,7 @@ static void table(const struct vp_summary *s, const struct vp_why *w, FILE *f)
 		vp_html_escape(f, s->targets[c->target].label);
 		fprintf(f, "</td><td class=\"n\">%d</td>", c->threads);
 		guest_td(f, c);
+		tail_td(f, c);
 		pct_td(f, c->vcpu_delay);
 		pct_td(f, c->runq_delay);
 		pct_td(f, c->steal);

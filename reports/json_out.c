@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "reports/hist_pool.h"
 #include "reports/html_escape.h"
 #include "reports/json_internal.h"
 #include "reports/metric_info.h"
@@ -129,6 +130,42 @@ static struct json_object *summary_json(const struct vp_summary *s)
 	return a;
 }
 
+/* The pooled ladders (hist_pool.h), the summary.csv pooled_* rows as one
+ * object per target x workload x threads x family. */
+static struct json_object *pools_json(const struct vp_summary *s)
+{
+	struct json_object *a = json_object_new_array();
+	char note[256];
+	for (size_t i = 0; i < s->npools; i++) {
+		const struct vp_pool *p = &s->pools[i];
+		struct json_object *o = json_object_new_object();
+		struct json_object *q = json_object_new_object();
+		json_object_object_add(o, "target",
+				       vp_jstr(s->targets[p->target].label));
+		json_object_object_add(o, "workload",
+				       vp_jstr(s->workloads[p->workload]));
+		json_object_object_add(o, "threads", vp_jint(p->threads));
+		json_object_object_add(o, "family", vp_jstr(p->family));
+		json_object_object_add(o, "unit", vp_jstr(p->unit));
+		json_object_object_add(o, "reps", vp_jint((long long)p->reps));
+		json_object_object_add(o, "samples", vp_jnum(p->n));
+		json_object_object_add(
+		    o, "buckets",
+		    vp_jstr(p->pow2 ? "power-of-two" : "log-linear"));
+		for (unsigned k = 0; k < VP_HIST_NQ; k++) {
+			struct json_object *e = json_object_new_object();
+			vp_pool_note(p, k, note, sizeof(note));
+			json_object_object_add(e, "value", vp_jnum(p->q[k]));
+			json_object_object_add(e, "note", vp_jstr(note));
+			json_object_object_add(q, vp_pool_q_label(k), e);
+		}
+		json_object_object_add(o, "percentiles", q);
+		json_object_object_add(o, "max", vp_jnum(p->max));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static struct json_object *generator_json(void)
 {
 	char tbuf[64];
@@ -157,6 +194,7 @@ static struct json_object *document(const struct vp_summary *s,
 	json_object_object_add(root, "runs", vp_json_runs(s));
 	json_object_object_add(root, "targets", vp_json_targets(s, v));
 	json_object_object_add(root, "summary", summary_json(s));
+	json_object_object_add(root, "latency_percentiles", pools_json(s));
 	json_object_object_add(root, "headline", vp_json_headline(s, v));
 	json_object_object_add(root, "findings", vp_json_findings(s, v));
 	return root;

@@ -40,7 +40,8 @@ int vp_metric_bucket_bound(const char *metric, double *bound, const char **text)
 		return -EINVAL;
 	errno = 0;
 	unsigned long long v = strtoull(p, NULL, 10);
-	if (errno || v == 0)
+	/* 0 is schema 2's first bucket (waits of 0 ns); "00" is no bound. */
+	if (errno || (v == 0 && strcmp(p, "0")))
 		return -EINVAL;
 	*bound = (double)v;
 	return 0;
@@ -61,6 +62,7 @@ bool vp_metric_nonnegative(const char *metric)
 {
 	return vp_metric_direction(metric) != VP_DIR_NONE ||
 	       bucket_suffix(metric) || starts(metric, "cnt.") ||
+	       ends(metric, "_samples") || ends(metric, "_hist_sub_buckets") ||
 	       !strcmp(metric, "ctx_switches");
 }
 
@@ -72,7 +74,10 @@ bool vp_metric_is_throughput(const char *metric)
 
 enum vp_direction vp_metric_direction(const char *metric)
 {
-	if (vp_metric_is_bucket(metric, NULL))
+	/* Buckets and a distribution's sample count and precision describe
+	 * the distribution; they are no better when lower. */
+	if (vp_metric_is_bucket(metric, NULL) || ends(metric, "_samples") ||
+	    ends(metric, "_hist_sub_buckets"))
 		return VP_DIR_NONE;
 	if (vp_metric_is_throughput(metric) || ends(metric, "_per_s"))
 		return VP_DIR_HIGHER;

@@ -16,9 +16,10 @@ enum vp_direction vp_metric_direction(const char *metric);
  * receives the bound (ns, or us for lat_), or 0 when it is not a valid one
  * (see vp_metric_bucket_bound). */
 bool vp_metric_is_bucket(const char *metric, double *bound);
-/* The bound of a bucket metric: 0 and *bound when it is a positive decimal
- * integer up to 2^64 - 1 (what the writers print with "%llu"); -EINVAL
- * otherwise ("inf", "0", "1e3", "-64", "0x40", empty); -ENOENT when metric
+/* The bound of a bucket metric: 0 and *bound when it is a decimal integer
+ * up to 2^64 - 1 (what the writers print with "%llu"; "0" is schema 2's
+ * first bucket, schema 1 has none: the reader checks that); -EINVAL
+ * otherwise ("inf", "00", "1e3", "-64", "0x40", empty); -ENOENT when metric
  * is not a bucket row. *text (may be NULL) receives the bound's text. */
 int vp_metric_bucket_bound(const char *metric, double *bound,
 			   const char **text);

@@ -12,6 +12,7 @@
 
 #include "reports/cli_internal.h"
 #include "reports/html.h"
+#include "reports/html_trend.h"
 #include "reports/json_out.h"
 #include "reports/out_atomic.h"
 #include "reports/out_clash.h"
@@ -26,7 +27,7 @@ static void report_usage(FILE *f)
 	fputs("usage: vpbench report RUN... [-o FILE] [--summary FILE] "
 	      "[--json FILE]\n"
 	      "                      [--baseline TARGET] [--label RUN=TEXT]"
-	      "...\n"
+	      "... [--history DB]\n"
 	      "Reads the results.csv and env.csv of each run folder and "
 	      "writes a self-contained\n"
 	      "report.html (inline CSS and SVG, no scripts, opens offline) "
@@ -50,6 +51,11 @@ static void report_usage(FILE *f)
 	      "      --label RUN=TEXT  label the targets of run folder RUN "
 	      "TEXT/<target>\n"
 	      "                        (repeatable)\n"
+	      "      --history DB      add a trend chart per headline cell "
+	      "from the results\n"
+	      "                        history DB (a file or "
+	      "postgresql://...), change points\n"
+	      "                        marked (see vpbench history)\n"
 	      "  -h, --help            this help\n\n"
 	      "Exit status: 0 written, 2 bad usage or bad input.\n",
 	      f);
@@ -107,8 +113,14 @@ static int write_outputs(const struct vp_summary *s,
 	const bool named[NOUT] = {o->summary_named, o->html_named, true};
 	struct vp_atomic_out out[NOUT];
 	struct vp_verdicts v;
+	struct vp_html_history *h = NULL;
 	bool have_v = false;
 	int rc = 0, opened, k;
+	/* The history is read before any output is opened: a missing or
+	 * unreadable database leaves every output as it was. */
+	if (o->html && o->history &&
+	    (rc = vp_html_history_load(o->history, s, &h, err, errlen)))
+		return rc;
 	for (opened = 0; opened < NOUT; opened++)
 		if (path[opened] &&
 		    (rc = vp_atomic_open(&out[opened], path[opened],
@@ -120,6 +132,7 @@ static int write_outputs(const struct vp_summary *s,
 		for (k = 0; k < opened; k++)
 			if (path[k])
 				vp_atomic_abort(&out[k]);
+		vp_html_history_free(h);
 		return rc;
 	}
 	if (o->html || o->json) {
@@ -133,7 +146,7 @@ static int write_outputs(const struct vp_summary *s,
 	if (!rc && o->summary)
 		vp_summary_print_csv(s, out[OUT_SUMMARY].f);
 	if (!rc && o->html)
-		vp_html_render(s, &v, out[OUT_HTML].f);
+		vp_html_render_with(s, &v, h, out[OUT_HTML].f);
 	if (!rc && o->json && vp_json_print(s, &v, out[OUT_JSON].f)) {
 		snprintf(err, errlen, "out of memory");
 		rc = -ENOMEM;
@@ -148,6 +161,7 @@ static int write_outputs(const struct vp_summary *s,
 	}
 	if (have_v)
 		vp_verdicts_free(&v);
+	vp_html_history_free(h);
 	return rc;
 }
 
@@ -270,13 +284,14 @@ static void default_paths(struct report_args *a, const char *const *dirs,
 /* Options into a; returns -1 to go on, else the exit code. */
 static int parse_report(int argc, char **argv, struct report_args *a)
 {
-	enum { OPT_SUMMARY = 256, OPT_BASELINE, OPT_JSON, OPT_LABEL };
+	enum { OPT_SUMMARY = 256, OPT_BASELINE, OPT_JSON, OPT_LABEL, OPT_HIST };
 	static const struct option longs[] = {
 	    {"output", required_argument, 0, 'o'},
 	    {"summary", required_argument, 0, OPT_SUMMARY},
 	    {"json", required_argument, 0, OPT_JSON},
 	    {"baseline", required_argument, 0, OPT_BASELINE},
 	    {"label", required_argument, 0, OPT_LABEL},
+	    {"history", required_argument, 0, OPT_HIST},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0}};
 	char err[512];
@@ -298,6 +313,9 @@ static int parse_report(int argc, char **argv, struct report_args *a)
 			break;
 		case OPT_BASELINE:
 			a->o.baseline = optarg;
+			break;
+		case OPT_HIST:
+			a->o.history = optarg;
 			break;
 		case OPT_LABEL:
 			if (a->o.nlabels == MAX_LABELS) {

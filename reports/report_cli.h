@@ -30,6 +30,8 @@ struct vp_report_opts {
 	const char *baseline; /* NULL: "host" of each run */
 	const struct vp_label_override *labels;
 	size_t nlabels;
+	const char *history; /* NULL, or the history database whose trend
+			      * charts the HTML report shows */
 };
 int vp_report_build_opts(const char *const *run_dirs, size_t n,
 			 const struct vp_report_opts *o, char *err,

@@ -13,8 +13,12 @@
 
 #include "probes/metrics.h"
 
-#define VP_RESULTS_SCHEMA "1"
-#define VP_RESULTS_NCOLS  16
+/* 2: log-linear latency buckets (probes/lat_hist.h), every bucket bound in
+ * ns, <family>_hist_sub_buckets, p90/p999/p9999 and <family>_samples rows.
+ * 1: power-of-two buckets (lat_ bounds in us). Reports read both. */
+#define VP_RESULTS_SCHEMA     "2"
+#define VP_RESULTS_SCHEMA_NUM 2
+#define VP_RESULTS_NCOLS      16
 extern const char *const vp_results_columns[VP_RESULTS_NCOLS];
 #define VP_ENV_NCOLS 3
 extern const char *const vp_env_columns[VP_ENV_NCOLS];

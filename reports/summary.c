@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/hist_pool.h"
 #include "reports/metric_info.h"
 #include "reports/out_atomic.h"
 #include "reports/results_csv.h"
@@ -434,6 +435,8 @@ int vp_summary_build_opts(struct vp_run *runs, size_t nruns,
 	}
 	for (size_t i = 0; i < s->ncells; i++)
 		cell_figures(s, &s->cells[i]);
+	if (vp_pools_build(s))
+		goto nomem;
 	return 0;
 nomem:
 	snprintf(err, errlen, "out of memory");
@@ -442,6 +445,7 @@ nomem:
 
 void vp_summary_free(struct vp_summary *s)
 {
+	vp_pools_free(s);
 	for (size_t i = 0; i < s->ncells; i++) {
 		free(s->cells[i].v);
 		free(s->cells[i].reps);
@@ -576,12 +580,68 @@ static int write_cell(FILE *f, const struct vp_summary *s,
 	return vp_csv_write_record(f, fields, NSUM);
 }
 
+/* One summary.csv row of a pooled figure: n = reps, the figure in median. */
+static int pool_row(FILE *f, const struct vp_summary *s,
+		    const struct vp_pool *p, const char *metric,
+		    const char *unit, double v, const char *note)
+{
+	const struct vp_target_ref *t = &s->targets[p->target];
+	char vc[32], th[32], n[32], val[32];
+	snprintf(vc, sizeof(vc), "%d", t->vcpus);
+	snprintf(th, sizeof(th), "%d", p->threads);
+	snprintf(n, sizeof(n), "%zu", p->reps);
+	num(val, v);
+	const char *head[] = {s->runs[t->run].label,
+			      t->label,
+			      t->kind,
+			      t->accel,
+			      t->hypervisor,
+			      vc,
+			      s->workloads[p->workload],
+			      th,
+			      metric,
+			      unit,
+			      n,
+			      "0",
+			      "0",
+			      "",
+			      val};
+	const char *fields[NSUM];
+	size_t nh = sizeof(head) / sizeof(head[0]);
+	/* The figure is in median (after mean); the other statistics of a
+	 * cell of values have no meaning for one pooled figure. */
+	for (size_t i = 0; i < NSUM; i++)
+		fields[i] = i < nh ? head[i] : "";
+	fields[NSUM - 2] = isnan(v) ? "unavailable" : "ok";
+	fields[NSUM - 1] = note;
+	return vp_csv_write_record(f, fields, NSUM);
+}
+
+static int write_pool(FILE *f, const struct vp_summary *s,
+		      const struct vp_pool *p)
+{
+	char metric[96], note[256];
+	int rc = 0;
+	for (unsigned k = 0; !rc && k < VP_HIST_NQ; k++) {
+		snprintf(metric, sizeof(metric), "pooled_%s_%s_%s", p->family,
+			 vp_hist_q_tag[k], p->unit);
+		vp_pool_note(p, k, note, sizeof(note));
+		rc = pool_row(f, s, p, metric, p->unit, p->q[k], note);
+	}
+	snprintf(metric, sizeof(metric), "pooled_%s_samples", p->family);
+	return rc ? rc
+		  : pool_row(f, s, p, metric, "count", p->n,
+			     "samples behind the pooled percentiles");
+}
+
 void vp_summary_print_csv(const struct vp_summary *s, FILE *f)
 {
 	int rc = vp_csv_write_record(f, summary_columns, NSUM);
 	for (size_t i = 0; !rc && i < s->ncells; i++)
 		if (!s->cells[i].bucket)
 			rc = write_cell(f, s, &s->cells[i]);
+	for (size_t i = 0; !rc && i < s->npools; i++)
+		rc = write_pool(f, s, &s->pools[i]);
 }
 
 static void fill_csv(const void *s, FILE *f)

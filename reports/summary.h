@@ -64,6 +64,9 @@ struct vp_summary {
 		long *slot;	  /* index into the names, -1: empty */
 		size_t cap;	  /* a power of two, > 2 x names */
 	} wl_index, metric_index; /* internal: name -> index */
+	/* Latency distributions summed over the reps (hist_pool.h). */
+	struct vp_pool *pools;
+	size_t npools;
 };
 
 struct vp_summary_opts {
@@ -96,8 +99,10 @@ const char *vp_cell_workload(const struct vp_summary *s,
 			     const struct vp_cell *c);
 const char *vp_cell_metric(const struct vp_summary *s, const struct vp_cell *c);
 /* Writes summary.csv (bucket rows left out: they are distributions, drawn
- * by the HTML report), through reports/out_atomic.h as a path the user
- * named. Returns 0 or -errno with a message. */
+ * by the HTML report; their pooled percentiles are rows of their own,
+ * pooled_<family>_<p50..p9999>_<unit> and pooled_<family>_samples, with
+ * n the reps pooled and the figure in median), through reports/out_atomic.h
+ * as a path the user named. Returns 0 or -errno with a message. */
 int vp_summary_write_csv(const struct vp_summary *s, const char *path,
 			 char *err, size_t errlen);
 /* The same onto an open stream (its errors are the stream's). */

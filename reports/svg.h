@@ -1,6 +1,6 @@
 /* Inline SVG charts for the HTML report: line charts with error bars
  * (scaling curves), horizontal grouped bar charts with CI whiskers (ratios,
- * latency percentiles) and log2-bucket histograms with markers (spin-wait
+ * latency percentiles) and bucket histograms with markers (spin-wait
  * distributions). Plain SVG 1.1, no scripts, no external references; every
  * text from a CSV is escaped. */
 #ifndef VP_SVG_H
@@ -64,11 +64,11 @@ void vp_svg_lines(FILE *f, const struct vp_chart *c, const struct vp_series *s,
  * xlog the value axis is logarithmic and bars start at ref (when set). */
 void vp_svg_bars(FILE *f, const struct vp_chart *c, const char *const *cats,
 		 size_t ncats, const struct vp_series *s, size_t ns);
-/* Bucket k holds count[k] values in (upper[k] / 2, upper[k]]; both axes
- * logarithmic; markers drawn as labelled vertical lines. */
-void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
-			   const double *upper, const double *count, size_t n,
-			   const char *color, const struct vp_marker *m,
-			   size_t nm);
+/* Bucket k holds count[k] values between the edges x0[k] < x1[k] (the
+ * log-linear buckets of results schema 2, or schema 1's power-of-two ones);
+ * both axes logarithmic; markers drawn as labelled vertical lines. */
+void vp_svg_histogram(FILE *f, const struct vp_chart *c, const double *x0,
+		      const double *x1, const double *count, size_t n,
+		      const char *color, const struct vp_marker *m, size_t nm);
 
 #endif

@@ -1,5 +1,5 @@
-/* Log2-bucket histograms with markers (see svg.h): both axes logarithmic,
- * bucket k drawn over (upper[k] / 2, upper[k]], p50/p99/max as labelled
+/* Bucket histograms with markers (see svg.h): both axes logarithmic,
+ * bucket k drawn over [x0[k], x1[k]], percentiles and max as labelled
  * vertical lines. Buckets, counts and markers that are not usable numbers
  * (svg_internal.h) are left out, and both axes are bounded decade lists,
  * so no input can make the drawing loop run away. */
@@ -23,9 +23,9 @@ static double hy(const struct hist_frame *h, double v)
 	return h->T + h->ph - vp_axis_pos(&h->y, v, 0, h->ph);
 }
 
-static bool bucket_ok(double upper, double count)
+static bool bucket_ok(double x0, double x1, double count)
 {
-	return vp_svg_usable(upper, true) && vp_svg_usable(upper / 2, true) &&
+	return vp_svg_usable(x0, true) && vp_svg_usable(x1, true) && x1 > x0 &&
 	       vp_svg_usable(count, true);
 }
 
@@ -75,10 +75,9 @@ static void hist_markers(FILE *f, const struct vp_chart *c,
 	}
 }
 
-void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
-			   const double *upper, const double *count, size_t n,
-			   const char *color, const struct vp_marker *m,
-			   size_t nm)
+void vp_svg_histogram(FILE *f, const struct vp_chart *c, const double *x0,
+		      const double *x1, const double *count, size_t n,
+		      const char *color, const struct vp_marker *m, size_t nm)
 {
 	int W = c->width, H = c->height;
 	vp_svg_open(f, W, H, c->title);
@@ -86,10 +85,10 @@ void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
 	    .L = 62, .T = 48, .pw = W - 62 - 14, .ph = H - 48 - 46};
 	double lo = INFINITY, hi = 0, cmin = INFINITY, cmax = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!bucket_ok(upper[i], count[i]))
+		if (!bucket_ok(x0[i], x1[i], count[i]))
 			continue;
-		lo = fmin(lo, upper[i] / 2);
-		hi = fmax(hi, upper[i]);
+		lo = fmin(lo, x0[i]);
+		hi = fmax(hi, x1[i]);
 		cmin = fmin(cmin, count[i]);
 		cmax = fmax(cmax, count[i]);
 	}
@@ -111,18 +110,20 @@ void vp_svg_log2_histogram(FILE *f, const struct vp_chart *c,
 	vp_axis_log(&h.y, cmin / 1.0001, cmax);
 	hist_axes(f, c, &h);
 	for (size_t i = 0; i < n; i++) {
-		if (!bucket_ok(upper[i], count[i]))
+		if (!bucket_ok(x0[i], x1[i], count[i]))
 			continue;
-		double x0 = hx(&h, upper[i] / 2), x1 = hx(&h, upper[i]);
+		double l = hx(&h, x0[i]), r = hx(&h, x1[i]);
 		double y = hy(&h, count[i]);
 		fprintf(f,
 			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 			"height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.8\" "
-			"stroke=\"#fff\" stroke-width=\"0.5\"><title>",
-			x0, y, x1 - x0, h.T + h.ph - y, color);
+			"stroke=\"%s\" stroke-width=\"0.5\"><title>",
+			l, y, r - l, h.T + h.ph - y, color,
+			/* fine buckets are a pixel wide: no gap */
+			r - l > 3 ? "#fff" : "none");
 		char a[32], b[32];
-		vp_fmt_axis(upper[i] / 2, c->xfmt, a, sizeof(a));
-		vp_fmt_axis(upper[i], c->xfmt, b, sizeof(b));
+		vp_fmt_axis(x0[i], c->xfmt, a, sizeof(a));
+		vp_fmt_axis(x1[i], c->xfmt, b, sizeof(b));
 		fprintf(f, "%s – %s: %.0f</title></rect>\n", a, b, count[i]);
 	}
 	hist_markers(f, c, &h, m, nm);

@@ -9,6 +9,11 @@
  *   host view   vcpu_delay_pct (vm targets: the vCPU threads' wait in the
  *               host run queue), kvm.exits, kvm.halt_exits,
  *               kvm.directed_yield_attempted where KVM gave them
+ *   tail        p99.9 and p99.99 of the family's distribution (spin_wait,
+ *               call, wake) from the reps' summed buckets (hist_pool.h):
+ *               preemption is rare per operation, so it shows there and
+ *               not at p99; a p99.9 of 1 ms or more counts as long
+ *               events even where the long-event count is not measured
  *   inside      runq_delay_pct (the benchmark threads' wait in the
  *               target's own run queue), steal_pct
  * Overcommit is part of every cell: vCPUs > host CPUs, threads > the
@@ -31,6 +36,9 @@
 /* A wake-up p99 from this long on is a slow wake-up (the 1 ms of "long"
  * waits and calls). */
 #define VP_WHY_SLOW_WAKE_NS 1e6
+/* A pooled p99.9 from this long on counts as long waits or calls (the
+ * "over 1 ms" of long_waits and long_calls). */
+#define VP_WHY_LONG_NS 1e6
 
 enum vp_why_kind { VP_WHY_LOCK, VP_WHY_KERNEL_LOCK, VP_WHY_WAKE };
 
@@ -42,6 +50,9 @@ struct vp_why_cell {
 	/* Medians; NAN when not measured. */
 	double guest, vcpu_delay, vcpu_run, runq_delay, steal;
 	double kvm_exits, kvm_halt_exits, kvm_yields;
+	/* Pooled tail of the family (ns) and its samples; NAN when the
+	 * samples cannot support it or nothing was recorded. */
+	double p999, p9999, tail_n;
 	int cpus;	      /* CPUs of the target (vCPUs of a guest) */
 	int host_cpus;	      /* CPUs of the machine under it, <= 0 unknown */
 	bool vm;	      /* target_kind vm: has a host view of its vCPUs */

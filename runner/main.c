@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "reports/history/history_cli.h"
 #include "reports/report_cli.h"
 #include "reports/run_plan.h"
 #include "runner/agent/agent.h"
@@ -42,6 +43,8 @@ static void usage(FILE *f)
 	    "  report    RUN... -> summary.csv + report.html\n"
 	    "  compare   BASE NEW -> regression verdict (exit 1 on "
 	    "regression)\n"
+	    "  history   import|list|export|check: the results history, "
+	    "change points\n"
 	    "\n"
 	    "`vpbench <command> --help` describes each. Exit codes: 0 ok, 1 "
 	    "failures\n"
@@ -71,8 +74,8 @@ static void guard_std_streams(const char *cmd)
 		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
 		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
 			_exit(2);
-	static const char *const printing[] = {"run", "list", "env", "report",
-					       "compare"};
+	static const char *const printing[] = {"run",	 "list",    "env",
+					       "report", "compare", "history"};
 	for (size_t i = 0; cmd && i < sizeof(printing) / sizeof(printing[0]);
 	     i++)
 		if (strcmp(cmd, printing[i]) == 0) {
@@ -130,6 +133,8 @@ int main(int argc, char **argv)
 		return vp_report_main(sargc, sargv);
 	if (!strcmp(cmd, "compare"))
 		return vp_compare_main(sargc, sargv);
+	if (!strcmp(cmd, "history"))
+		return vp_history_main(sargc, sargv);
 	if (!strcmp(cmd, "agent"))
 		return vp_agent_main(sargc, sargv);
 	if (!strcmp(cmd, "guest-init"))
@@ -137,7 +142,7 @@ int main(int argc, char **argv)
 	char shown[160];
 	fprintf(stderr,
 		"vpbench: unknown command '%s'; valid: run, list, env, doctor, "
-		"report, compare (see vpbench --help)\n",
+		"report, compare, history (see vpbench --help)\n",
 		vp_printable(cmd, shown, sizeof(shown)));
 	return 2;
 }

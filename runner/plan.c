@@ -155,6 +155,13 @@ int vp_plan_finalize(struct vp_plan *p, char *err, size_t errlen)
 			 p->min_reps, p->max_reps);
 		return -EINVAL;
 	}
+	/* auto is resolved here, so plan.conf, the agents and env.csv's
+	 * step_order all see the order that ran. Interleaved by default:
+	 * back-to-back reps of a cell share one moment of the machine's
+	 * drift, so their spread understates the run-to-run change. */
+	if (strcmp(p->order, "auto") == 0)
+		snprintf(p->order, sizeof(p->order), "%s",
+			 p->reps_auto || p->reps > 1 ? "random" : "sequential");
 	/* The seed is chosen once, here, so plan.conf records it and every
 	 * target (and a re-run with --plan) shuffles the same way. */
 	if (strcmp(p->order, "random") == 0 && p->seed == 0) {

@@ -88,11 +88,13 @@ const struct vp_plan_key vp_plan_keys[] = {
      .type = VP_KEY_CHOICE,
      .offset = F(order),
      .size = S(order),
-     .choices = "sequential|random",
-     .def = "sequential",
-     .help = "step order within a target: the plan's, or seeded rounds\n"
-	     "that run one rep of every cell in a fresh shuffle (slow\n"
-	     "drift of the machine then spreads over all cells)"},
+     .choices = "auto|sequential|random",
+     .def = "auto",
+     .help = "step order within a target: random, seeded rounds that\n"
+	     "run one rep of every cell in a fresh shuffle (slow drift\n"
+	     "of the machine then spreads over all cells), or the\n"
+	     "plan's sequential order (each cell's reps back to back).\n"
+	     "auto: random with more than one rep, else sequential"},
     {.name = "seed",
      .metavar = "N",
      .type = VP_KEY_UINT,

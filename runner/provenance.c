@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "runner/build_info.h"
 
@@ -133,6 +134,12 @@ void vp_provenance_emit_start(struct vp_emitter *e, const struct vp_plan *p)
 	snprintf(buf, sizeof(buf), "%016llx",
 		 (unsigned long long)vp_provenance_plan_hash(p));
 	e->env(e, "plan_hash", buf);
+	/* The machine that runs vpbench, whatever the target: the history's
+	 * host label (a guest's own hostname names the guest). */
+	if (gethostname(buf, sizeof(buf)) == 0) {
+		buf[sizeof(buf) - 1] = '\0';
+		e->env(e, "runner_host", buf);
+	}
 	emit_utc(e, "start_utc");
 }
 

@@ -27,7 +27,8 @@ uint64_t vp_provenance_plan_hash(const struct vp_plan *p);
 void vp_provenance_build(char *buf, size_t len);
 
 /* env facts at a target's start: vpbench_version, build_git, build_type,
- * compiler, sanitizers, command_line, plan_hash, start_utc. */
+ * compiler, sanitizers, command_line, plan_hash, runner_host (the
+ * machine running vpbench), start_utc. */
 void vp_provenance_emit_start(struct vp_emitter *e, const struct vp_plan *p);
 /* env fact at a target's end: end_utc. */
 void vp_provenance_emit_end(struct vp_emitter *e);

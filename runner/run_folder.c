@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "reports/mkdir_p.h"
 #include "reports/results_csv.h"
 #include "runner/util/printable.h"
 
@@ -33,24 +34,14 @@ void vp_run_folder_default(struct vp_plan *plan)
 
 static int make_dirs(const char *path, char *err, size_t errlen)
 {
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			goto fail;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen,
-		 "cannot create run folder %s: %s (choose another with -o DIR)",
-		 buf, strerror(errno));
-	return -errno;
+	char failed[PATH_MAX];
+	int rc = vp_mkdir_p(path, failed, sizeof(failed));
+	if (rc)
+		snprintf(err, errlen,
+			 "cannot create run folder %s: %s (choose another with "
+			 "-o DIR)",
+			 failed, strerror(-rc));
+	return rc;
 }
 
 /* A run folder is new or empty: an earlier run in it would be mixed with

@@ -9,7 +9,8 @@
 
 # _vpbench_query BIN WHAT [CMD]: one word per line.
 #   workloads  names from `vpbench list`; classes  their class prefixes
-#   keys       the -O option keys;  options  the flags of `vpbench CMD --help`
+#   keys       the -O option keys;  options  the flags of `vpbench CMD [SUB]
+#   --help` (SUB: a history subcommand)
 _vpbench_query()
 {
 	local bin=$1
@@ -24,7 +25,7 @@ _vpbench_query()
 		"$bin" list 2>/dev/null | awk '/^    -O / { print $2 "=" }' | sort -u ;;
 	options)
 		# the flags that start a help line: "  -t, --targets LIST", "      --pin MODE"
-		"$bin" "$3" --help 2>/dev/null |
+		"$bin" "$3" ${4:+"$4"} --help 2>/dev/null |
 			sed -nE 's/^ {1,8}(-[A-Za-z])?(, | )?(--[a-z][a-z0-9-]*)?.*/\1 \3/p' |
 			tr ' ' '\n' | sed '/^$/d' | sort -u ;;
 	esac
@@ -60,10 +61,29 @@ _vpbench()
 	COMPREPLY=()
 
 	if ((${#w[@]} == 2)); then
-		COMPREPLY=($(compgen -W "run list env doctor report compare --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run list env doctor report compare history --help --version" -- "$cur"))
 		return 0
 	fi
+	local sub=""
+	if [[ $cmd == history ]]; then
+		if ((${#w[@]} == 3)); then
+			COMPREPLY=($(compgen -W "import list export check --help" -- "$cur"))
+			return 0
+		fi
+		sub=${w[2]}
+	fi
 	case $cmd:$opt in
+	history:--format)
+		COMPREPLY=($(compgen -W "csv json" -- "$val")) ;;
+	history:--correction)
+		COMPREPLY=($(compgen -W "bh holm none" -- "$val")) ;;
+	history:--db | history:-o | history:--output | history:--markdown | \
+		history:--junit)
+		COMPREPLY=($(compgen -f -- "$val")) ;;
+	history:--since | history:--metric | history:--host | history:--alpha | \
+		history:--min-size | history:--permutations | history:--seed | \
+		history:--threshold | history:--newest-runs)
+		;; # free values
 	run:-t | run:--targets)
 		_vpbench_list_reply "host vm1 vm2 vm4 ssh:" "$val" ;;
 	run:-w | run:--workloads)
@@ -92,8 +112,8 @@ _vpbench()
 		;; # free values
 	*)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$(_vpbench_query "$bin" options "$cmd")" -- "$cur"))
-		elif [[ $cmd == report || $cmd == compare ]]; then
+			COMPREPLY=($(compgen -W "$(_vpbench_query "$bin" options "$cmd" "$sub")" -- "$cur"))
+		elif [[ $cmd == report || $cmd == compare || $cmd:$sub == history:import ]]; then
 			COMPREPLY=($(compgen -d -- "$cur")) # run folders
 		fi ;;
 	esac

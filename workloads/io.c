@@ -41,7 +41,7 @@ struct io_state {
 	struct vp_io_target t;
 	bool keep;
 	bool use_tsc;
-	double us_per_tick;
+	double ns_per_tick;
 	uint64_t runs; /* varies the random streams between repetitions */
 };
 
@@ -133,8 +133,9 @@ static inline int io_once(struct io_run *r, struct vp_worker *w,
 	uint64_t t1 = io_clock(st);
 	if (n != (ssize_t)bs)
 		return io_fail(r, off, n, errno);
-	vp_log2_hist_add(&w->hist,
-			 (uint64_t)((double)(t1 - t0) * st->us_per_tick + 0.5));
+	/* In ns, so the histogram's 0.78% holds down to a few us. */
+	vp_hist_record(&w->hist,
+		       (uint64_t)((double)(t1 - t0) * st->ns_per_tick + 0.5));
 	return 0;
 }
 
@@ -160,39 +161,19 @@ static void io_worker(struct vp_worker *w, void *arg)
 	vp_worker_measure_end(w, ops);
 }
 
+/* lat_p50_us ... lat_p9999_us, lat_max_us, lat_samples and the buckets
+ * (bounds in ns, like every family's), plus lat_mean_us. */
 static void io_latency_metrics(struct vp_team *team, struct vp_metrics *out)
 {
-	static const struct {
-		const char *name;
-		double q;
-	} qs[] = {{"lat_p50_us", 0.5},
-		  {"lat_p99_us", 0.99},
-		  {"lat_p999_us", 0.999},
-		  {"lat_max_us", 1.0}};
-	struct vp_log2_hist h;
-	vp_team_merge_hist(team, &h);
-	if (h.n == 0) {
-		vp_metrics_unavailable(out, "lat_mean_us", "us",
-				       "no I/O completed in the measured "
-				       "window");
-		for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
-			vp_metrics_unavailable(out, qs[i].name, "us",
-					       "no I/O completed in the "
-					       "measured window");
-		return;
-	}
-	vp_metrics_ok(out, "lat_mean_us", (double)h.sum / (double)h.n, "us");
-	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
-		vp_metrics_ok(out, qs[i].name,
-			      vp_log2_hist_quantile(&h, qs[i].q), "us");
-	for (unsigned b = 0; b < VP_HIST_BUCKETS; b++) {
-		char name[VP_METRIC_NAME_MAX];
-		if (!h.count[b])
-			continue;
-		snprintf(name, sizeof(name), "lat_bucket_le_%llu",
-			 (unsigned long long)vp_log2_bucket_upper(b));
-		vp_metrics_ok(out, name, (double)h.count[b], "count");
-	}
+	static const char why[] = "no I/O completed in the measured window";
+	const struct vp_hist *h = vp_team_merge_hist(team);
+
+	if (h->n)
+		vp_metrics_ok(out, "lat_mean_us",
+			      (double)h->sum / (double)h->n * 1e-3, "us");
+	else
+		vp_metrics_unavailable(out, "lat_mean_us", "us", why);
+	vp_hist_emit(h, "lat", "us", 1e-3, why, out);
 }
 
 static int io_run_fn(const struct vp_workload_ctx *ctx, void *state,
@@ -285,8 +266,7 @@ static int io_setup(const struct io_kind *k, const struct vp_workload_ctx *ctx,
 		return rc;
 	}
 	st->use_tsc = kernel_uses_tsc() && vp_tsc_available();
-	st->us_per_tick =
-	    st->use_tsc ? 1.0 / (vp_tsc_ticks_per_ns() * 1000.0) : 1e-3;
+	st->ns_per_tick = st->use_tsc ? 1.0 / vp_tsc_ticks_per_ns() : 1.0;
 	*state = st;
 	return 0;
 }

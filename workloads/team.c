@@ -43,7 +43,7 @@ struct vp_team *vp_team_create(const struct vp_team_params *p, char *err,
 		w->id = i;
 		w->pinned_pu = -1;
 		atomic_init(&w->stage, VP_STAGE_CREATED);
-		vp_log2_hist_reset(&w->hist);
+		vp_hist_reset(&w->hist);
 	}
 	/* workers + the clock thread */
 	if (pthread_barrier_init(&t->start, NULL, p->threads + 1)) {
@@ -246,7 +246,7 @@ int vp_team_finish(struct vp_team *t, char *err, size_t errlen)
  * outside the stamped window so they cost the measurement nothing. */
 void vp_worker_measure_begin(struct vp_worker *w)
 {
-	vp_log2_hist_reset(&w->hist);
+	vp_hist_reset(&w->hist);
 	w->wait_ns = 0;
 	w->long_waits = 0;
 	w->tsc_backwards = 0;

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "probes/counters.h"
-#include "probes/log2_hist.h"
+#include "probes/lat_hist.h"
 #include "probes/metrics.h"
 #include "probes/pin.h"
 #include "probes/schedstat.h"
@@ -72,9 +72,10 @@ struct vp_worker {
 	uint64_t ops;	       /* operations completed while measuring */
 	double t_begin, t_end; /* monotonic seconds of this worker's window */
 	struct vp_thread_counters *counters;
-	/* Distribution of this worker's spin waits (ns) or I/O latency (us);
-	 * workloads decide what goes here. Reset by measure_begin. */
-	struct vp_log2_hist hist;
+	/* Distribution of this worker's spin waits, call, wake-up or I/O
+	 * latencies (ns); workloads decide what goes here. Reset by
+	 * measure_begin. Kept last: it is large (lat_hist.h) and the fields
+	 * above are the ones the hot path touches. */
 	uint64_t wait_ns;    /* total time spent waiting (spin or block) */
 	uint64_t long_waits; /* waits over 1 ms (exact) */
 	uint64_t tsc_backwards; /* waits clamped: end TSC below start */
@@ -85,6 +86,7 @@ struct vp_worker {
 	double sched_t0, sched_t1; /* monotonic s around the two reads */
 	int sched_err;
 	char pin_error[128]; /* set when pinning was requested and failed */
+	struct vp_hist hist;
 } __attribute__((aligned(64)));
 
 struct vp_team_params {
@@ -163,8 +165,9 @@ int vp_team_suspended(const struct vp_team *t, char *why, size_t len);
 /* Length of the measured window in seconds (union of the windows of the
  * workers that began one; 0 when none did). */
 double vp_team_measured_s(const struct vp_team *t);
-/* Merges all workers' hist into `into` (reset first). */
-void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into);
+/* All workers' hist merged into the team's own histogram (valid until the
+ * next call or vp_team_destroy). */
+const struct vp_hist *vp_team_merge_hist(struct vp_team *t);
 
 static inline enum vp_phase vp_worker_phase(const struct vp_worker *w)
 {

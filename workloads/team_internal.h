@@ -22,6 +22,7 @@ struct vp_team {
 	 * the run's verdict (vp_team_run / vp_team_finish) names it. */
 	int late_worker; /* -1: none */
 	enum vp_stage late_stage;
+	struct vp_hist merged; /* vp_team_merge_hist's result */
 };
 
 #endif

@@ -60,11 +60,12 @@ int vp_team_suspended(const struct vp_team *t, char *why, size_t len)
 	return 1;
 }
 
-void vp_team_merge_hist(struct vp_team *t, struct vp_log2_hist *into)
+const struct vp_hist *vp_team_merge_hist(struct vp_team *t)
 {
-	vp_log2_hist_reset(into);
+	vp_hist_reset(&t->merged);
 	for (unsigned i = 0; i < t->p.threads; i++)
-		vp_log2_hist_merge(into, &t->workers[i].hist);
+		vp_hist_merge(&t->merged, &t->workers[i].hist);
+	return &t->merged;
 }
 
 /* 0 when every worker (helpers too: they are part of what is measured)

@@ -15,19 +15,11 @@ int vp_spin_probe_init(struct vp_spin_probe *p, struct vp_worker *w)
 void vp_spin_metrics(struct vp_team *team, bool compiled_in, const char *why,
 		     struct vp_metrics *out)
 {
-	static const char *const names[][2] = {
-	    {"spin_wait_p50_ns", "ns"},	    {"spin_wait_p99_ns", "ns"},
-	    {"spin_wait_max_ns", "ns"},	    {"spin_fraction", "ratio"},
-	    {"long_waits", "count"},	    {"spin_waits", "count"},
-	    {"spin_tsc_backwards", "count"}};
 	if (!compiled_in) {
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			vp_metrics_unavailable(out, names[i][0], names[i][1],
-					       "%s", why);
+		vp_spin_metrics_unavailable(why, out);
 		return;
 	}
-	struct vp_log2_hist h;
-	vp_team_merge_hist(team, &h);
+	const struct vp_hist *h = vp_team_merge_hist(team);
 	uint64_t wait_ns = 0, long_waits = 0, backwards = 0;
 	double measured_ns = 0;
 	for (unsigned i = 0; i < vp_team_size(team); i++) {
@@ -38,6 +30,6 @@ void vp_spin_metrics(struct vp_team *team, bool compiled_in, const char *why,
 		if (w->t_end > w->t_begin)
 			measured_ns += (w->t_end - w->t_begin) * 1e9;
 	}
-	vp_spin_metrics_from(&h, wait_ns, long_waits, backwards, measured_ns,
+	vp_spin_metrics_from(h, wait_ns, long_waits, backwards, measured_ns,
 			     out);
 }

@@ -10,9 +10,23 @@
 
 /* ---- writer ---- */
 
+static const char bucket_tag[] = "_bucket_le_";
+
 static int stream_row(struct vp_emitter *e, const struct vp_row *row)
 {
 	FILE *f = e->ctx;
+	const struct vp_metric *m = row->m;
+	if (m->status == VP_STATUS_OK && !strcmp(m->unit, "count") &&
+	    strstr(m->name, bucket_tag)) {
+		/* Not flushed: a family's hundreds of B records leave with
+		 * the record after them (every other record flushes) in a
+		 * few large writes, on a fully buffered stream
+		 * (vp_stream_emitter_init); each write is costly on a guest's
+		 * serial line. */
+		char v[32];
+		vp_format_value(m->value, v, sizeof(v));
+		return fprintf(f, "B,%s,%s\n", m->name, v) < 0 ? -EIO : 0;
+	}
 	if (fputs("R,", f) == EOF)
 		return -EIO;
 	return vp_results_write_row(f, row);
@@ -54,6 +68,9 @@ static void stream_mark(struct vp_emitter *e, const struct vp_step_mark *m)
 
 void vp_stream_emitter_init(struct vp_emitter *e, FILE *f)
 {
+	/* Full buffering so that unflushed B records batch (a tty would be
+	 * line buffered); every other record still leaves at once. */
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	*e = (struct vp_emitter){.row = stream_row,
 				 .env = stream_env,
 				 .progress = stream_progress,
@@ -131,8 +148,45 @@ static int parse_int(const char *s, int *out)
 	return 0;
 }
 
+/* Remembers an R row that B records may continue: <family>_hist_sub_buckets
+ * only. */
+static void keep_prev(struct vp_stream_prev *p, const struct vp_row *row)
+{
+	static const char sub[] = "_hist_sub_buckets";
+	size_t n = strlen(row->m->name), k = strlen(sub);
+	p->valid = n > k && !strcmp(row->m->name + n - k, sub) &&
+		   n - k < sizeof(p->family);
+	if (!p->valid)
+		return;
+	snprintf(p->family, sizeof(p->family), "%.*s", (int)(n - k),
+		 row->m->name);
+	p->ti = *row->ti;
+	snprintf(p->workload, sizeof(p->workload), "%s", row->workload);
+	p->threads = row->threads;
+	p->rep = row->rep;
+}
+
+/* B,<metric>,<value>: a bucket row of the step and family before it. */
+static int feed_bucket(struct fields *f, struct vp_stream_prev *p,
+		       struct vp_emitter *out)
+{
+	size_t fl = strlen(p->family);
+	if (f->n != 3 || !p->valid || strncmp(f->v[1], p->family, fl) ||
+	    strncmp(f->v[1] + fl, bucket_tag, sizeof(bucket_tag) - 1))
+		return -EINVAL;
+	struct vp_metric m = {.status = VP_STATUS_OK};
+	char *end;
+	m.value = strtod(f->v[2], &end);
+	if (end == f->v[2] || *end)
+		return -EINVAL;
+	snprintf(m.name, sizeof(m.name), "%s", f->v[1]);
+	snprintf(m.unit, sizeof(m.unit), "count");
+	struct vp_row row = {&p->ti, p->workload, p->threads, p->rep, &m};
+	return out->row(out, &row);
+}
+
 static int feed_row(struct fields *f, const struct vp_target_info *ti,
-		    struct vp_emitter *out)
+		    struct vp_emitter *out, struct vp_stream_prev *prev)
 {
 	/* f->v[0] is the tag; then the 16 results columns. */
 	if (f->n != 1 + VP_RESULTS_NCOLS ||
@@ -162,6 +216,7 @@ static int feed_row(struct fields *f, const struct vp_target_info *ti,
 	struct vp_row row = {&rti, c[8], 0, 0, &m};
 	if (parse_int(c[9], &row.threads) || parse_int(c[10], &row.rep))
 		return -EINVAL;
+	keep_prev(prev, &row);
 	return out->row(out, &row);
 }
 
@@ -187,7 +242,7 @@ int vp_stream_feed_line(const char *line, const struct vp_target_info *ti,
 {
 	/* Records start with a one-letter tag and a comma; anything else on
 	 * the channel (console noise) is ignored. */
-	if (!line[0] || line[1] != ',' || !strchr("REPMX", line[0]))
+	if (!line[0] || line[1] != ',' || !strchr("RBEPMX", line[0]))
 		return 0;
 	struct fields f;
 	char clean[16384];
@@ -199,9 +254,19 @@ int vp_stream_feed_line(const char *line, const struct vp_target_info *ti,
 		return 0;
 	}
 	int rc = 0;
+	bool was_valid = st->prev.valid;
+	st->prev.valid = false; /* only an R or B keeps a B's context */
 	switch (line[0]) {
 	case 'R':
-		rc = feed_row(&f, ti, out);
+		rc = feed_row(&f, ti, out, &st->prev);
+		if (rc)
+			st->bad_lines++;
+		else
+			st->rows++;
+		break;
+	case 'B':
+		st->prev.valid = was_valid;
+		rc = feed_bucket(&f, &st->prev, out);
 		if (rc)
 			st->bad_lines++;
 		else

@@ -2,6 +2,15 @@
  * sends its output back. Line-oriented CSV records whose first field is a
  * tag:
  *   R,<the 16 results.csv fields>     a result row
+ *   B,<metric>,<value>                a bucket row (<family>_bucket_le_<n>,
+ *                                     unit count, status ok) of the step of
+ *                                     the R row before it, which must be
+ *                                     <family>_hist_sub_buckets or a B of
+ *                                     the same family (probes/lat_hist.h
+ *                                     writes them in that order). A third
+ *                                     of an R record's bytes: a step has
+ *                                     hundreds, and a guest's serial
+ *                                     channel is slow
  *   E,<key>,<value>                   an env.csv fact of this target
  *   P,<step>,<steps>,<label>          progress (step about to run)
  *   M,<step>,<b|e>,<workload>,<threads>,<rep>
@@ -28,6 +37,7 @@
 #ifndef VP_AGENT_STREAM_H
 #define VP_AGENT_STREAM_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "reports/results_csv.h"
@@ -36,7 +46,9 @@
 /* The prefix of guest init's records (above). */
 #define VP_GUEST_TAG "V,"
 
-/* An emitter that writes the tagged stream to f (flushing each record). */
+/* An emitter that writes the tagged stream to f, flushing each record but
+ * B records, which leave with the record after them. Sets f fully
+ * buffered: call it before anything is written to f. */
 void vp_stream_emitter_init(struct vp_emitter *e, FILE *f);
 
 struct vp_stream_stats {
@@ -48,6 +60,15 @@ struct vp_stream_stats {
 	char message[256]; /* from X */
 	char last_progress[256];
 	int last_step, steps;
+	/* The R row a B record continues (see above); valid when the last
+	 * record was that row or a B after it. */
+	struct vp_stream_prev {
+		bool valid;
+		char family[VP_METRIC_NAME_MAX];
+		struct vp_target_info ti;
+		char workload[128];
+		int threads, rep;
+	} prev;
 };
 
 /* Parses one line (without the newline) and dispatches to `out`. The

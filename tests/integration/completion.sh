@@ -35,7 +35,11 @@ has() { # has LINE WORD...: the replies include every WORD
 	done
 }
 
-expect "vpbench " run list env doctor report compare --help --version
+expect "vpbench " run list env doctor report compare history --help --version
+expect "vpbench history " import list export check --help
+expect "vpbench history export --format " csv json
+has "vpbench history check --" --db --since --metric --alpha --min-size --permutations --seed --threshold --correction --markdown --junit --newest-runs
+expect "vpbench history list --" --db --runs --series --help
 expect "vpbench r" run report
 mapfile -t cpu < <("$VPBENCH" list | awk '/^cpu\./ { print $1 }')
 check "vpbench list names cpu workloads" test "${#cpu[@]}" -ge 2

@@ -23,8 +23,11 @@ bad = []
 wls = sorted({r["workload"] for r in rows if r["workload"].startswith("io.")})
 if wls != ["io.fsync", "io.randread", "io.randwrite"]:
     bad.append("default io set is %s" % wls)
-def one(w, t, m):
+def one(w, t, m, may_be_thin=False):
     g = [r for r in rows if r["workload"] == w and r["threads"] == t and r["metric"] == m]
+    if len(g) == 1 and may_be_thin and g[0]["status"] == "unavailable" \
+            and "samples" in g[0]["note"]:
+        return float("nan")  # too few samples for this percentile: said so
     if len(g) != 1 or g[0]["status"] != "ok":
         bad.append("%s t=%s %s: %s" % (w, t, m, g))
         return None
@@ -34,13 +37,15 @@ for w in wls:
         iops = one(w, t, "iops")
         ops = one(w, t, "ops")
         mib = one(w, t, "mib_per_s")
-        lat = [one(w, t, m) for m in ("lat_p50_us", "lat_p99_us", "lat_p999_us", "lat_max_us")]
+        lat = [one(w, t, m, m != "lat_max_us")
+               for m in ("lat_p50_us", "lat_p99_us", "lat_p999_us", "lat_max_us")]
         if None in lat or iops is None or mib is None or ops is None:
             continue
         if iops <= 0: bad.append("%s t=%s iops %g" % (w, t, iops))
         if abs(mib - iops * 4096 / 1048576) > 1e-6 * max(mib, 1):
             bad.append("%s t=%s mib_per_s %g vs iops %g" % (w, t, mib, iops))
-        if not lat[0] <= lat[1] <= lat[2] <= lat[3]:
+        known = [x for x in lat if x == x]
+        if not known or known != sorted(known):
             bad.append("%s t=%s percentiles not ordered %s" % (w, t, lat))
         buckets = [r for r in rows if r["workload"] == w and r["threads"] == t
                    and r["metric"].startswith("lat_bucket_le_")]
@@ -48,8 +53,16 @@ for w in wls:
         for b in buckets:
             if b["unit"] != "count" or b["status"] != "ok" or float(b["value"]) <= 0:
                 bad.append("bucket row %s" % b)
+            # Log-linear (ns): above 2 x sub-buckets a bucket is
+            # 2^(msb - log2 sub) wide and ends just below a multiple of it.
             ub = int(b["metric"][len("lat_bucket_le_"):])
-            if ub & (ub - 1): bad.append("bucket bound not a power of 2: %s" % b["metric"])
+            sub = int(one(w, t, "lat_hist_sub_buckets") or 64)
+            width = 1 if ub < 2 * sub else 1 << (ub.bit_length() - sub.bit_length())
+            if (ub + 1) % width:
+                bad.append("bucket bound %s is no log-linear bound" % b["metric"])
+        n = one(w, t, "lat_samples")
+        if n is not None and sum(float(b["value"]) for b in buckets) != n:
+            bad.append("%s t=%s: buckets do not add up to lat_samples" % (w, t))
         if abs(sum(float(b["value"]) for b in buckets) - ops) > 0.5:
             bad.append("%s t=%s: buckets do not sum to ops" % (w, t))
 for b in bad[:30]: print("BAD:", b)

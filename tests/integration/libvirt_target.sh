@@ -81,7 +81,7 @@ pid=$!
 dom=
 for _ in $(seq 240); do
 	dom=$(virsh -c "$uri" list --name 2>/dev/null | grep "^vpbench-$tag-destroy" || true)
-	[[ -n "$dom" ]] && grep -q "^1,$tag-destroy,$target" "$work/destroy/results.csv" 2>/dev/null && break
+	[[ -n "$dom" ]] && grep -q "^2,$tag-destroy,$target" "$work/destroy/results.csv" 2>/dev/null && break
 	sleep 0.5
 done
 check "the domain ran and sent a row" test -n "$dom"
@@ -93,9 +93,9 @@ set -e
 res="$work/destroy/results.csv"
 check "exit 1 after the destroyed domain (got $rc)" test "$rc" -eq 1
 check "failed rows say the domain was destroyed from outside: $(grep -m1 ',failed,' "$res" | cut -d, -f15-)" \
-	grep -q "^1,$tag-destroy,$target,libvirt,.*,failed,.*destroyed from outside" "$res"
+	grep -q "^2,$tag-destroy,$target,libvirt,.*,failed,.*destroyed from outside" "$res"
 check "the host target ran after it" \
-	grep -q "^1,$tag-destroy,host,host,.*,cpu.int,1,4,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res"
+	grep -q "^2,$tag-destroy,host,host,.*,cpu.int,1,4,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res"
 check "nothing left after run 2: $(leftovers)" test -z "$(leftovers)"
 
 # 3. Ctrl-C mid-run: exit 130, and the domain, volumes and pool are gone.

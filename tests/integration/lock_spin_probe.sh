@@ -62,8 +62,16 @@ for (wl, t), m in sorted(on.items()):
                   f"{cell}: {name} should be a measured 0")
     else:
         check(waits > 0, f"{cell}: 4 threads but no contended acquisition")
-        p50, p99, mx = (float(m[n]["value"]) for n in spin[:3])
-        check(0 < p50 <= p99 <= mx, f"{cell}: percentiles {p50} {p99} {mx}")
+        # A percentile the waits cannot support (p99 needs 1000) is
+        # unavailable saying how many there were; the rest must rise.
+        ladder = []
+        for n in spin[:3]:
+            if m[n]["status"] == "ok":
+                ladder.append(float(m[n]["value"]))
+            else:
+                check("samples" in m[n]["note"], f"{cell}: {n} {m[n]}")
+        check(ladder and 0 < ladder[0] and ladder == sorted(ladder),
+              f"{cell}: percentiles {ladder}")
         frac = float(m["spin_fraction"]["value"])
         check(0 < frac <= 1.05, f"{cell}: spin_fraction {frac}")
         lw = float(m["long_waits"]["value"])

@@ -31,7 +31,7 @@ expect() { # want-rc pattern... -- command...
 }
 
 mkrun wronghdr "schema,run_id,targ\n$row\n"
-mkrun schema "$hdr\n2${row#1}\n"
+mkrun schema "$hdr\n9${row#1}\n"
 mkrun short "$hdr\n$row\n1,r,host,host,none\n$row\n"
 mkrun nonnum "$hdr\n$row\n${row/,100,/,fast,}\n"
 mkrun headeronly "$hdr\n"
@@ -43,7 +43,7 @@ R="$VPBENCH report"
 expect 2 "nonexistent" -- $R "$tmp/nonexistent"
 expect 2 "empty/results.csv" "missing file" -- $R "$tmp/empty"
 expect 2 "wronghdr/results.csv line 1" "wrong header" "expected 'target'" -- $R "$tmp/wronghdr"
-expect 2 "schema/results.csv line 2" "schema version '2'" -- $R "$tmp/schema"
+expect 2 "schema/results.csv line 2" "schema version '9'" "expected 1 or 2" -- $R "$tmp/schema"
 expect 2 "short/results.csv line 3" "short row: 5 fields, expected 16" -- $R "$tmp/short"
 expect 2 "nonnum/results.csv line 3" "value 'fast' is not a number" -- $R "$tmp/nonnum"
 expect 2 "headeronly/results.csv" "no result rows" -- $R "$tmp/headeronly"
@@ -78,7 +78,7 @@ expect 2 "unknown option '--x?'" -- $R $'--x\033' "$tmp/esc"
 
 # Usage errors name the problem and the valid choices.
 expect 2 "no run folder given" -- $R
-expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --help" -- $R --colour "$tmp/truncated"
+expect 2 "unknown option '--colour'" "valid options: --output --summary --json --baseline --label --history --help" -- $R --colour "$tmp/truncated"
 expect 2 "option -o needs a value" -- $R "$tmp/truncated" -o
 expect 2 "baseline target 'vm7' is in none of the runs (targets: host)" -- $R "$tmp/truncated" --baseline vm7
 expect 0 "usage: vpbench report" -- $R --help

@@ -41,6 +41,11 @@ need([r["label"] for r in doc["runs"]] == ["degenerate", "basic"], "runs")
 labels = [t["label"] for t in doc["targets"]]
 need("benchbox/vm4" in labels and "basic/vm1" in labels, "labels from env.csv: %s" % labels)
 rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+# summary.csv's pooled_* rows are the "latency_percentiles" objects.
+pooled = [r for r in rows if r["metric"].startswith("pooled_")]
+rows = [r for r in rows if not r["metric"].startswith("pooled_")]
+need(len(pooled) == 6 * len(doc["latency_percentiles"]),
+     "pooled rows %d vs %d ladders" % (len(pooled), len(doc["latency_percentiles"])))
 need(len(rows) == len(doc["summary"]), "summary rows %d vs %d" % (len(rows), len(doc["summary"])))
 key = lambda r: (r["target"], r["workload"], str(r["threads"]), r["metric"])
 cells = {key(c): c for c in doc["summary"]}

@@ -4,7 +4,8 @@
 # a generous target converges at min-reps, an impossible one stops at
 # max-reps unconverged; random order is a shuffle, the same for the same
 # seed, recorded in plan.conf and env.csv, and a re-run of that plan.conf
-# repeats it; bad settings are refused before a run folder exists.
+# repeats it; it is the default with more than one rep (one rep:
+# sequential); bad settings are refused before a run folder exists.
 set -u
 . "$(dirname "$0")/lib.bash"
 VPBENCH=$(realpath "$VPBENCH")
@@ -55,7 +56,7 @@ for name in a b; do
 		-o "$tmp/$name" 2>"$tmp/err"
 	check "random run $name exits 0 ($(cat "$tmp/err"))" test $? -eq 0
 done
-"$VPBENCH" run "${common[@]}" -r 3 -o "$tmp/seq" 2>/dev/null
+"$VPBENCH" run "${common[@]}" -r 3 --order sequential -o "$tmp/seq" 2>/dev/null
 order "$tmp/a/results.csv" >"$tmp/a.order"
 order "$tmp/b/results.csv" >"$tmp/b.order"
 order "$tmp/seq/results.csv" >"$tmp/seq.order"
@@ -66,7 +67,13 @@ check "rounds: rep 1 of every cell before any rep 2" test "$(head -4 "$tmp/a.ord
 check "plan.conf records the seed" grep -qx "seed = 77" "$tmp/a/plan.conf"
 check "env.csv records the order" grep -q "step_order,random (seed 77)" "$tmp/a/env.csv"
 
-"$VPBENCH" run "${common[@]}" -r 3 --order random -o "$tmp/picked" 2>/dev/null
+# The default: random with more than one rep, sequential with one.
+"$VPBENCH" run "${common[@]}" -r 3 -o "$tmp/picked" 2>/dev/null
+check "more than one rep: random by default" grep -qx "order = random" "$tmp/picked/plan.conf"
+check "the default's order is in env.csv" grep -q "step_order,random (seed " "$tmp/picked/env.csv"
+"$VPBENCH" run "${common[@]}" -r 1 -o "$tmp/one" 2>/dev/null
+check "one rep: sequential by default" grep -qx "order = sequential" "$tmp/one/plan.conf"
+check "sequential runs the plan's order" test "$(order "$tmp/one/results.csv" | tr '\n' ' ')" = "cpu.int 1 1 cpu.int 2 1 lock.tas 1 1 lock.tas 2 1 "
 seed=$(sed -n 's/^seed = //p' "$tmp/picked/plan.conf")
 check "a picked seed is recorded ($seed)" test -n "$seed" -a "$seed" != 0
 mkdir "$tmp/cwd" && cd "$tmp/cwd" || exit 1

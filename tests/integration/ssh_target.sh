@@ -41,18 +41,18 @@ tgt="ssh:$user@127.0.0.1:$port"
 # Every workload x threads step came back ok from the ssh target.
 for wl in cpu.int lock.mutex io.randread; do
 	for j in 1 2; do
-		grep -q "^1,[^,]*,$tgt,ssh,none,[^,]*,[0-9]*,[0-9]*,$wl,$j,1,wall_s,[0-9.e+-]*,s,ok," "$res" ||
+		grep -q "^2,[^,]*,$tgt,ssh,none,[^,]*,[0-9]*,[0-9]*,$wl,$j,1,wall_s,[0-9.e+-]*,s,ok," "$res" ||
 			fail "no ok wall_s row for $tgt $wl threads=$j"
 	done
 done
 # The unreachable one failed with a reason naming the connection problem.
-grep -q "^1,[^,]*,ssh:$user@127.0.0.1:1,ssh,.*,failed,.*ssh .*failed" "$res" ||
+grep -q "^2,[^,]*,ssh:$user@127.0.0.1:1,ssh,.*,failed,.*ssh .*failed" "$res" ||
 	fail "no failed rows with the ssh error for the unreachable target"
 # A refused login (unknown user, so no authorized key) says so.
-grep -q "^1,[^,]*,ssh:nosuchuser@127.0.0.1:$port,ssh,.*,failed,.*Permission denied" "$res" ||
+grep -q "^2,[^,]*,ssh:nosuchuser@127.0.0.1:$port,ssh,.*,failed,.*Permission denied" "$res" ||
 	fail "no failed rows with the authentication error"
 # ... and the next target still ran.
-grep -q "^1,[^,]*,host,host,.*,cpu.int,1,1,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res" ||
+grep -q "^2,[^,]*,host,host,.*,cpu.int,1,1,ops_per_s,[0-9.e+-]*,ops/s,ok" "$res" ||
 	fail "host target did not run after the failed ssh target"
 [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1 (some steps failed)"
 # The remote temporary folder was removed.

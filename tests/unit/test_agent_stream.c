@@ -198,3 +198,55 @@ Test(agent_stream, step_marks_round_trip)
 	cr_expect_eq(st.marks, 1);
 	cr_expect_eq(st.bad_lines, 0);
 }
+
+/* Bucket rows travel as short B records after their family's
+ * <family>_hist_sub_buckets row and come back as whole rows of that step;
+ * a B without that context (another family, after an E, first in the
+ * stream) is a bad line, not a row of the wrong step. */
+Test(agent_stream, bucket_rows_compact_round_trip)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct vp_emitter w;
+	struct vp_target_info agent_ti = {.hypervisor = "TCG", .vcpus = 2};
+	struct vp_metrics m;
+
+	vp_metrics_init(&m);
+	vp_metrics_ok(&m, "call_p50_ns", 1159.5, "ns");
+	vp_metrics_ok(&m, "call_hist_sub_buckets", 64, "count");
+	vp_metrics_ok(&m, "call_bucket_le_1151", 7, "count");
+	vp_metrics_ok(&m, "call_bucket_le_1167", 12345, "count");
+	vp_stream_emitter_init(&w, f);
+	for (size_t i = 0; i < m.n; i++) {
+		struct vp_row row = {&agent_ti, "lock.kernel", 4, 3, &m.v[i]};
+		cr_assert_eq(w.row(&w, &row), 0);
+	}
+	fputs("B,wake_bucket_le_7,1\nE,k,v\nB,call_bucket_le_2047,1\n", f);
+	fclose(f);
+	cr_expect(strstr(buf, "\nB,call_bucket_le_1167,12345\n"), "%s", buf);
+	cr_expect_null(strstr(buf, "R,2,,,,,,,,,,call_bucket"), "%s", buf);
+
+	struct capture c;
+	memset(&c, 0, sizeof(c));
+	struct vp_emitter out = {.row = cap_row, .env = cap_env, .ctx = &c};
+	struct vp_target_info host_view = {.target = "vm2", .vcpus = 2};
+	struct vp_stream_stats st;
+	memset(&st, 0, sizeof(st));
+	FILE *in = fmemopen(buf, len, "r");
+	vp_stream_collect(in, &host_view, &out, &st);
+	fclose(in);
+	free(buf);
+	vp_metrics_free(&m);
+	cr_assert_eq(st.rows, 4);
+	cr_expect_eq(st.bad_lines, 2, "B of another family, B after E");
+	cr_expect_str_eq(c.m[3].name, "call_bucket_le_1167");
+	cr_expect_float_eq(c.m[3].value, 12345, 1e-9);
+	cr_expect_str_eq(c.m[3].unit, "count");
+	cr_expect_eq(c.m[3].status, VP_STATUS_OK);
+	cr_expect_str_eq(c.workload[3], "lock.kernel");
+	cr_expect_eq(c.threads[3], 4);
+	cr_expect_eq(c.rep[3], 3);
+	cr_expect_str_eq(c.target[3], "vm2");
+	cr_expect_str_eq(c.hypervisor[3], "TCG");
+}

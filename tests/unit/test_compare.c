@@ -193,25 +193,40 @@ Test(compare, markdown_and_junit, .fini = unload)
 	unlink(xml);
 }
 
-static void write_run(char *dir, const double *v, size_t n)
+/* A run folder in dir (a mkdtemp template): results.csv open after its
+ * header for the caller's rows; run_close adds the env.csv. */
+static FILE *run_open(char *dir)
 {
 	cr_assert_not_null(mkdtemp(dir));
 	char path[128];
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
 	fputs("schema,run_id,target,target_kind,accel,hypervisor,vcpus,"
 	      "host_cpus,workload,threads,rep,metric,value,unit,status,note\n",
 	      f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f,
-			"1,x,host,host,none,bare metal,2,2,cpu.int,1,%zu,"
-			"ops_per_s,%g,ops/s,ok,\n",
-			i + 1, v[i]);
+	return f;
+}
+
+static void run_close(const char *dir, FILE *f)
+{
+	char path[128];
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/env.csv", dir);
 	f = fopen(path, "w");
 	fputs("target,key,value\nhost,kernel,6.1\n", f);
 	fclose(f);
+}
+
+static void write_run(char *dir, const double *v, size_t n)
+{
+	FILE *f = run_open(dir);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f,
+			"1,x,host,host,none,bare metal,2,2,cpu.int,1,%zu,"
+			"ops_per_s,%g,ops/s,ok,\n",
+			i + 1, v[i]);
+	run_close(dir, f);
 }
 
 static void rm_run(const char *dir)
@@ -387,4 +402,59 @@ Test(compare, markdown_values_are_code_spans)
 	unload();
 	unlink(path);
 	rmdir(da);
+}
+
+/* p99.9 is judged like p99 (lower is better); a rep whose samples cannot
+ * support it is unavailable, and compare says so instead of judging. */
+static void write_tail_run(char *dir, double p999, bool thin)
+{
+	FILE *f = run_open(dir);
+	for (int rep = 1; rep <= 3; rep++) {
+		fprintf(f,
+			"2,x,host,host,none,bare metal,2,2,lock.kernel,2,%d,"
+			"call_p999_ns,%g,ns,ok,\n",
+			rep, p999 * (1 + 0.01 * rep));
+		if (thin)
+			fprintf(f,
+				"2,x,host,host,none,bare metal,2,2,"
+				"lock.kernel,2,%d,call_p9999_ns,,ns,"
+				"unavailable,50000 samples: p9999 needs "
+				"at least 100000 (10 / (1 - q))\n",
+				rep);
+		else
+			fprintf(f,
+				"2,x,host,host,none,bare metal,2,2,"
+				"lock.kernel,2,%d,call_p9999_ns,%g,ns,ok,\n",
+				rep, 3 * p999);
+		fprintf(f,
+			"2,x,host,host,none,bare metal,2,2,lock.kernel,2,%d,"
+			"call_samples,%d,count,ok,\n",
+			rep, thin ? 50000 : 500000);
+	}
+	run_close(dir, f);
+}
+
+Test(compare, p999_lower_is_better_and_thin_samples_said)
+{
+	char da[] = "/tmp/vp_cmp_a_XXXXXX", db[] = "/tmp/vp_cmp_b_XXXXXX";
+	char err[512];
+	write_tail_run(da, 30000, false);
+	write_tail_run(db, 60000, true);
+	cr_assert_eq(vp_run_load(da, &base, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(vp_run_load(db, &newr, err, sizeof(err)), 0, "%s", err);
+	struct vp_compare_opts o = VP_COMPARE_DEFAULTS;
+	cr_assert_eq(vp_compare_runs(&base, &newr, &o, &cmp, err, sizeof(err)),
+		     0);
+	const struct vp_cmp_row *r =
+	    row("host", "lock.kernel", 2, "call_p999_ns");
+	cr_expect_eq(r->dir, VP_DIR_LOWER);
+	cr_expect_eq(r->verdict, VP_REGRESSED, "%s", r->why);
+	r = row("host", "lock.kernel", 2, "call_p9999_ns");
+	cr_expect_eq(r->verdict, VP_NOT_COMPARABLE);
+	cr_expect(strstr(r->why, "50000 samples: p9999 needs at least 100000"),
+		  "%s", r->why);
+	cr_expect_eq(vp_metric_direction("call_samples"), VP_DIR_NONE);
+	unload();
+	rm_run(da);
+	rm_run(db);
 }

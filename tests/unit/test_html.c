@@ -160,12 +160,13 @@ static char *svg_of(int kind, double v)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	struct vp_chart c = vp_chart_defaults("t", "x", "y", 300, 200);
-	double up[2] = {64, v}, cnt[2] = {3, v}, x[2] = {1, 2}, y[2] = {1, v};
+	double lo[2] = {32, v / 2}, up[2] = {64, v}, cnt[2] = {3, v};
+	double x[2] = {1, 2}, y[2] = {1, v};
 	const char *cats[2] = {"a", "b"};
 	struct vp_series s = {"s", "#000", 2, x, y, NULL, NULL};
 	struct vp_marker m = {"max", v};
 	if (kind == 0)
-		vp_svg_log2_histogram(f, &c, up, cnt, 2, "#000", &m, 1);
+		vp_svg_histogram(f, &c, lo, up, cnt, 2, "#000", &m, 1);
 	else if (kind == 1)
 		vp_svg_lines(f, &c, &s, 1);
 	else {

@@ -99,16 +99,30 @@ static double bucket_sum(const struct short_run *r, const char *prefix)
 	return sum;
 }
 
+/* The ladder: each percentile ok and rising when the samples support it,
+ * else unavailable saying how many there were. */
 static void check_percentiles(const struct short_run *r, const char *prefix)
 {
-	char n50[64], n99[64], nmax[64];
-	snprintf(n50, sizeof(n50), "%s_p50_ns", prefix);
-	snprintf(n99, sizeof(n99), "%s_p99_ns", prefix);
-	snprintf(nmax, sizeof(nmax), "%s_max_ns", prefix);
-	double p50 = ok(r, n50), p99 = ok(r, n99), mx = ok(r, nmax);
-	cr_expect_gt(p50, 0, "%s", n50);
-	cr_expect_leq(p50, p99);
-	cr_expect_leq(p99, mx);
+	char name[64];
+	snprintf(name, sizeof(name), "%s_samples", prefix);
+	double n = ok(r, name), prev = 0;
+	for (unsigned k = 0; k < VP_HIST_NQ; k++) {
+		snprintf(name, sizeof(name), "%s_%s_ns", prefix,
+			 vp_hist_q_tag[k]);
+		if (n < (double)vp_hist_min_samples(vp_hist_q[k])) {
+			cr_expect(
+			    strstr(need(r, name, VP_STATUS_UNAVAILABLE)->note,
+				   "samples"));
+			continue;
+		}
+		double v = ok(r, name);
+		cr_expect_gt(v, 0, "%s", name);
+		cr_expect_geq(v, prev, "%s", name);
+		prev = v;
+	}
+	snprintf(name, sizeof(name), "%s_max_ns", prefix);
+	cr_expect_geq(ok(r, name), prev);
+	cr_expect_float_eq(bucket_sum(r, prefix), n, 1e-9);
 }
 
 static int have_schedstat(void)

@@ -50,7 +50,7 @@ struct shared {
 struct thread_arg {
 	struct shared *s;
 	unsigned id;
-	struct vp_log2_hist hist;
+	struct vp_hist hist;
 	uint64_t wait_ns, long_waits;
 	uint64_t sink;
 };
@@ -61,7 +61,7 @@ static void *contender(void *p)
 	struct shared *s = a->s;
 	void *node = s->nodes ? s->nodes + a->id * s->stride : NULL;
 	struct vp_spin_probe probe;
-	vp_log2_hist_reset(&a->hist);
+	vp_hist_reset(&a->hist);
 	cr_assert_eq(vp_spin_probe_init_raw(&probe, &a->hist, &a->wait_ns,
 					    &a->long_waits),
 		     0);
@@ -125,7 +125,7 @@ ParameterizedTest(struct lock_case *c, locks, mutual_exclusion, .timeout = 120)
 		cr_expect_eq(a->hist.sum, a->wait_ns, "%s thread %u",
 			     s.ops->name, i);
 		cr_expect_leq(a->hist.n, (uint64_t)s.iters);
-		cr_expect_eq(vp_log2_hist_count_above(&a->hist, 1u << 20) <=
+		cr_expect_eq(vp_hist_count_above(&a->hist, 1u << 20) <=
 				 a->long_waits,
 			     1);
 	}
@@ -157,7 +157,7 @@ struct pair {
 	char *nodes;
 	size_t stride;
 	atomic_int waiter_ready;
-	struct vp_log2_hist hist;
+	struct vp_hist hist;
 	uint64_t wait_ns, long_waits;
 	uint64_t n_before_release; /* hist.n while still holding the lock */
 };
@@ -167,7 +167,7 @@ static void *waiter(void *p)
 	struct pair *pr = p;
 	void *node = pr->nodes ? pr->nodes + pr->stride : NULL;
 	struct vp_spin_probe probe;
-	vp_log2_hist_reset(&pr->hist);
+	vp_hist_reset(&pr->hist);
 	vp_spin_probe_init_raw(&probe, &pr->hist, &pr->wait_ns,
 			       &pr->long_waits);
 	atomic_store(&pr->waiter_ready, 1);
@@ -295,12 +295,12 @@ Test(locks, storage_is_cache_line_aligned)
  * wait of ~1.8e19 ns. */
 Test(spin_probe, backwards_tsc_is_clamped_and_counted)
 {
-	struct vp_log2_hist h;
+	struct vp_hist h;
 	uint64_t wait_ns = 0, long_waits = 0, backwards = 0;
 	struct vp_spin_probe p;
 	struct vp_metrics m;
 
-	vp_log2_hist_reset(&h);
+	vp_hist_reset(&h);
 	if (vp_spin_probe_init_raw(&p, &h, &wait_ns, &long_waits))
 		cr_skip_test("no usable TSC here");
 	vp_spin_probe_bind_backwards(&p, &backwards);

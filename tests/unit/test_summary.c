@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "reports/hist_pool.h"
 #include "reports/summary.h"
 
 #define NEAR(got, want, tol)                                                   \
@@ -166,7 +167,7 @@ Test(summary, csv_written, .fini = unload)
 	FILE *f = fopen(path, "r");
 	char line[2048];
 	size_t n = 0, nonbucket = 0;
-	bool found = false;
+	bool found = false, pooled = false;
 	cr_assert_not_null(fgets(line, sizeof(line), f));
 	cr_assert(!strncmp(line, "run,target,target_kind,", 23));
 	while (fgets(line, sizeof(line), f)) {
@@ -174,14 +175,18 @@ Test(summary, csv_written, .fini = unload)
 		if (strstr(line, "vm2,vm,tcg,TCG,2,cpu.int,1,ops_per_s,ops/s,3,"
 				 "0,0,300000,300000,"))
 			found = strstr(line, ",host,0.3,0.29327563") != NULL;
-		cr_assert(!strstr(line, "bucket"), "%s", line);
+		cr_assert(!strstr(line, "_bucket_le_"), "%s", line);
+		/* the reps' buckets summed, and said to be coarse */
+		if (strstr(line, "lock.tas,2,pooled_spin_wait_p50_ns,ns,3,"))
+			pooled = strstr(line, "power-of-two buckets") != NULL;
 	}
 	fclose(f);
 	unlink(path);
 	for (size_t i = 0; i < sum.ncells; i++)
 		nonbucket += !sum.cells[i].bucket;
-	cr_assert_eq(n, nonbucket);
+	cr_assert_eq(n, nonbucket + sum.npools * (VP_HIST_NQ + 1));
 	cr_assert(found, "vm2 cpu.int row with its ratio to host");
+	cr_assert(pooled, "host lock.tas pooled p50 from schema 1 buckets");
 }
 
 Test(summary, same_folder_name_twice, .fini = unload)

@@ -268,3 +268,37 @@ Test(why, html_escapes_and_states_overcommit)
 		  "hover text of a point");
 	free(buf);
 }
+
+/* The pooled tail is in the reading, and a p99.9 over 1 ms reads as long
+ * calls where their count was not measured: with the host run-queue delay
+ * it is preemption. */
+Test(why, tail_read_with_vcpu_delay)
+{
+	struct vp_why_cell c = {.kind = VP_WHY_KERNEL_LOCK,
+				.threads = 4,
+				.guest = NAN,
+				.vcpu_delay = 40,
+				.runq_delay = NAN,
+				.steal = NAN,
+				.kvm_exits = NAN,
+				.cpus = 4,
+				.host_cpus = 2,
+				.vm = true,
+				.vcpu_overcommit = true,
+				.p999 = 2.5e6,
+				.p9999 = 2.5e7,
+				.tail_n = 1e6};
+
+	vp_why_read(&c, "vm4");
+	HAS(&c, "(p99.9 2.5 ms, p99.99 25 ms of 1000000 samples)");
+	HAS(&c, "preempted lock holders/waiters");
+	c.p999 = 30e3; /* a short tail: nothing to read without the count */
+	c.p9999 = NAN;
+	vp_why_read(&c, "vm4");
+	HAS(&c, "(p99.9 30 µs of 1000000 samples)");
+	HAS(&c, "guest figure to explain is missing");
+	c.tail_n = 500;
+	c.p999 = NAN;
+	vp_why_read(&c, "vm4");
+	HAS(&c, "(500 samples: too few for p99.9)");
+}
