@@ -6,8 +6,8 @@
 
 #include "probes/counters.h"
 #include "probes/envinfo.h"
-#include "runner/cli.h"
-#include "runner/doctor.h"
+#include "runner/cli/cli.h"
+#include "runner/doctor/doctor.h"
 #include "runner/util/printable.h"
 #include "runner/util/wrap.h"
 #include "workloads/workload.h"

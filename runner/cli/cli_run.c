@@ -2,7 +2,7 @@
  * the defaults. The flags, their help and their parsing all come from the
  * run-key table (plan_keys.c). Every bad value exits 2 naming the valid
  * choices. */
-#include "runner/cli.h"
+#include "runner/cli/cli.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner/plan_keys.h"
-#include "runner/run.h"
+#include "runner/plan/plan_keys.h"
+#include "runner/run/run.h"
 #include "runner/util/printable.h"
 
 #define RUN_MAX_OPTS 64

@@ -1,6 +1,6 @@
 /* `vpbench env --check`: gathers the facts the pre-flight checks judge
  * (doctor_checks.c) and prints them with the findings and their fixes. */
-#include "runner/doctor.h"
+#include "runner/doctor/doctor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "probes/envinfo.h"
-#include "runner/counter_scope.h"
+#include "runner/run/counter_scope.h"
 #include "runner/util/printable.h"
 #include "runner/targets/kvm_host.h"
 #include "runner/targets/qemu.h"

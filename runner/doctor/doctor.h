@@ -1,4 +1,5 @@
-/* `vpbench env --check` (also `vpbench doctor`): before a long run, what
+/* The doctor room (doctor.c gathers, doctor_checks.c judges):
+ * `vpbench env --check` (also `vpbench doctor`): before a long run, what
  * on this host would make the figures less than they could be, each with
  * its fix. The facts are gathered in one place (doctor.c) and judged by a
  * pure function (doctor_checks.c), so every finding is unit-tested on

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runner/doctor.h"
+#include "runner/doctor/doctor.h"
 #include "runner/targets/kvm_host.h"
 
 #define TMPFS_MAGIC_ 0x01021994L

@@ -1,7 +1,7 @@
 /* The plan: defaults and the one setter shared by CLI flags and plan files
  * (both driven by the run-key table, plan_keys.c), -O option application,
  * step counts. Plan files are read and written in plan_file.c. */
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runner/plan_keys.h"
+#include "runner/plan/plan_keys.h"
 #include "runner/targets/vm_cond.h"
 #include "runner/util/printable.h"
 

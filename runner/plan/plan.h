@@ -1,4 +1,21 @@
-/* The plan: what to run where. Built from CLI flags or a plan file
+/* The plan room: what to run where. Code outside runner/plan/ includes
+ * this header, plan_keys.h (the run-key table) and report_plan.h only.
+ *
+ * What the room offers:
+ *   plan.c          defaults, vp_plan_set, finalizing (validation, -O
+ *                   options, step counts)
+ *   plan_keys.c, plan_keys.h
+ *                   the run-key table: every `vpbench run` setting once
+ *   plan_values.c   values by type: parsing with bounds, exact formatting
+ *   plan_lists.c (plan_internal.h)
+ *                   the CUSTOM keys: target, workload and thread lists,
+ *                   -O options, pinning, counters
+ *   plan_file.c     plan files read and written through the same table
+ *   plan_usage.c    getopt arrays and the option part of --help
+ *   report_plan.c   the plan reader `vpbench report` uses (plan.conf of a
+ *                   run folder: how many steps were planned)
+ *
+ * Built from CLI flags or a plan file
  * (`vpbench run --plan FILE`), serialised to a plan file for agents inside
  * guests and on SSH targets, so every target runs exactly the same plan.
  *

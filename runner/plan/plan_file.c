@@ -1,7 +1,7 @@
 /* Plan files: `key = value` lines read into a plan through vp_plan_set and
  * written from the run-key table, so both sides use the same parsing and
  * formatting code. */
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runner/plan_keys.h"
+#include "runner/plan/plan_keys.h"
 #include "runner/util/printable.h"
 
 static char *trim(char *s)

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "runner/plan_keys.h"
+#include "runner/plan/plan_keys.h"
 
 int vp_plan_set_targets(struct vp_plan *p, const struct vp_plan_key *k,
 			const char *v, char *err, size_t errlen);

@@ -2,13 +2,13 @@
  * lookups by name and by getopt value and the list of valid plan keys.
  * Values are parsed and formatted in plan_values.c, flags and --help are
  * generated in plan_usage.c. */
-#include "runner/plan_keys.h"
+#include "runner/plan/plan_keys.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "runner/plan.h"
-#include "runner/plan_internal.h"
+#include "runner/plan/plan.h"
+#include "runner/plan/plan_internal.h"
 
 #define F(field) offsetof(struct vp_plan, field)
 #define S(field) sizeof(((struct vp_plan *)0)->field)

@@ -1,6 +1,6 @@
 /* CUSTOM run keys (plan_lists.h): comma lists of targets, workloads and
  * thread counts, repeatable workload options, pinning and counters. */
-#include "runner/plan_internal.h"
+#include "runner/plan/plan_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 
 #include "probes/counters.h"
 #include "probes/pin.h"
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 #include "runner/targets/target.h"
 #include "runner/targets/vm_cond.h"
 

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runner/plan_internal.h"
-#include "runner/plan_keys.h"
+#include "runner/plan/plan_internal.h"
+#include "runner/plan/plan_keys.h"
 #include "runner/util/wrap.h"
 
 void vp_plan_keys_getopt(struct option *longopts, size_t n, char *shortopts,

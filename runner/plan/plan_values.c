@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "probes/metrics.h"
-#include "runner/plan.h"
-#include "runner/plan_internal.h"
-#include "runner/plan_keys.h"
+#include "runner/plan/plan.h"
+#include "runner/plan/plan_internal.h"
+#include "runner/plan/plan_keys.h"
 
 void vp_format_double(double v, char *buf, size_t len)
 {

@@ -1,13 +1,13 @@
 /* The plan's rules lent to `vpbench report` (reports/run_plan.h): a run
  * folder's plan.conf is read exactly as `vpbench run --plan` reads a plan
  * file, and the steps it plans are counted for every target. */
-#include "runner/report_plan.h"
+#include "runner/plan/report_plan.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 int vp_report_plan_read(const char *path, long *steps, char *err, size_t errlen)
 {

@@ -1,6 +1,6 @@
 /* What `--counter-scope auto` becomes for a plan (counter_scope.h): one
  * scope for every target, decided before any target runs. */
-#include "runner/counter_scope.h"
+#include "runner/run/counter_scope.h"
 
 #include <stdio.h>
 #include <stdlib.h>

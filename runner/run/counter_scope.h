@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "probes/counters.h"
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 /* user+kernel when every target may count kernel mode (host: privileged
  * or perf_event_paranoid <= 1; vmN and libvirt guests: the agent is root

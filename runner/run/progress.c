@@ -1,5 +1,5 @@
 /* Progress output (progress.h). */
-#include "runner/progress.h"
+#include "runner/run/progress.h"
 
 #include <stdarg.h>
 #include <stdio.h>

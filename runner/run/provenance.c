@@ -1,5 +1,5 @@
 /* Provenance facts for env.csv (see provenance.h). */
-#include "runner/provenance.h"
+#include "runner/run/provenance.h"
 
 #include <stdbool.h>
 #include <stdio.h>

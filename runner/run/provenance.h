@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "runner/agent/emitter.h"
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 /* Remembers the process's command line (main calls it once). */
 void vp_provenance_set_argv(int argc, char *const *argv);

@@ -2,7 +2,7 @@
  * --parallel hosts, one thread per host, each running its targets in
  * order), failed rows for what a broken target did not measure, host load,
  * final report. */
-#include "runner/run.h"
+#include "runner/run/run.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -19,12 +19,12 @@
 #include "reports/report_cli.h"
 #include "reports/results_csv.h"
 #include "reports/target_host.h"
-#include "runner/counter_scope.h"
-#include "runner/progress.h"
-#include "runner/provenance.h"
-#include "runner/run_folder.h"
-#include "runner/scratch_image.h"
-#include "runner/stop_signal.h"
+#include "runner/run/counter_scope.h"
+#include "runner/run/progress.h"
+#include "runner/run/provenance.h"
+#include "runner/run/run_folder.h"
+#include "runner/run/scratch_image.h"
+#include "runner/util/stop_signal.h"
 #include "runner/targets/host_load.h"
 #include "runner/targets/target.h"
 #include "runner/util/leftovers.h"

@@ -1,9 +1,21 @@
-/* `vpbench run`: executes a plan over its targets into a run folder
- * (results.csv, env.csv, plan.conf, console logs, report.html). */
+/* The run room: `vpbench run` executes a plan over its targets into a run
+ * folder (results.csv, env.csv, plan.conf, console logs, report.html).
+ *
+ * What the room offers:
+ *   run.c            the orchestration: targets in order (or a lane per
+ *                    host), failed rows for what a target did not measure,
+ *                    the final report
+ *   run_check.c      checks of the plan against this machine before a run
+ *                    folder exists (usage errors, exit 2)
+ *   run_folder.c     the folder and the files that open it
+ *   scratch_image.c  the guests' scratch disk, filled once per run
+ *   counter_scope.c  one counter scope for every target of a plan
+ *   progress.c       step k of n on stderr, ETA
+ *   provenance.c     build, command line and times per target in env.csv */
 #ifndef VP_RUN_H
 #define VP_RUN_H
 
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 struct vp_run_options {
 	const char *self_exe; /* absolute path of this binary */

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runner/run.h"
+#include "runner/run/run.h"
 #include "runner/targets/qemu.h"
 #include "runner/util/printable.h"
 

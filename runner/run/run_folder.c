@@ -1,5 +1,5 @@
 /* The run folder and the files that open it (run_folder.h). */
-#include "runner/run_folder.h"
+#include "runner/run/run_folder.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 #include "runner/util/out_file.h"
 
 struct vp_run_files {

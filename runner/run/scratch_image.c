@@ -1,5 +1,5 @@
 /* Creation of the raw scratch image (scratch_image.h). */
-#include "runner/scratch_image.h"
+#include "runner/run/scratch_image.h"
 
 #include <errno.h>
 #include <fcntl.h>

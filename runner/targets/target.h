@@ -47,7 +47,7 @@
 
 #include "reports/results_csv.h"
 #include "runner/agent/emitter.h"
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 struct vp_run; /* the run folder and its writers (run.h) */
 

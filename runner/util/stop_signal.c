@@ -1,5 +1,5 @@
 /* Stop-signal flag (stop_signal.h). */
-#include "runner/stop_signal.h"
+#include "runner/util/stop_signal.h"
 
 #include <signal.h>
 #include <string.h>
