@@ -1,6 +1,6 @@
 /* Builders shared by the JSON report files (json_out.c: document, summary
- * cells; json_sections.c: runs, targets, headline, findings). Only
- * compiled with json-c (HAVE_JSONC). NULL stands for JSON null. */
+ * cells; json_sections.c: runs, targets, headline, findings). NULL stands
+ * for JSON null. */
 #ifndef VP_JSON_INTERNAL_H
 #define VP_JSON_INTERNAL_H
 

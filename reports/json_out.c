@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#if HAVE_JSONC
 #include <json-c/json.h>
 
 #include "reports/hist_pool.h"
@@ -19,11 +18,6 @@
 #include "reports/json_internal.h"
 #include "reports/metric_info.h"
 #include "reports/out_atomic.h"
-
-bool vp_json_available(void)
-{
-	return true;
-}
 
 struct json_object *vp_jstr(const char *s)
 {
@@ -234,28 +228,3 @@ int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
 	}
 	return vp_atomic_commit(&o, err, errlen);
 }
-
-#else
-
-bool vp_json_available(void)
-{
-	return false;
-}
-
-int vp_json_print(const struct vp_summary *s, const struct vp_verdicts *v,
-		  FILE *f)
-{
-	return -ENOTSUP;
-}
-
-int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
-		  const char *path, char *err, size_t errlen)
-{
-	snprintf(err, errlen,
-		 "--json: built without json-c, cannot write %s (install "
-		 "libjson-c-dev and rebuild)",
-		 path);
-	return -ENOTSUP;
-}
-
-#endif

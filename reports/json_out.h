@@ -17,14 +17,11 @@
 
 #define VP_JSON_FORMAT_VERSION 1
 
-/* Whether this build has json-c (otherwise vp_json_write fails with a
- * message naming the missing library). */
-bool vp_json_available(void);
-/* Writes the document to path. Returns 0, -ENOTSUP (built without json-c),
- * -ENOMEM or -errno, each with a message. */
+/* Writes the document to path. Returns 0, -ENOMEM or -errno, each with a
+ * message. */
 int vp_json_write(const struct vp_summary *s, const struct vp_verdicts *v,
 		  const char *path, char *err, size_t errlen);
-/* The document onto an open stream: 0, -ENOMEM or -ENOTSUP. */
+/* The document onto an open stream: 0 or -ENOMEM. */
 int vp_json_print(const struct vp_summary *s, const struct vp_verdicts *v,
 		  FILE *f);
 

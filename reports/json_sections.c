@@ -2,7 +2,6 @@
  * runs with their provenance, the targets with their environment, the
  * headline verdicts and the findings, all taken from the summary and the
  * verdicts as decided. */
-#if HAVE_JSONC
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -283,4 +282,3 @@ struct json_object *vp_json_findings(const struct vp_summary *s,
 	}
 	return a;
 }
-#endif

@@ -1,4 +1,4 @@
-/* mkdir -p: the run folder (runner/run_folder.c) and the history
+/* mkdir -p: the run folder (runner/run/run_folder.c) and the history
  * database's folder (reports/history/store.c) are created the same way. */
 #ifndef VP_MKDIR_P_H
 #define VP_MKDIR_P_H

@@ -309,13 +309,6 @@ static int parse_report(int argc, char **argv, struct report_args *a)
 			a->o.summary_named = true;
 			break;
 		case OPT_JSON:
-			if (!vp_json_available()) {
-				fprintf(stderr,
-					"vpbench report: --json: built without "
-					"json-c (install libjson-c-dev and "
-					"rebuild)\n");
-				return 2;
-			}
 			a->o.json = optarg;
 			break;
 		case OPT_BASELINE:

@@ -14,7 +14,7 @@
 /* Reads the plan file at path with the plan's rules; 0 with *steps (all
  * targets' steps, -1 when not fixed: -r auto) or -errno with the reason in
  * err. The reports room cannot include the runner: the runner installs its
- * reader at start-up (runner/report_plan.c). */
+ * reader at start-up (runner/plan/report_plan.c). */
 typedef int (*vp_plan_reader_fn)(const char *path, long *steps, char *err,
 				 size_t errlen);
 void vp_report_set_plan_reader(vp_plan_reader_fn fn);

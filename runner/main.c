@@ -17,11 +17,11 @@
 #include "runner/agent/agent.h"
 #include "runner/targets/net_peer_host.h"
 #include "runner/build_info.h"
-#include "runner/cli.h"
-#include "runner/doctor.h"
+#include "runner/cli/cli.h"
+#include "runner/doctor/doctor.h"
 #include "runner/guest/guest.h"
-#include "runner/provenance.h"
-#include "runner/report_plan.h"
+#include "runner/run/provenance.h"
+#include "runner/plan/report_plan.h"
 #include "runner/util/printable.h"
 
 static void usage(FILE *f)

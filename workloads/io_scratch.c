@@ -121,18 +121,37 @@ int vp_io_check_opts(const void *opts, char *err, size_t errlen)
 	return rc;
 }
 
+/* The signature block of fd, NUL-terminated (aligned for O_DIRECT), or
+ * NULL when fd does not start with one. */
+static char *read_signature(int fd)
+{
+	char *buf = NULL;
+	if (posix_memalign((void **)&buf, 4096, VP_IO_SIG_BYTES))
+		return NULL;
+	ssize_t n = pread(fd, buf, VP_IO_SIG_BYTES, 0);
+	if (n != (ssize_t)VP_IO_SIG_BYTES ||
+	    memcmp(buf, VP_IO_SIG_MAGIC, strlen(VP_IO_SIG_MAGIC)) != 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[VP_IO_SIG_BYTES - 1] = '\0';
+	return buf;
+}
+
 bool vp_io_has_signature(int fd)
 {
-	void *buf = NULL;
-	bool ok = false;
-	if (posix_memalign(&buf, 4096, VP_IO_SIG_BYTES))
-		return false;
-	ssize_t n = pread(fd, buf, VP_IO_SIG_BYTES, 0);
-	if (n == (ssize_t)VP_IO_SIG_BYTES &&
-	    memcmp(buf, VP_IO_SIG_MAGIC, strlen(VP_IO_SIG_MAGIC)) == 0)
-		ok = true;
+	char *buf = read_signature(fd);
 	free(buf);
-	return ok;
+	return buf != NULL;
+}
+
+uint64_t vp_io_signature_filled(int fd)
+{
+	char *buf = read_signature(fd);
+	const char *f = buf ? strstr(buf, "\nfilled=") : NULL;
+	uint64_t filled = f ? strtoull(f + 8, NULL, 10) : 0;
+	free(buf);
+	return filled;
 }
 
 int vp_io_blk_geometry(const char *wl, const char *what,
@@ -231,21 +250,30 @@ out:
 	return rc;
 }
 
-int vp_io_write_signature(int fd)
+int vp_io_write_signature_filled(int fd, uint64_t filled)
 {
+	char line[48] = "";
 	void *buf = NULL;
 	if (posix_memalign(&buf, 4096, VP_IO_SIG_BYTES))
 		return -ENOMEM;
 	memset(buf, 0, VP_IO_SIG_BYTES);
+	if (filled)
+		snprintf(line, sizeof(line), "filled=%llu\n",
+			 (unsigned long long)filled);
 	snprintf(buf, VP_IO_SIG_BYTES,
-		 "%screated=%lld pid=%d\n"
+		 "%screated=%lld pid=%d\n%s"
 		 "This is a scratch file of the vpbench io.* workloads; its "
 		 "data past the first 4 KiB is overwritten freely. Safe to "
 		 "delete.\n",
-		 VP_IO_SIG_MAGIC, (long long)time(NULL), (int)getpid());
+		 VP_IO_SIG_MAGIC, (long long)time(NULL), (int)getpid(), line);
 	int rc = write_full(fd, buf, VP_IO_SIG_BYTES, 0);
 	free(buf);
 	return rc;
+}
+
+int vp_io_write_signature(int fd)
+{
+	return vp_io_write_signature_filled(fd, 0);
 }
 
 static int write_signature(const char *wl, struct vp_io_target *t, char *err,
@@ -532,8 +560,11 @@ int vp_io_target_open(const char *wl, const struct vp_io_opts *opts,
 				goto fail;
 		}
 		if (!dev_already_filled(&st, t->base + t->size)) {
-			rc = fill_range(wl, t, t->base, t->base + t->size, err,
-					errlen);
+			/* The runner's image comes filled (its signature says
+			 * how far); anything else is filled here, once. */
+			if (vp_io_signature_filled(t->fd) < t->base + t->size)
+				rc = fill_range(wl, t, t->base,
+						t->base + t->size, err, errlen);
 			if (rc)
 				goto fail;
 			dev_filled.dev = st.st_dev;

@@ -103,8 +103,15 @@ void vp_io_target_close(struct vp_io_target *t, bool keep);
 /* Writes the signature block at offset 0 of fd (a new scratch file or the
  * runner's scratch image). 0 or -errno. */
 int vp_io_write_signature(int fd);
+/* The same for an image whose bytes [0, filled) already hold written data
+ * (the runner fills its scratch image once per run, then signs it): io.*
+ * on it, in every target, use that data instead of filling their working
+ * set again (seconds per guest under TCG). */
+int vp_io_write_signature_filled(int fd, uint64_t filled);
 
 /* True when the open file `fd` starts with the vpbench signature block. */
 bool vp_io_has_signature(int fd);
+/* How far its signature says fd is filled with data (0: not said). */
+uint64_t vp_io_signature_filled(int fd);
 
 #endif

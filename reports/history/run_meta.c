@@ -1,5 +1,5 @@
 /* The run's provenance and plan for the history (run_meta.h): env.csv keys
- * written by runner/provenance.c, plan.conf's `key = value` lines. */
+ * written by runner/run/provenance.c, plan.conf's `key = value` lines. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

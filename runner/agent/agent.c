@@ -17,7 +17,7 @@
 #include "runner/agent/agent_cmdline.h"
 #include "runner/agent/agent_stream.h"
 #include "runner/agent/schedule.h"
-#include "runner/stop_signal.h"
+#include "runner/util/stop_signal.h"
 #include "runner/util/leftovers.h"
 
 /* Scratch files (vpbench-io.*, 64 MiB) go into the leftovers ledger: a

@@ -7,7 +7,7 @@
 
 #include "reports/results_csv.h"
 #include "runner/agent/emitter.h"
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 struct vp_agent_args {
 	const struct vp_plan *plan;

@@ -136,7 +136,7 @@ bool vp_schedule_record(struct vp_schedule *s, bool ok, double throughput,
 		c->sumsq += throughput * throughput;
 	}
 	/* Under -r auto an unavailable cell stops at min_reps: what a run
-	 * owes every cell (runner/run.c), no more. */
+	 * owes every cell (runner/run/run.c), no more. */
 	if (unavailable && s->p.auto_reps && c->reps_run >= s->p.min_reps) {
 		c->done = true;
 		return true;

@@ -11,6 +11,7 @@
 
 #include "runner/guest/guest.h"
 #include "runner/util/child.h"
+#include "runner/util/phase_log.h"
 
 /* A starved (not deadlocked) guest also reports stalls; it gets this long
  * to send another record before it counts as wedged. */
@@ -68,6 +69,7 @@ void vp_guest_watch_record(struct vp_guest_watch *w, struct vp_collector *c)
 	if (w->first_seen)
 		return;
 	w->first_seen = true;
+	vp_phase_log(c->ti->target, "first", NULL);
 	w->first = c->first - start_of(w, c);
 	vp_emit_envf(c->out, "boot_s", "%.3f", w->first);
 	if (w->init > 0)

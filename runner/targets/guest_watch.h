@@ -21,7 +21,7 @@
 #include <sys/types.h>
 
 #include "runner/agent/collector.h"
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 struct vp_guest_watch {
 	/* Set by the target. */

@@ -1,4 +1,6 @@
-/* dlopen of libvirt and libxml2 for the libvirt target (libvirt_dl.h). */
+/* dlopen of libvirt, libvirt-qemu and libxml2 for the libvirt target
+ * (libvirt_dl.h): each library loaded once, its table of functions
+ * resolved, the first failure kept with its reason. */
 #include "runner/targets/libvirt_dl.h"
 
 #include <dlfcn.h>
@@ -6,80 +8,74 @@
 #include <pthread.h>
 #include <stdio.h>
 
-/* Resolves every name of a table; the first missing one is the error. */
+/* One library's load: run once, its result and reason kept. */
+struct dl_lib {
+	pthread_once_t once;
+	int rc;
+	char why[512];
+};
+
+/* dlopen; NULL with the reason (and the package to install) in l. */
+static void *dl_open(struct dl_lib *l, const char *lib, const char *pkg)
+{
+	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		snprintf(l->why, sizeof(l->why),
+			 "cannot load %s: %s (apt-get install %s)", lib,
+			 dlerror(), pkg);
+		l->rc = -ENOENT;
+	}
+	return h;
+}
+
+static int dl_result(struct dl_lib *l, void (*load)(void), char *err,
+		     size_t errlen)
+{
+	pthread_once(&l->once, load);
+	if (l->rc)
+		snprintf(err, errlen, "%s", l->why);
+	return l->rc;
+}
+
+/* Resolves every name of a table into api; the first missing one is the
+ * error in l. */
 #define DL_RESOLVE(f)                                                          \
-	if (!rc && !(api->f = (__typeof__(api->f))dlsym(h, #f))) {             \
-		snprintf(why, sizeof(why), "%s has no %s", lib, #f);           \
-		rc = -ENOENT;                                                  \
+	if (!l->rc && !(api->f = (__typeof__(api->f))dlsym(h, #f))) {          \
+		snprintf(l->why, sizeof(l->why), "%s has no %s%s", lib, #f,    \
+			 hint);                                                \
+		l->rc = -ENOENT;                                               \
+	}
+
+/* The load function of one table. */
+#define DL_LOADER(name, table, funcs, libname, pkg, missing_hint)              \
+	static struct dl_lib name##_lib = {.once = PTHREAD_ONCE_INIT};         \
+	static void name##_load(void)                                          \
+	{                                                                      \
+		static const char lib[] = libname, hint[] = missing_hint;      \
+		struct dl_lib *l = &name##_lib;                                \
+		struct table *api = &name##_api;                               \
+		void *h = dl_open(l, lib, pkg);                                \
+                                                                               \
+		if (!h)                                                        \
+			return;                                                \
+		funcs(DL_RESOLVE)                                              \
+	}                                                                      \
+	int name##_dl_load(char *err, size_t errlen)                           \
+	{                                                                      \
+		return dl_result(&name##_lib, name##_load, err, errlen);       \
 	}
 
 #if HAVE_LIBVIRT
 struct lv_api lv_api;
-static pthread_once_t lv_once = PTHREAD_ONCE_INIT;
-static int lv_rc;
-static char lv_why[512];
+DL_LOADER(lv, lv_api, LV_FUNCS, "libvirt.so.0", "libvirt0",
+	  " (libvirt 9.0 or later needed)")
 
-static void lv_load(void)
-{
-	static const char lib[] = "libvirt.so.0";
-	struct lv_api *api = &lv_api;
-	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-	char why[512] = "";
-	int rc = 0;
-
-	if (!h) {
-		snprintf(lv_why, sizeof(lv_why),
-			 "cannot load %s: %s (apt-get install libvirt0)", lib,
-			 dlerror());
-		lv_rc = -ENOENT;
-		return;
-	}
-	LV_FUNCS(DL_RESOLVE)
-	snprintf(lv_why, sizeof(lv_why), "%s (libvirt 9.0 or later needed)",
-		 why);
-	lv_rc = rc;
-}
-
-int lv_dl_load(char *err, size_t errlen)
-{
-	pthread_once(&lv_once, lv_load);
-	if (lv_rc)
-		snprintf(err, errlen, "%s", lv_why);
-	return lv_rc;
-}
+struct lvq_api lvq_api;
+DL_LOADER(lvq, lvq_api, LVQ_FUNCS, "libvirt-qemu.so.0", "libvirt0", "")
 #endif
 
 #if HAVE_LIBXML2
 struct lx_api lx_api;
-static pthread_once_t lx_once = PTHREAD_ONCE_INIT;
-static int lx_rc;
-static char lx_why[512];
-
-static void lx_load(void)
-{
-	static const char lib[] = "libxml2.so.2";
-	struct lx_api *api = &lx_api;
-	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-	char why[512] = "";
-	int rc = 0;
-
-	if (!h) {
-		snprintf(lx_why, sizeof(lx_why),
-			 "cannot load %s: %s (apt-get install libxml2)", lib,
-			 dlerror());
-		lx_rc = -ENOENT;
-		return;
-	}
-	LX_FUNCS(DL_RESOLVE)
-	snprintf(lx_why, sizeof(lx_why), "%s", why);
-	lx_rc = rc;
-}
-
-int lx_dl_load(char *err, size_t errlen)
-{
-	pthread_once(&lx_once, lx_load);
-	if (lx_rc)
-		snprintf(err, errlen, "%s", lx_why);
-	return lx_rc;
-}
+DL_LOADER(lx, lx_api, LX_FUNCS, "libxml2.so.2", "libxml2", "")
 #endif

@@ -79,6 +79,23 @@ extern struct lv_api lv_api;
 
 /* Loads libvirt.so.0 once; 0 or -ENOENT with the package to install. */
 int lv_dl_load(char *err, size_t errlen);
+
+/* libvirt-qemu.so.0: the QEMU monitor passthrough, for the vCPU thread ids
+ * and KVM statistics of a local domain (libvirt_vcpu.c). */
+#include <libvirt/libvirt-qemu.h>
+
+#define LVQ_FUNCS(X) X(virDomainQemuMonitorCommand)
+
+struct lvq_api {
+#define LV_MEMBER(f) __typeof__(f) *f;
+	LVQ_FUNCS(LV_MEMBER)
+#undef LV_MEMBER
+};
+extern struct lvq_api lvq_api;
+#define LVQ(f) (lvq_api.f)
+
+/* Loads libvirt-qemu.so.0 once; 0 or -ENOENT with the reason. */
+int lvq_dl_load(char *err, size_t errlen);
 #endif
 
 #if HAVE_LIBXML2

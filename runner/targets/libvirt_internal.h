@@ -13,7 +13,9 @@
 #include "runner/guest/guest.h"
 #include "runner/targets/libvirt_stats.h"
 #include "runner/targets/mark_tee.h"
+#include "runner/targets/qmp_stats.h"
 #include "runner/targets/target.h"
+#include "runner/targets/vcpu_stats.h"
 
 #define LV_MEM_MB 512
 
@@ -110,6 +112,19 @@ struct lv_sampler {
 	struct vp_domstats_sample b; /* the open step's begin sample */
 	bool have_b;
 	char b_why[256]; /* why there is none */
+	/* The domain's QEMU on this machine (libvirt_vcpu.c): its vCPU
+	 * threads (ntids 0: vcpu_why says why not) and KVM statistics. */
+	pid_t pid;
+	int tids[VP_VCPU_MAX];
+	size_t ntids;
+	char vcpu_why[256];
+	bool kvm_ok;
+	char kvm_why[256];
+	struct vp_kvm_schema schema;
+	struct vp_vcpu_sample vb; /* the open step's begin samples */
+	struct vp_kvm_sample kb;
+	int kb_err;
+	char kb_why[256];
 };
 /* ti: the target's fields until the guest's rows say otherwise. */
 void lv_sampler_open(struct lv_sampler *smp, struct lv_state *s,
@@ -117,5 +132,21 @@ void lv_sampler_open(struct lv_sampler *smp, struct lv_state *s,
 struct vp_emitter *lv_sampler_emitter(struct lv_sampler *smp);
 /* Writes what is still held. */
 void lv_sampler_close(struct lv_sampler *smp);
+
+/* libvirt_vcpu.c: the domain's QEMU seen from this machine, for the rows
+ * the vm target writes from QEMU itself (vcpu_preemptions, kvm.*). A
+ * local URI (target names it): thread ids and KVM schema through the QEMU
+ * monitor passthrough; a remote one: the reasons. Never fails the run. */
+void lv_vcpu_open(struct lv_sampler *smp, const char *target);
+/* A sample of the vCPU threads and, with a KVM schema, of the statistics
+ * (*kerr, kwhy: why that one failed). */
+void lv_vcpu_take(struct lv_sampler *smp, struct vp_vcpu_sample *v,
+		  struct vp_kvm_sample *k, int *kerr, char *kwhy, size_t len,
+		  double now);
+/* A step's vcpu_preemptions and kvm.* rows from the begin samples in smp
+ * and the end samples. */
+void lv_vcpu_rows(const struct lv_sampler *smp, const struct vp_vcpu_sample *e,
+		  const struct vp_kvm_sample *ke, int kerr, const char *kwhy,
+		  struct vp_metrics *m);
 
 #endif

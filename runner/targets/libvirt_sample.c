@@ -2,8 +2,10 @@
  * (virDomainListGetStats, VIR_DOMAIN_STATS_VCPU) at each step's begin and
  * end marks (the agent's M records, around the step's warm-up and measured
  * window, as the vm target samples), and per step the vcpu_run_pct and
- * vcpu_delay_pct rows of the mapping in libvirt_stats.h, written by a mark
- * tee (mark_tee.h) once the guest's rows of the step have come. */
+ * vcpu_delay_pct rows of the mapping in libvirt_stats.h, plus the rows the
+ * vm target reads from QEMU itself (vcpu_preemptions, kvm.*: local URIs,
+ * libvirt_vcpu.c), written by a mark tee (mark_tee.h) once the guest's
+ * rows of the step have come. So both targets write the same metric set. */
 #if HAVE_LIBVIRT
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +54,9 @@ static void sample_begin(void *ctx)
 
 	smp->b_why[0] = 0;
 	smp->have_b = take(smp->s, &smp->b, smp->b_why, sizeof(smp->b_why));
+	smp->kb_err = 0;
+	lv_vcpu_take(smp, &smp->vb, &smp->kb, &smp->kb_err, smp->kb_why,
+		     sizeof(smp->kb_why), vp_child_now());
 }
 
 static void sample_end(void *ctx, bool begun, struct vp_metrics *m)
@@ -59,7 +64,10 @@ static void sample_end(void *ctx, bool begun, struct vp_metrics *m)
 	struct lv_sampler *smp = ctx;
 	struct vp_domstats_sample e;
 	struct vp_domstats_figures f;
-	char why[256] = "";
+	struct vp_vcpu_sample ve;
+	struct vp_kvm_sample ke;
+	char why[256] = "", kwhy[256] = "";
+	int kerr = 0;
 
 	memset(&f, 0, sizeof(f));
 	if (!begun)
@@ -70,6 +78,15 @@ static void sample_end(void *ctx, bool begun, struct vp_metrics *m)
 		snprintf(f.why, sizeof(f.why), "%s", why);
 	else
 		vp_domstats_figures(&smp->b, &e, &f);
+	if (!begun) {
+		vp_vcpu_preemption_unavailable(m, VP_MARK_NO_BEGIN);
+		vp_metrics_unavailable(m, "kvm.stats", "count", "%s",
+				       VP_MARK_NO_BEGIN);
+	} else {
+		lv_vcpu_take(smp, &ve, &ke, &kerr, kwhy, sizeof(kwhy),
+			     vp_child_now());
+		lv_vcpu_rows(smp, &ve, &ke, kerr, kwhy, m);
+	}
 	if (f.run_ok)
 		vp_metrics_ok(m, "vcpu_run_pct", f.run_pct, "%");
 	else
@@ -85,6 +102,7 @@ void lv_sampler_open(struct lv_sampler *smp, struct lv_state *s,
 {
 	memset(smp, 0, sizeof(*smp));
 	smp->s = s;
+	lv_vcpu_open(smp, ti->target);
 	vp_mark_tee_init(&smp->tee, out, ti,
 			 &(struct vp_mark_sampler){.begin = sample_begin,
 						   .end = sample_end,

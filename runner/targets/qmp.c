@@ -1,7 +1,9 @@
-/* The persistent QMP client (see qmp.h): line framing, ids, deadlines. */
+/* The persistent QMP client (see qmp.h): line framing, ids, deadlines, and
+ * the replies read through json-c. */
 #include "runner/targets/qmp.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +18,81 @@
 
 /* A reply larger than this is not a QMP answer we asked for. */
 #define QMP_MAX_LINE (4u << 20)
+
+int vp_qmp_parse(const char *text, size_t len, struct json_object **out,
+		 char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	enum json_tokener_error e;
+	size_t end;
+
+	*out = NULL;
+	if (len >= INT_MAX) {
+		snprintf(err, errlen, "offset 0: text too long");
+		return -EINVAL;
+	}
+	tok = json_tokener_new_ex(VP_QMP_MAX_DEPTH);
+	if (!tok) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	*out = json_tokener_parse_ex(tok, text, (int)len);
+	e = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (e == json_tokener_continue) {
+		/* The end of the text: json-c needs a NUL to end a top-level
+		 * number or literal; text[len] need not be one. */
+		*out = json_tokener_parse_ex(tok, "", 1);
+		e = json_tokener_get_error(tok);
+		end = len;
+	}
+	/* Only blanks may follow the value. */
+	while (e == json_tokener_success && end < len && text[end] &&
+	       strchr(" \t\r\n", text[end]))
+		end++;
+	if (e == json_tokener_success && end < len)
+		snprintf(err, errlen, "offset %zu: text after the value", end);
+	else if (e == json_tokener_error_depth)
+		snprintf(err, errlen, "offset %zu: nested deeper than %d", end,
+			 VP_QMP_MAX_DEPTH);
+	else if (e != json_tokener_success)
+		snprintf(err, errlen, "offset %zu: %s", end,
+			 json_tokener_error_desc(e));
+	json_tokener_free(tok);
+	if (e == json_tokener_success && end >= len)
+		return 0;
+	json_object_put(*out);
+	*out = NULL;
+	return -EINVAL;
+}
+
+struct json_object *vp_qmp_get(const struct json_object *j, const char *key)
+{
+	struct json_object *v = NULL;
+
+	return j && json_object_object_get_ex(j, key, &v) ? v : NULL;
+}
+
+const char *vp_qmp_get_str(const struct json_object *j, const char *key)
+{
+	struct json_object *v = vp_qmp_get(j, key);
+
+	return json_object_is_type(v, json_type_string)
+		   ? json_object_get_string(v)
+		   : NULL;
+}
+
+bool vp_qmp_uint(const struct json_object *j, uint64_t *u)
+{
+	/* json-c keeps integers as int64 or, above INT64_MAX, uint64: a
+	 * non-negative int64 view means the uint64 view is exact. */
+	if (!json_object_is_type(j, json_type_int) ||
+	    json_object_get_int64(j) < 0)
+		return false;
+	*u = json_object_get_uint64(j);
+	return *u != UINT64_MAX;
+}
 
 void vp_qmp_init(struct vp_qmp *q)
 {
@@ -162,7 +239,7 @@ int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, pid_t pid,
 		char *err, size_t errlen)
 {
 	double end = vp_child_now() + timeout_s;
-	struct vp_json *reply = NULL;
+	struct json_object *reply = NULL;
 	char *line = NULL;
 	int rc;
 
@@ -182,19 +259,19 @@ int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, pid_t pid,
 	}
 	rc = vp_qmp_call(q, "qmp_capabilities", NULL, end - vp_child_now(),
 			 &reply, err, errlen);
-	vp_json_free(reply);
+	json_object_put(reply);
 	if (rc)
 		vp_qmp_close(q);
 	return rc;
 }
 
 /* "class: desc" of an error reply. */
-static void remote_error(const struct vp_json *reply, const char *execute,
+static void remote_error(const struct json_object *reply, const char *execute,
 			 char *err, size_t errlen)
 {
-	const struct vp_json *e = vp_json_get(reply, "error");
-	const char *cls = vp_json_get_str(e, "class");
-	const char *desc = vp_json_get_str(e, "desc");
+	const struct json_object *e = vp_qmp_get(reply, "error");
+	const char *cls = vp_qmp_get_str(e, "class");
+	const char *desc = vp_qmp_get_str(e, "desc");
 
 	snprintf(err, errlen, "QMP %s: %s: %s", execute, cls ? cls : "error",
 		 desc ? desc : "no description");
@@ -203,32 +280,31 @@ static void remote_error(const struct vp_json *reply, const char *execute,
 /* Reads lines until the reply with id (events and stale replies are
  * skipped). */
 static int await_reply(struct vp_qmp *q, unsigned long id, double end,
-		       struct vp_json **reply)
+		       struct json_object **reply)
 {
 	for (;;) {
 		char *line = NULL, jerr[128];
-		struct vp_json *j = NULL;
-		const struct vp_json *idj;
+		struct json_object *j = NULL;
+		uint64_t got;
 		int rc = read_line(q, end, &line);
 
 		if (rc)
 			return rc;
-		rc = vp_json_parse(line, strlen(line), &j, jerr, sizeof(jerr));
+		rc = vp_qmp_parse(line, strlen(line), &j, jerr, sizeof(jerr));
 		free(line);
 		if (rc)
 			return rc == -ENOMEM ? rc : -EPROTO;
-		idj = vp_json_get(j, "id");
-		if (idj && idj->is_uint && idj->u == id &&
-		    (vp_json_get(j, "return") || vp_json_get(j, "error"))) {
+		if (vp_qmp_uint(vp_qmp_get(j, "id"), &got) && got == id &&
+		    (vp_qmp_get(j, "return") || vp_qmp_get(j, "error"))) {
 			*reply = j;
 			return 0;
 		}
-		vp_json_free(j);
+		json_object_put(j);
 	}
 }
 
 int vp_qmp_call(struct vp_qmp *q, const char *execute, const char *args_json,
-		double timeout_s, struct vp_json **reply, char *err,
+		double timeout_s, struct json_object **reply, char *err,
 		size_t errlen)
 {
 	double end = vp_child_now() + (timeout_s > 0 ? timeout_s : 0);
@@ -262,33 +338,35 @@ int vp_qmp_call(struct vp_qmp *q, const char *execute, const char *args_json,
 		vp_qmp_close(q);
 		return rc;
 	}
-	if (vp_json_get(*reply, "error")) {
+	if (vp_qmp_get(*reply, "error")) {
 		remote_error(*reply, execute, err, errlen);
-		vp_json_free(*reply);
+		json_object_put(*reply);
 		*reply = NULL;
 		return -EREMOTEIO;
 	}
 	return 0;
 }
 
-size_t vp_qmp_parse_vcpu_threads(const struct vp_json *reply, int *tids,
+size_t vp_qmp_parse_vcpu_threads(const struct json_object *reply, int *tids,
 				 size_t max)
 {
-	const struct vp_json *cpu = vp_json_get(reply, "return");
+	const struct json_object *cpus = vp_qmp_get(reply, "return");
 	size_t n = 0;
 
-	if (!cpu || cpu->type != VP_JSON_ARRAY)
+	if (!json_object_is_type(cpus, json_type_array))
 		return 0;
-	for (cpu = cpu->child; cpu; cpu = cpu->next) {
-		const struct vp_json *idx = vp_json_get(cpu, "cpu-index");
-		const struct vp_json *tid = vp_json_get(cpu, "thread-id");
+	for (size_t i = 0; i < json_object_array_length(cpus); i++) {
+		const struct json_object *cpu =
+		    json_object_array_get_idx(cpus, i);
+		uint64_t idx, tid;
 
-		if (!idx || !tid || !idx->is_uint || !tid->is_uint ||
-		    idx->u >= max || tid->u == 0 || tid->u > 0x7fffffff)
+		if (!vp_qmp_uint(vp_qmp_get(cpu, "cpu-index"), &idx) ||
+		    !vp_qmp_uint(vp_qmp_get(cpu, "thread-id"), &tid) ||
+		    idx >= max || tid == 0 || tid > 0x7fffffff)
 			continue;
-		tids[idx->u] = (int)tid->u;
-		if (idx->u + 1 > n)
-			n = idx->u + 1;
+		tids[idx] = (int)tid;
+		if (idx + 1 > n)
+			n = idx + 1;
 	}
 	return n;
 }
@@ -296,7 +374,7 @@ size_t vp_qmp_parse_vcpu_threads(const struct vp_json *reply, int *tids,
 int vp_qmp_query_vcpu_threads(struct vp_qmp *q, int *tids, size_t max,
 			      double timeout_s, char *err, size_t errlen)
 {
-	struct vp_json *reply = NULL;
+	struct json_object *reply = NULL;
 	int rc = vp_qmp_call(q, "query-cpus-fast", NULL, timeout_s, &reply, err,
 			     errlen);
 	size_t n;
@@ -304,7 +382,7 @@ int vp_qmp_query_vcpu_threads(struct vp_qmp *q, int *tids, size_t max,
 	if (rc)
 		return rc;
 	n = vp_qmp_parse_vcpu_threads(reply, tids, max);
-	vp_json_free(reply);
+	json_object_put(reply);
 	if (!n) {
 		snprintf(err, errlen, "QMP query-cpus-fast: no thread ids");
 		return -EPROTO;

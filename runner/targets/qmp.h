@@ -8,14 +8,23 @@
  * negotiation) -> vp_qmp_call ... -> vp_qmp_close. Each command carries an
  * id; the reply with that id is the answer, so asynchronous events and a
  * late reply to an earlier command that timed out are skipped, never taken
- * for the answer. */
+ * for the answer.
+ *
+ * Replies are read with json-c (the project's one JSON library, also
+ * behind `report --json`): strict mode, one whole text per line, nesting
+ * bounded. The lookups below are the few QMP needs on top of json-c's
+ * own getters; a reply tree is freed with json_object_put. */
 #ifndef VP_QMP_H
 #define VP_QMP_H
 
+#include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
-#include "runner/util/json.h"
+/* Deeper replies are refused: QMP answers nest a few levels. */
+#define VP_QMP_MAX_DEPTH 64
 
 struct vp_qmp {
 	int fd;	   /* -1: closed */
@@ -23,6 +32,20 @@ struct vp_qmp {
 	size_t len, cap;
 	unsigned long next_id;
 };
+
+/* Parses one reply text[0..len) (one value, blanks around it allowed).
+ * 0 with the tree in *out; -EINVAL with "offset N: <reason>" in err and
+ * *out NULL; -ENOMEM. */
+int vp_qmp_parse(const char *text, size_t len, struct json_object **out,
+		 char *err, size_t errlen);
+/* Member key of an object, or NULL (absent, or j not an object). */
+struct json_object *vp_qmp_get(const struct json_object *j, const char *key);
+/* Member key as a string, or NULL when absent or not a string. */
+const char *vp_qmp_get_str(const struct json_object *j, const char *key);
+/* True with *u when j is a non-negative integer held exactly (QMP
+ * statistics are uint64 counters, which a double would round above 2^53;
+ * json-c clamps a larger number to UINT64_MAX, so that value is refused). */
+bool vp_qmp_uint(const struct json_object *j, uint64_t *u);
 
 void vp_qmp_init(struct vp_qmp *q);
 /* Connects to the socket (retrying until timeout_s: QEMU creates it while
@@ -39,7 +62,7 @@ int vp_qmp_open(struct vp_qmp *q, const char *sock, double timeout_s, pid_t pid,
  * -ETIMEDOUT; -EIO / -EPROTO / -ENOBUFS when the connection broke or sent
  * garbage (the client is then closed). */
 int vp_qmp_call(struct vp_qmp *q, const char *execute, const char *args_json,
-		double timeout_s, struct vp_json **reply, char *err,
+		double timeout_s, struct json_object **reply, char *err,
 		size_t errlen);
 void vp_qmp_close(struct vp_qmp *q);
 
@@ -47,7 +70,7 @@ void vp_qmp_close(struct vp_qmp *q);
  * ({"return": [{"cpu-index": I, "thread-id": T, ...}, ...]}), indexed by
  * cpu-index; entries without both are skipped. Returns 1 + the highest
  * index found (0: none). Pure. */
-size_t vp_qmp_parse_vcpu_threads(const struct vp_json *reply, int *tids,
+size_t vp_qmp_parse_vcpu_threads(const struct json_object *reply, int *tids,
 				 size_t max);
 /* query-cpus-fast on an open client: the thread id of each vCPU, indexed
  * by cpu-index. Returns their number or -errno with a message. */

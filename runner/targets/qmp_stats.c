@@ -8,13 +8,19 @@
 
 /* Unit and scale of a schema entry: seconds become ns (KVM states its
  * times in ns: seconds with base 10, exponent -9). */
-static void unit_of(const struct vp_json *st, struct vp_kvm_stat *k)
+static double number_or(const struct json_object *j, double dflt)
 {
-	const char *unit = vp_json_get_str(st, "unit");
-	const struct vp_json *base = vp_json_get(st, "base");
-	const struct vp_json *exp = vp_json_get(st, "exponent");
-	double b = base && base->type == VP_JSON_NUMBER ? base->num : 10;
-	double e = exp && exp->type == VP_JSON_NUMBER ? exp->num : 0;
+	return json_object_is_type(j, json_type_int) ||
+		       json_object_is_type(j, json_type_double)
+		   ? json_object_get_double(j)
+		   : dflt;
+}
+
+static void unit_of(const struct json_object *st, struct vp_kvm_stat *k)
+{
+	const char *unit = vp_qmp_get_str(st, "unit");
+	double b = number_or(vp_qmp_get(st, "base"), 10);
+	double e = number_or(vp_qmp_get(st, "exponent"), 0);
 
 	k->scale = e != 0 ? pow(b, e) : 1;
 	if (!unit) {
@@ -39,36 +45,46 @@ static int valid_name(const char *s, size_t max)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
-int vp_kvm_schema_parse(const struct vp_json *reply, const char *accel,
+/* Element i of an array (NULL past its end or when j is no array). */
+static const struct json_object *item(const struct json_object *j, size_t i)
+{
+	return json_object_is_type(j, json_type_array) &&
+		       i < json_object_array_length(j)
+		   ? json_object_array_get_idx(j, i)
+		   : NULL;
+}
+
+int vp_kvm_schema_parse(const struct json_object *reply, const char *accel,
 			struct vp_kvm_schema *out, char *why, size_t len)
 {
-	const struct vp_json *ret = vp_json_get(reply, "return");
-	const struct vp_json *sc;
+	const struct json_object *ret = vp_qmp_get(reply, "return");
+	const struct json_object *sc;
 
 	memset(out, 0, sizeof(*out));
-	if (!ret || ret->type != VP_JSON_ARRAY) {
+	if (!json_object_is_type(ret, json_type_array)) {
 		snprintf(why, len, "QMP query-stats-schemas: no return list");
 		return -EPROTO;
 	}
-	for (sc = ret->child; sc; sc = sc->next) {
-		const char *prov = vp_json_get_str(sc, "provider");
-		const char *target = vp_json_get_str(sc, "target");
-		const struct vp_json *st = vp_json_get(sc, "stats");
+	for (size_t i = 0; (sc = item(ret, i)); i++) {
+		const char *prov = vp_qmp_get_str(sc, "provider");
+		const char *target = vp_qmp_get_str(sc, "target");
+		const struct json_object *stats = vp_qmp_get(sc, "stats");
+		const struct json_object *st;
 
 		if (!prov || !target || strcmp(prov, "kvm") ||
-		    strcmp(target, "vcpu") || !st)
+		    strcmp(target, "vcpu"))
 			continue;
-		for (st = st->child; st && out->n < VP_KVM_MAX_STATS;
-		     st = st->next) {
-			const char *name = vp_json_get_str(st, "name");
-			const char *type = vp_json_get_str(st, "type");
-			struct vp_kvm_stat *k = &out->v[out->n];
+		for (size_t k = 0;
+		     (st = item(stats, k)) && out->n < VP_KVM_MAX_STATS; k++) {
+			const char *name = vp_qmp_get_str(st, "name");
+			const char *type = vp_qmp_get_str(st, "type");
+			struct vp_kvm_stat *ks = &out->v[out->n];
 
 			if (!name || !type || strcmp(type, "cumulative") ||
-			    !valid_name(name, sizeof(k->name)))
+			    !valid_name(name, sizeof(ks->name)))
 				continue;
-			snprintf(k->name, sizeof(k->name), "%s", name);
-			unit_of(st, k);
+			snprintf(ks->name, sizeof(ks->name), "%s", name);
+			unit_of(st, ks);
 			out->n++;
 		}
 	}
@@ -86,6 +102,23 @@ int vp_kvm_schema_parse(const struct vp_json *reply, const char *accel,
 	return -ENODATA;
 }
 
+bool vp_kvm_schema_of_call(int rc, const char *err,
+			   const struct json_object *reply, bool kvm,
+			   struct vp_kvm_schema *out, char *why, size_t len)
+{
+	if (rc == -EREMOTEIO)
+		snprintf(why, len,
+			 "QEMU has no KVM statistics interface (query-stats "
+			 "needs QEMU 7.1+): %s",
+			 err);
+	else if (rc)
+		snprintf(why, len, "%s", err);
+	else
+		return vp_kvm_schema_parse(reply, kvm ? "kvm" : "tcg", out, why,
+					   len) == 0;
+	return false;
+}
+
 static long schema_index(const struct vp_kvm_schema *schema, const char *name)
 {
 	for (size_t i = 0; i < schema->n; i++)
@@ -94,34 +127,37 @@ static long schema_index(const struct vp_kvm_schema *schema, const char *name)
 	return -1;
 }
 
-int vp_kvm_sample_parse(const struct vp_json *reply,
+int vp_kvm_sample_parse(const struct json_object *reply,
 			const struct vp_kvm_schema *schema,
 			struct vp_kvm_sample *out, char *why, size_t len)
 {
-	const struct vp_json *ret = vp_json_get(reply, "return");
+	const struct json_object *ret = vp_qmp_get(reply, "return");
+	const struct json_object *r;
 
 	memset(out, 0, sizeof(*out));
-	if (!ret || ret->type != VP_JSON_ARRAY) {
+	if (!json_object_is_type(ret, json_type_array)) {
 		snprintf(why, len, "QMP query-stats: no return list");
 		return -EPROTO;
 	}
-	for (const struct vp_json *r = ret->child; r; r = r->next) {
-		const char *prov = vp_json_get_str(r, "provider");
-		const struct vp_json *st = vp_json_get(r, "stats");
+	for (size_t k = 0; (r = item(ret, k)); k++) {
+		const char *prov = vp_qmp_get_str(r, "provider");
+		const struct json_object *stats = vp_qmp_get(r, "stats");
+		const struct json_object *st;
 
-		if (!prov || strcmp(prov, "kvm") || !st)
+		if (!prov || strcmp(prov, "kvm") ||
+		    !json_object_is_type(stats, json_type_array))
 			continue;
 		out->nvcpus++;
-		for (st = st->child; st; st = st->next) {
-			const char *name = vp_json_get_str(st, "name");
-			const struct vp_json *v = vp_json_get(st, "value");
+		for (size_t j = 0; (st = item(stats, j)); j++) {
+			const char *name = vp_qmp_get_str(st, "name");
 			long i = name ? schema_index(schema, name) : -1;
+			uint64_t v;
 
 			/* Lists are histograms; they are not in the schema
 			 * we keep, but a scalar must be an exact uint64. */
-			if (i < 0 || !v || !v->is_uint)
+			if (i < 0 || !vp_qmp_uint(vp_qmp_get(st, "value"), &v))
 				continue;
-			out->sum[i] += v->u;
+			out->sum[i] += v;
 			out->seen[i]++;
 		}
 	}
@@ -161,4 +197,18 @@ void vp_kvm_delta_metrics(const struct vp_kvm_schema *schema,
 					  k->scale,
 				      k->unit);
 	}
+}
+
+void vp_kvm_step_metrics(bool ok, const char *no_why, const char *fail_why,
+			 const struct vp_kvm_schema *schema,
+			 const struct vp_kvm_sample *before,
+			 const struct vp_kvm_sample *after,
+			 struct vp_metrics *m)
+{
+	if (!ok)
+		vp_metrics_unavailable(m, "kvm.stats", "count", "%s", no_why);
+	else if (fail_why)
+		vp_metrics_failed(m, "kvm.stats", "count", "%s", fail_why);
+	else
+		vp_kvm_delta_metrics(schema, before, after, m);
 }

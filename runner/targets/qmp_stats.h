@@ -24,11 +24,12 @@
 #ifndef VP_QMP_STATS_H
 #define VP_QMP_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "probes/metrics.h"
-#include "runner/util/json.h"
+#include "runner/targets/qmp.h"
 
 #define VP_KVM_MAX_STATS 128
 
@@ -55,12 +56,20 @@ struct vp_kvm_sample {
  * n > 0; -ENODATA with why when the reply lists no KVM vCPU statistics
  * (accel names the accelerator for the sentence: "tcg" or "kvm");
  * -EPROTO when the reply has no "return" list. */
-int vp_kvm_schema_parse(const struct vp_json *reply, const char *accel,
+int vp_kvm_schema_parse(const struct json_object *reply, const char *accel,
 			struct vp_kvm_schema *out, char *why, size_t len);
+
+/* The schema from a query-stats-schemas call's outcome (rc and err as the
+ * QMP call gave them, reply when rc is 0): true with the schema in out,
+ * false with why (a QEMU without the command, a failed call, no KVM
+ * statistics). kvm: the guest runs under KVM. */
+bool vp_kvm_schema_of_call(int rc, const char *err,
+			   const struct json_object *reply, bool kvm,
+			   struct vp_kvm_schema *out, char *why, size_t len);
 
 /* Sums a query-stats reply's kvm entries per schema statistic. 0, or
  * -ENODATA / -EPROTO with why (no KVM entry, no "return" list). */
-int vp_kvm_sample_parse(const struct vp_json *reply,
+int vp_kvm_sample_parse(const struct json_object *reply,
 			const struct vp_kvm_schema *schema,
 			struct vp_kvm_sample *out, char *why, size_t len);
 
@@ -71,6 +80,15 @@ void vp_kvm_delta_metrics(const struct vp_kvm_schema *schema,
 			  const struct vp_kvm_sample *before,
 			  const struct vp_kvm_sample *after,
 			  struct vp_metrics *m);
+
+/* A step's KVM rows: one kvm.stats row unavailable with no_why when
+ * there is no schema (ok false), failed with fail_why when a sample of
+ * the step failed (fail_why non-NULL), else vp_kvm_delta_metrics. */
+void vp_kvm_step_metrics(bool ok, const char *no_why, const char *fail_why,
+			 const struct vp_kvm_schema *schema,
+			 const struct vp_kvm_sample *before,
+			 const struct vp_kvm_sample *after,
+			 struct vp_metrics *m);
 
 /* The arguments of the per-step query-stats command. */
 #define VP_KVM_QUERY_ARGS                                                      \

@@ -28,7 +28,9 @@
  *   libvirt.c, libvirt_*.c (libvirt_internal.h)
  *                    libvirt:vmN@URI: the same guest as vmN booted as a
  *                    transient libvirt domain on a local or remote host,
- *                    collected from virDomainOpenConsole streams
+ *                    collected from virDomainOpenConsole streams, with
+ *                    the vm target's host-side rows (libvirt_sample.c,
+ *                    libvirt_vcpu.c)
  *   guest_watch.c, guest_image.c
  *                    what vm and libvirt share: guest init's records and
  *                    milestones, timeouts, panic, console tail; the
@@ -45,7 +47,7 @@
 
 #include "reports/results_csv.h"
 #include "runner/agent/emitter.h"
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 struct vp_run; /* the run folder and its writers (run.h) */
 

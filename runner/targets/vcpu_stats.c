@@ -128,24 +128,50 @@ static void preemption_row(const struct vp_vcpu_sample *b,
 	vp_metrics_ok(m, M_PREEMPT, (double)n, "count");
 }
 
+/* 0, or -EINVAL with why when b and e do not span an interval. */
+static int no_interval(const struct vp_vcpu_sample *b,
+		       const struct vp_vcpu_sample *e, char *why, size_t len)
+{
+	double wall = e->t - b->t;
+
+	if (e->n && b->n == e->n && wall > 0)
+		return 0;
+	snprintf(why, len,
+		 "no interval to measure (%zu/%zu vCPU threads, %.6f s "
+		 "between the step marks)",
+		 b->n, e->n, wall);
+	return -EINVAL;
+}
+
 void vp_vcpu_delta_metrics(const struct vp_vcpu_sample *b,
 			   const struct vp_vcpu_sample *e, pid_t pid,
 			   struct vp_metrics *m)
 {
-	double wall = e->t - b->t;
+	char why[128];
 
-	if (!e->n || b->n != e->n || !(wall > 0)) {
-		char why[128];
-
-		snprintf(why, sizeof(why),
-			 "no interval to measure (%zu/%zu vCPU threads, %.6f "
-			 "s between the step marks)",
-			 b->n, e->n, wall);
+	if (no_interval(b, e, why, sizeof(why))) {
 		vp_metrics_failed(m, M_DELAY, "%", "%s", why);
 		vp_metrics_failed(m, M_RUN, "%", "%s", why);
 		vp_metrics_failed(m, M_PREEMPT, "count", "%s", why);
 		return;
 	}
-	schedstat_rows(b, e, pid, wall, m);
+	schedstat_rows(b, e, pid, e->t - b->t, m);
 	preemption_row(b, e, m);
+}
+
+void vp_vcpu_preemption_metrics(const struct vp_vcpu_sample *b,
+				const struct vp_vcpu_sample *e,
+				struct vp_metrics *m)
+{
+	char why[128];
+
+	if (no_interval(b, e, why, sizeof(why)))
+		vp_metrics_failed(m, M_PREEMPT, "count", "%s", why);
+	else
+		preemption_row(b, e, m);
+}
+
+void vp_vcpu_preemption_unavailable(struct vp_metrics *m, const char *why)
+{
+	vp_metrics_unavailable(m, M_PREEMPT, "count", "%s", why);
 }

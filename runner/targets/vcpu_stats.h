@@ -47,4 +47,12 @@ void vp_vcpu_delta_metrics(const struct vp_vcpu_sample *b,
  * thread ids). */
 void vp_vcpu_unavailable_metrics(struct vp_metrics *m, const char *why);
 
+/* vcpu_preemptions alone, for a target whose run and delay figures come
+ * from elsewhere (libvirt's own statistics): the row between b and e, or
+ * unavailable with why. */
+void vp_vcpu_preemption_metrics(const struct vp_vcpu_sample *b,
+				const struct vp_vcpu_sample *e,
+				struct vp_metrics *m);
+void vp_vcpu_preemption_unavailable(struct vp_metrics *m, const char *why);
+
 #endif

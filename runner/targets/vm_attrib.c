@@ -15,13 +15,13 @@
 static void kvm_sample(struct vm_attrib *a, struct vp_kvm_sample *k, int *err,
 		       char *why, size_t len)
 {
-	struct vp_json *reply = NULL;
+	struct json_object *reply = NULL;
 
 	*err = vp_qmp_call(&a->qmp, "query-stats", VP_KVM_QUERY_ARGS,
 			   VM_ATTRIB_QMP_TIMEOUT_S, &reply, why, len);
 	if (!*err)
 		*err = vp_kvm_sample_parse(reply, &a->schema, k, why, len);
-	vp_json_free(reply);
+	json_object_put(reply);
 }
 
 static void take(struct vm_attrib *a, struct vp_vcpu_sample *s,
@@ -48,14 +48,11 @@ static void step_rows(struct vm_attrib *a, const struct vp_vcpu_sample *e,
 		vp_vcpu_unavailable_metrics(m, a->tid_why);
 	else
 		vp_vcpu_delta_metrics(&a->b, e, a->pid, m);
-	if (!a->kvm_ok)
-		vp_metrics_unavailable(m, "kvm.stats", "count", "%s",
-				       a->kvm_why);
-	else if (a->kb_err || kerr)
-		vp_metrics_failed(m, "kvm.stats", "count", "%s",
-				  a->kb_err ? a->kb_why : kwhy);
-	else
-		vp_kvm_delta_metrics(&a->schema, &a->kb, ke, m);
+	vp_kvm_step_metrics(a->kvm_ok, a->kvm_why,
+			    a->kb_err ? a->kb_why
+			    : kerr    ? kwhy
+				      : NULL,
+			    &a->schema, &a->kb, ke, m);
 }
 
 /* Sampler ops (mark_tee.h). */
@@ -95,25 +92,16 @@ static void sample_end(void *ctx, bool begun, struct vp_metrics *m)
  * the reason. */
 static void kvm_open(struct vm_attrib *a, bool kvm)
 {
-	struct vp_json *reply = NULL;
+	struct json_object *reply = NULL;
 	char err[256];
 	int rc;
 
 	rc = vp_qmp_call(&a->qmp, "query-stats-schemas",
 			 "{\"provider\":\"kvm\"}", QMP_OPEN_TIMEOUT_S, &reply,
 			 err, sizeof(err));
-	if (rc == -EREMOTEIO)
-		snprintf(a->kvm_why, sizeof(a->kvm_why),
-			 "QEMU has no KVM statistics interface (query-stats "
-			 "needs QEMU 7.1+): %s",
-			 err);
-	else if (rc)
-		snprintf(a->kvm_why, sizeof(a->kvm_why), "%s", err);
-	else
-		a->kvm_ok =
-		    vp_kvm_schema_parse(reply, kvm ? "kvm" : "tcg", &a->schema,
-					a->kvm_why, sizeof(a->kvm_why)) == 0;
-	vp_json_free(reply);
+	a->kvm_ok = vp_kvm_schema_of_call(rc, err, reply, kvm, &a->schema,
+					  a->kvm_why, sizeof(a->kvm_why));
+	json_object_put(reply);
 }
 
 void vm_attrib_open(struct vm_attrib *a, struct vp_emitter *out,

@@ -15,10 +15,11 @@
 
 #include "runner/agent/collector.h"
 #include "runner/guest/guest.h"
-#include "runner/targets/vm_attrib.h"
 #include "runner/targets/guest_watch.h"
+#include "runner/targets/vm_attrib.h"
 #include "runner/targets/vm_internal.h"
 #include "runner/util/child.h"
+#include "runner/util/phase_log.h"
 
 struct vm_watch {
 	struct vp_target *t;
@@ -143,6 +144,7 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 		return rc;
 	}
 	w->g.t_start = vp_child_now();
+	vp_phase_log(t->name, "spawned", NULL);
 	/* One QMP connection per boot: thread ids for pinning and for the
 	 * per-step vCPU samples, KVM statistics. */
 	vm_attrib_open(&w->attrib, out, &t->ti, s->pid, s->qmp, s->kvm);
@@ -163,6 +165,7 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	c.eof_grace_s = 5;
 	c.priv = w;
 	rc = vp_collect(&c, &vm_hooks, err, errlen);
+	vp_phase_log(t->name, "collected", NULL);
 	vm_attrib_close(&w->attrib);
 	s->pid = -1;
 	close(rfd);

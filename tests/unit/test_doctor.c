@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runner/doctor.h"
+#include "runner/doctor/doctor.h"
 
 /* A well-set-up Intel KVM host (synthesized, the kernel defaults). */
 static struct vp_doctor_facts ready(void)

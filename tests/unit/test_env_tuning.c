@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "probes/env_tuning.h"
-#include "runner/plan.h"
-#include "runner/provenance.h"
+#include "runner/plan/plan.h"
+#include "runner/run/provenance.h"
 
 Test(env_tuning, sysfs_choice)
 {

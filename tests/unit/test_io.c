@@ -512,6 +512,56 @@ Test(io_scratch, scratch_device_file_never_extended_or_removed,
 	cr_assert_geq((uint64_t)sb.st_blocks * 512, 2u << 20);
 }
 
+/* The runner fills its image once per run and says so in the signature:
+ * a target's io.* use that data as it is (no second fill); an image whose
+ * signature claims less than the working set is filled as before. */
+Test(io_scratch, runner_filled_image_is_not_filled_again, .init = mk_tmpdir,
+     .fini = rm_tmpdir)
+{
+	/* Each case on its own image: a process fills a device once. */
+	static const struct {
+		const char *name;
+		uint64_t said; /* what the signature says is filled */
+		bool kept;     /* the runner's data is still there */
+	} cases[] = {{"whole", 1 << 20, true}, {"short", 8192, false}};
+	const off_t size = 1 << 20;
+	char img[512], probe[4096];
+	struct vp_io_target t;
+	struct vp_io_opts o = default_opts();
+
+	o.direct = 0; /* a tmpfs test folder refuses O_DIRECT */
+	for (size_t c = 0; c < 2; c++) {
+		path_in(img, sizeof(img), cases[c].name);
+		int fd = open(img, O_RDWR | O_CREAT | O_EXCL, 0600);
+		cr_assert_geq(fd, 0);
+		memset(probe, 'R', sizeof(probe));
+		for (off_t off = VP_IO_SIG_BYTES; off < size;
+		     off += (off_t)sizeof(probe))
+			cr_assert_eq(pwrite(fd, probe, sizeof(probe), off),
+				     (ssize_t)sizeof(probe));
+		cr_assert_eq(vp_io_write_signature_filled(fd, cases[c].said),
+			     0);
+		cr_assert_eq(vp_io_signature_filled(fd), cases[c].said);
+		cr_assert_eq(vp_io_target_open("io.randread", &o, NULL, img, &t,
+					       errbuf, sizeof(errbuf)),
+			     0, "%s", errbuf);
+		vp_io_target_close(&t, false);
+		cr_assert_eq(pread(fd, probe, sizeof(probe), size - 4096),
+			     (ssize_t)sizeof(probe));
+		cr_expect_eq(probe[0] == 'R', cases[c].kept,
+			     "%s: the runner's data %s", cases[c].name,
+			     cases[c].kept ? "was overwritten"
+					   : "was not filled over");
+		close(fd);
+	}
+	/* A plain signature says nothing about the data. */
+	path_in(img, sizeof(img), "plain");
+	close(make_image(img, size));
+	int fd = open(img, O_RDONLY);
+	cr_assert_eq(vp_io_signature_filled(fd), 0);
+	close(fd);
+}
+
 /* Defect 5 of issue 11: `vpbench agent --scratch-dev FILE` overwrote any
  * file, even for io.randread. A scratch device must carry the signature
  * like any other scratch target. */
@@ -537,8 +587,7 @@ Test(io_scratch, unsigned_scratch_device_is_refused_and_untouched,
 		cr_expect_eq(vp_io_target_open(wls[i], &o, NULL, img, &t,
 					       errbuf, sizeof(errbuf)),
 			     -EEXIST, "%s used an unsigned device", wls[i]);
-		cr_expect(strstr(errbuf, "no vpbench signature"), "%s",
-			  errbuf);
+		cr_expect(strstr(errbuf, "no vpbench signature"), "%s", errbuf);
 		cr_expect(strstr(errbuf, img), "%s", errbuf);
 	}
 	fd = open(img, O_RDONLY);

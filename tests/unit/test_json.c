@@ -1,7 +1,7 @@
 /* vpbench report --json: the document parses back (json-c's own parser),
  * holds the summary cells, the headline verdicts with their exclusions and
  * the environments, and stays valid UTF-8 and NaN-free whatever the CSV
- * holds. Skips when built without json-c. */
+ * holds. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
@@ -12,11 +12,8 @@
 
 #include "reports/json_out.h"
 
-#if HAVE_JSONC
 #include <json-c/json.h>
-#endif
 
-#if HAVE_JSONC
 static char path[] = "/tmp/vp_json_XXXXXX";
 
 static struct json_object *write_and_parse(const char *fixture)
@@ -62,11 +59,9 @@ static struct json_object *at(struct json_object *o, const char *dotted)
 	}
 	return o;
 }
-#endif
 
 Test(json, degenerate_headline_round_trip)
 {
-#if HAVE_JSONC
 	struct json_object *d = write_and_parse("degenerate");
 	cr_assert_str_eq(json_object_get_string(at(d, "format")),
 			 "vpbench-report");
@@ -100,14 +95,10 @@ Test(json, degenerate_headline_round_trip)
 	cr_assert_str_eq(json_object_get_string(at(d, "findings.0.kind")),
 			 "tcg");
 	json_object_put(d);
-#else
-	cr_skip_test("built without json-c: vp_json_write says so");
-#endif
 }
 
 Test(json, hostile_strings_stay_valid)
 {
-#if HAVE_JSONC
 	/* The xss fixture: markup in labels and notes is plain JSON text. */
 	struct json_object *d = write_and_parse("xss");
 	struct json_object *t = at(d, "targets.1.label");
@@ -119,18 +110,4 @@ Test(json, hostile_strings_stay_valid)
 		  json_object_get_type(at(c, "mean")) == json_type_int);
 	cr_assert_null(json_object_object_get(c, "ratio"));
 	json_object_put(d);
-#else
-	cr_skip_test("built without json-c");
-#endif
-}
-
-Test(json, availability_matches_the_build)
-{
-	cr_assert_eq(vp_json_available(), HAVE_JSONC ? true : false);
-#if !HAVE_JSONC
-	char err[256];
-	cr_assert_eq(vp_json_write(NULL, NULL, "/tmp/x.json", err, sizeof(err)),
-		     -ENOTSUP);
-	cr_assert(strstr(err, "built without json-c"), "%s", err);
-#endif
 }

@@ -14,8 +14,8 @@
 #include "probes/counters.h"
 #include "probes/counters_internal.h"
 #include "reports/summary.h"
-#include "runner/counter_scope.h"
-#include "runner/plan.h"
+#include "runner/run/counter_scope.h"
+#include "runner/plan/plan.h"
 #include "runner/targets/vm_internal.h"
 
 static const char *const targets[] = {"host", "vm4",

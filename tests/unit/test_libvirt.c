@@ -388,7 +388,7 @@ Test(libvirt, stats_fields)
 	cr_assert(s.has_delay[1] && !s.has_delay[0]);
 }
 
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 Test(libvirt, parallel_plan_key_round_trips)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner/plan.h"
-#include "runner/run.h"
+#include "runner/plan/plan.h"
+#include "runner/run/run.h"
 #include "runner/targets/target.h"
 
 static struct vp_plan plan;

@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runner/cli.h"
-#include "runner/plan.h"
-#include "runner/plan_keys.h"
+#include "runner/cli/cli.h"
+#include "runner/plan/plan.h"
+#include "runner/plan/plan_keys.h"
 
 /* A non-default value per plan key, in the canonical form the writer uses.
  * A new key without a line here fails every_key_has_a_sample. */

@@ -54,6 +54,34 @@ Test(vcpu_stats, delay_run_and_preemptions)
 	vp_metrics_free(&m);
 }
 
+/* The libvirt target's own statistics give run and delay: the preemption
+ * row alone, the same figure, and the reasons in place of a figure. */
+Test(vcpu_stats, preemptions_alone)
+{
+	struct vp_vcpu_sample b, e;
+	struct vp_metrics m;
+
+	two_vcpus(&b, &e);
+	vp_metrics_init(&m);
+	vp_vcpu_preemption_metrics(&b, &e, &m);
+	cr_assert_eq(m.n, 1);
+	cr_expect_eq(get(&m, "vcpu_preemptions")->status, VP_STATUS_OK);
+	cr_expect_float_eq(get(&m, "vcpu_preemptions")->value, 15.0, 0);
+	vp_metrics_clear(&m);
+	e.t = b.t;
+	vp_vcpu_preemption_metrics(&b, &e, &m);
+	cr_expect_eq(get(&m, "vcpu_preemptions")->status, VP_STATUS_FAILED);
+	cr_expect(strstr(get(&m, "vcpu_preemptions")->note, "no interval"));
+	vp_metrics_clear(&m);
+	vp_vcpu_preemption_unavailable(&m, "remote libvirt host h1");
+	cr_assert_eq(m.n, 1);
+	cr_expect_eq(get(&m, "vcpu_preemptions")->status,
+		     VP_STATUS_UNAVAILABLE);
+	cr_expect_str_eq(get(&m, "vcpu_preemptions")->note,
+			 "remote libvirt host h1");
+	vp_metrics_free(&m);
+}
+
 /* Each broken case: which sample to break and how, the status wanted for
  * delay and preemptions, and words the reason must contain. */
 struct broken {

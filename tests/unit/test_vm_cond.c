@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 #include "runner/targets/target.h"
 #include "runner/targets/vm_cond.h"
 

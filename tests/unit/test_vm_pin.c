@@ -21,7 +21,6 @@
 #include "runner/targets/qemu.h"
 #include "runner/targets/qmp.h"
 #include "runner/targets/vm_internal.h"
-#include "runner/util/json.h"
 #include "test_data.h"
 
 static char *slurp(const char *rel)
@@ -75,11 +74,11 @@ Test(vm_pin, vcpu_placement_from_qmp_and_mask)
 	hwloc_bitmap_t allowed = hwloc_bitmap_alloc();
 	cpu_set_t set;
 	unsigned n = 0;
-	struct vp_json *js = NULL;
-	cr_assert_eq(vp_json_parse(reply, strlen(reply), &js, err, sizeof(err)),
+	struct json_object *js = NULL;
+	cr_assert_eq(vp_qmp_parse(reply, strlen(reply), &js, err, sizeof(err)),
 		     0, "%s", err);
 	size_t nv = vp_qmp_parse_vcpu_threads(js, tids, 8);
-	vp_json_free(js);
+	json_object_put(js);
 
 	cr_assert_eq(nv, 4);
 	cr_expect_eq(tids[0], 16497);
