@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "runner/plan.h"
+#include "runner/plan/plan.h"
 
 #define VP_NET_TAP_NAME "vptap0"
 
