@@ -11,9 +11,7 @@
 #include "reports/metric_info.h"
 #include "reports/results_csv.h"
 
-#if HAVE_JSONC
 #include <json-c/json.h>
-#endif
 
 #define MAX_PARAMS 64
 
@@ -260,7 +258,6 @@ static int export_csv_row(void *ctx, const char *const *c, int ncols)
 	return vp_csv_write_record(ctx, f, EXPORT_NCOLS);
 }
 
-#if HAVE_JSONC
 static int export_json_row(void *ctx, const char *const *c, int ncols)
 {
 	json_object *o = json_object_new_object();
@@ -282,7 +279,6 @@ static int export_json_row(void *ctx, const char *const *c, int ncols)
 	}
 	return json_object_array_add(ctx, o) ? -ENOMEM : 0;
 }
-#endif
 
 int vp_history_export(struct vp_store *st, const struct vp_series_filter *f,
 		      enum vp_export_format fmt, FILE *out, char *err,
@@ -308,7 +304,6 @@ int vp_history_export(struct vp_store *st, const struct vp_series_filter *f,
 			rc = vp_store_query(st, sql, w.p, w.n, export_csv_row,
 					    out, err, errlen);
 	} else {
-#if HAVE_JSONC
 		json_object *a = json_object_new_array();
 		rc = a ? vp_store_query(st, sql, w.p, w.n, export_json_row, a,
 					err, errlen)
@@ -320,12 +315,6 @@ int vp_history_export(struct vp_store *st, const struct vp_series_filter *f,
 				       JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
 			rc = -EIO;
 		json_object_put(a);
-#else
-		snprintf(err, errlen,
-			 "vpbench was built without json-c: use --format csv, "
-			 "or install libjson-c-dev and rebuild");
-		return -ENOTSUP;
-#endif
 	}
 	if (!rc && fflush(out))
 		rc = -(errno ? errno : EIO);
