@@ -169,6 +169,28 @@ Test(edivisive, single_outliers_are_no_change)
 		  flagged_mid, flagged_end);
 }
 
+/* A constant series (a metric that every run reports the same, such as
+ * a configured load) has no change however its sums round; tied values
+ * either side of a real step do not hide it. */
+Test(edivisive, ties_and_constant_series)
+{
+	double x[30];
+	size_t at[4];
+	const double levels[] = {0.1, 37.5, 1e9 / 3, 4.2e-7};
+	for (size_t l = 0; l < 4; l++) {
+		for (size_t i = 0; i < 30; i++)
+			x[i] = levels[l];
+		for (uint64_t s = 1; s <= 5; s++)
+			cr_assert_eq(run(x, 30, opts(s), at, 4), 0,
+				     "constant %g flagged (seed %lu)",
+				     levels[l], (unsigned long)s);
+	}
+	for (size_t i = 0; i < 30; i++)
+		x[i] = i < 18 ? 37.5 : 40.0;
+	cr_assert_eq(run(x, 30, opts(3), at, 4), 1, "the tied step is missed");
+	cr_assert_eq(at[0], 18);
+}
+
 Test(edivisive, same_seed_same_answer_and_refined_p)
 {
 	double x[50];
