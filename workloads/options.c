@@ -100,7 +100,7 @@ static int out_of_range(const struct vp_option *o, const char *value, char *err,
 	return -ERANGE;
 }
 
-static int choice_valid(const char *choices, const char *value)
+int vp_choice_valid(const char *choices, const char *value)
 {
 	size_t n = strlen(value);
 	const char *p = choices;
@@ -162,7 +162,7 @@ int vp_option_set(const struct vp_option *o, void *opts, const char *value,
 		return 0;
 	}
 	case VP_OPT_CHOICE:
-		if (!choice_valid(o->choices, value)) {
+		if (!vp_choice_valid(o->choices, value)) {
 			snprintf(err, errlen, "%s=%s: must be one of %s",
 				 o->name, value, o->choices);
 			return -EINVAL;

@@ -47,6 +47,8 @@ int vp_option_set(const struct vp_option *o, void *opts, const char *value,
 /* Formats the option's current value in opts (sizes with suffix). */
 void vp_option_format(const struct vp_option *o, const void *opts, char *buf,
 		      size_t len);
+/* 1 when value is one of "a|b|c" (the run keys' choices use it too). */
+int vp_choice_valid(const char *choices, const char *value);
 /* Parses a size such as "4k", "256M", "1G" or "4096". Returns 0 or -EINVAL. */
 int vp_parse_size(const char *s, uint64_t *out);
 /* Formats a byte count compactly: 4096 -> "4k", 268435456 -> "256M". */

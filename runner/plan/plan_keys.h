@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "workloads/options.h" /* vp_choice_valid */
+
 struct vp_plan;
 
 enum vp_key_type {
@@ -95,7 +97,5 @@ int vp_plan_key_set(struct vp_plan *p, const struct vp_plan_key *k,
 void vp_format_double(double v, char *buf, size_t len);
 /* "a|b|c" -> "a, b or c" (for messages and --help). */
 void vp_choices_text(const char *choices, char *buf, size_t len);
-/* 1 when value is one of "a|b|c". */
-int vp_choice_valid(const char *choices, const char *value);
 
 #endif

@@ -31,19 +31,6 @@ void vp_format_double(double v, char *buf, size_t len)
 	}
 }
 
-int vp_choice_valid(const char *choices, const char *value)
-{
-	size_t n = strlen(value);
-	for (const char *p = choices; p && *p;) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-		if (len == n && strncmp(p, value, n) == 0)
-			return 1;
-		p = bar ? bar + 1 : NULL;
-	}
-	return 0;
-}
-
 void vp_choices_text(const char *choices, char *buf, size_t len)
 {
 	size_t o = 0;
