@@ -12,7 +12,10 @@
 
 struct reader {
 	const char *path;
+	/* the record's fields; the buffers and their capacities stay for the
+	 * next record, so reading allocates per file, not per field */
 	char **fields;
+	size_t *fcap;
 	size_t nf, capf;
 	long line;	/* line being fed */
 	long rec_start; /* line the pending record started on, 0: none */

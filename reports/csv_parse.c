@@ -18,11 +18,26 @@
 #include <csv.h>
 #endif
 
-static void clear_fields(struct reader *r)
+#if HAVE_LIBCSV
+#include <csv.h>
+#endif
+
+static void free_fields(struct reader *r)
 {
-	for (size_t i = 0; i < r->nf; i++)
+	for (size_t i = 0; i < r->capf; i++)
 		free(r->fields[i]);
-	r->nf = 0;
+	free(r->fields);
+	free(r->fcap);
+	r->fields = NULL;
+	r->fcap = NULL;
+	r->nf = r->capf = 0;
+}
+
+static void oom(struct reader *r)
+{
+	r->failed = true;
+	r->rc = -ENOMEM;
+	snprintf(r->err, r->errlen, "out of memory");
 }
 
 #if HAVE_LIBCSV
@@ -34,26 +49,34 @@ static void on_field(void *s, size_t len, void *data)
 	if (r->nf == r->capf) {
 		size_t cap = r->capf ? r->capf * 2 : 32;
 		char **f = realloc(r->fields, cap * sizeof(*f));
-		if (!f) {
-			r->failed = true;
-			r->rc = -ENOMEM;
-			snprintf(r->err, r->errlen, "out of memory");
+		if (f)
+			r->fields = f;
+		size_t *fc = f ? realloc(r->fcap, cap * sizeof(*fc)) : NULL;
+		if (!fc) {
+			oom(r);
 			return;
 		}
-		r->fields = f;
+		r->fcap = fc;
+		for (size_t i = r->capf; i < cap; i++) {
+			r->fields[i] = NULL;
+			r->fcap[i] = 0;
+		}
 		r->capf = cap;
 	}
-	char *copy = malloc(len + 1);
-	if (!copy) {
-		r->failed = true;
-		r->rc = -ENOMEM;
-		snprintf(r->err, r->errlen, "out of memory");
-		return;
+	if (r->fcap[r->nf] < len + 1) {
+		size_t want = len + 1 < 64 ? 64 : len + 1;
+		char *b = realloc(r->fields[r->nf], want);
+		if (!b) {
+			oom(r);
+			return;
+		}
+		r->fields[r->nf] = b;
+		r->fcap[r->nf] = want;
 	}
+	char *copy = r->fields[r->nf++];
 	if (len)
 		memcpy(copy, s, len);
 	copy[len] = 0;
-	r->fields[r->nf++] = copy;
 }
 
 static void on_record_end(int c, void *data)
@@ -70,7 +93,7 @@ static void on_record_end(int c, void *data)
 			r->rc = rc;
 		}
 	}
-	clear_fields(r);
+	r->nf = 0;
 }
 
 static bool blank_line(const char *s)
@@ -234,10 +257,7 @@ int vp_csv_parse(struct reader *r)
 	}
 	if (r->failed)
 		rc = r->rc ? r->rc : -EINVAL;
-	clear_fields(r);
-	free(r->fields);
-	r->fields = NULL;
-	r->capf = 0;
+	free_fields(r);
 	csv_free(&p);
 	free(line);
 	fclose(f);

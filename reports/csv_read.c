@@ -19,6 +19,7 @@
 #include "reports/csv_internal.h"
 #include "reports/metric_info.h"
 #include "reports/results_csv.h"
+#include "reports/str_pool.h"
 
 void vp_run_warn(struct vp_run *run, const char *fmt, ...)
 {
@@ -57,24 +58,11 @@ static int parse_int(const char *s, long max, int *out)
 static int parse_value(struct reader *r, long line, const char *metric,
 		       const char *text, double *out);
 
-static char *steal(struct reader *r, size_t i)
+/* The run's one copy of field i (NULL when out of memory). */
+static char *intern(struct reader *r, size_t i)
 {
-	char *s = r->fields[i];
-	r->fields[i] = NULL;
-	return s;
-}
-
-static void free_result(struct vp_result *x)
-{
-	free(x->run_id);
-	free(x->target);
-	free(x->target_kind);
-	free(x->accel);
-	free(x->hypervisor);
-	free(x->workload);
-	free(x->metric);
-	free(x->unit);
-	free(x->note);
+	return vp_str_pool_intern(r->run->strings, r->fields[i],
+				  strlen(r->fields[i]));
 }
 
 enum {
@@ -196,27 +184,32 @@ static int on_result(struct reader *r, long line)
 		run->rows = n;
 		run->caprows = cap;
 	}
-	struct vp_result *x = &run->rows[run->nrows++];
-	*x = (struct vp_result){
-	    .run_id = steal(r, C_RUN_ID),
-	    .target = steal(r, C_TARGET),
-	    .target_kind = steal(r, C_KIND),
-	    .accel = steal(r, C_ACCEL),
-	    .hypervisor = steal(r, C_HYPERVISOR),
+	struct vp_result x = {
+	    .run_id = intern(r, C_RUN_ID),
+	    .target = intern(r, C_TARGET),
+	    .target_kind = intern(r, C_KIND),
+	    .accel = intern(r, C_ACCEL),
+	    .hypervisor = intern(r, C_HYPERVISOR),
 	    .vcpus = iv[0],
 	    .host_cpus = iv[1],
-	    .workload = steal(r, C_WORKLOAD),
+	    .workload = intern(r, C_WORKLOAD),
 	    .threads = iv[2],
 	    .rep = iv[3],
-	    .metric = steal(r, C_METRIC),
+	    .metric = intern(r, C_METRIC),
 	    .value = value,
-	    .unit = steal(r, C_UNIT),
+	    .unit = intern(r, C_UNIT),
 	    .status = st,
-	    .note = steal(r, C_NOTE),
+	    .note = intern(r, C_NOTE),
 	    .line = line,
 	    .schema = schema,
 	};
-	x->suspended = st == VP_STATUS_OK && vp_note_is_suspended(x->note);
+	if (!x.run_id || !x.target || !x.target_kind || !x.accel ||
+	    !x.hypervisor || !x.workload || !x.metric || !x.unit || !x.note) {
+		snprintf(r->err, r->errlen, "out of memory");
+		return -ENOMEM;
+	}
+	x.suspended = st == VP_STATUS_OK && vp_note_is_suspended(x.note);
+	run->rows[run->nrows++] = x;
 	return 0;
 }
 
@@ -276,8 +269,12 @@ static int on_env(struct reader *r, long line)
 		run->env = n;
 		run->capenv = cap;
 	}
-	run->env[run->nenv++] =
-	    (struct vp_env_entry){steal(r, 0), steal(r, 1), steal(r, 2)};
+	struct vp_env_entry e = {intern(r, 0), intern(r, 1), intern(r, 2)};
+	if (!e.target || !e.key || !e.value) {
+		snprintf(r->err, r->errlen, "out of memory");
+		return -ENOMEM;
+	}
+	run->env[run->nenv++] = e;
 	return 0;
 }
 
@@ -355,7 +352,8 @@ int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 	struct stat st;
 	int rc = 0;
 	run->dir = strdup(dir);
-	if (!run->dir)
+	run->strings = vp_str_pool_new();
+	if (!run->dir || !run->strings)
 		return -ENOMEM;
 	if (stat(dir, &st) != 0) {
 		rc = -errno;
@@ -425,13 +423,7 @@ int vp_run_load(const char *dir, struct vp_run *run, char *err, size_t errlen)
 
 void vp_run_free(struct vp_run *run)
 {
-	for (size_t i = 0; i < run->nrows; i++)
-		free_result(&run->rows[i]);
-	for (size_t i = 0; i < run->nenv; i++) {
-		free(run->env[i].target);
-		free(run->env[i].key);
-		free(run->env[i].value);
-	}
+	vp_str_pool_free(run->strings);
 	for (size_t i = 0; i < run->nwarn; i++)
 		free(run->warnings[i]);
 	free(run->rows);

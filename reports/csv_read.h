@@ -48,7 +48,11 @@ struct vp_env_entry {
 	char *target, *key, *value;
 };
 
+struct vp_str_pool;
+
 struct vp_run {
+	/* every string of rows and env: one copy each (str_pool.h) */
+	struct vp_str_pool *strings;
 	char *dir;   /* the folder as given */
 	char *label; /* short name for merged reports (folder base name) */
 	struct vp_result *rows;
