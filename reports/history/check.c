@@ -83,20 +83,6 @@ static double select_kth(double *x, size_t n, size_t k)
 	return x[k];
 }
 
-static double median_in(double *x, size_t n)
-{
-	size_t k = (n - 1) / 2;
-	double a = select_kth(x, n, k);
-	if (n % 2)
-		return a;
-	/* the selection left the larger half above k: its least is next */
-	double b = x[k + 1];
-	for (size_t i = k + 2; i < n; i++)
-		if (x[i] < b)
-			b = x[i];
-	return (a + b) / 2;
-}
-
 static double shift_pct(double before, double after)
 {
 	if (before > 0 && after >= 0)
@@ -108,19 +94,51 @@ static double shift_pct(double before, double after)
 	return NAN; /* negative medians: no ratio */
 }
 
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return (a > b) - (a < b);
+}
+
+/* The median of one resample with replacement of the sorted s[0, n): as
+ * the values are sorted, it is the value at the median of n uniform
+ * indices, found by counting them (cnt: n counters) rather than by
+ * selecting among copied values. */
+static double resampled_median(const double *s, size_t n, struct vp_rng *g,
+			       unsigned *cnt)
+{
+	memset(cnt, 0, n * sizeof(*cnt));
+	for (size_t i = 0; i < n; i++)
+		cnt[vp_rng_below(g, n)]++;
+	/* positions k and, for an even n, k + 1 of the sorted resample */
+	size_t k = (n - 1) / 2, last = k + (n % 2 == 0), seen = 0;
+	double lo = NAN;
+	for (size_t j = 0; j < n; j++) {
+		seen += cnt[j];
+		if (isnan(lo) && seen > k)
+			lo = s[j];
+		if (seen > last)
+			return (lo + s[j]) / 2;
+	}
+	return lo; /* not reached: seen ends at n > last */
+}
+
 /* The shift of after vs before and its 95 % percentile-bootstrap CI
  * (each segment resampled with replacement, the ratio of the resampled
- * medians); scratch holds nb + na doubles. */
+ * medians); scratch holds nb + na doubles and max(nb, na) counters. */
 static void shift_ci(const double *b, size_t nb, const double *a, size_t na,
-		     uint64_t seed, double *scratch, struct vp_hcheck_cp *cp)
+		     uint64_t seed, double *scratch, unsigned *cnt,
+		     struct vp_hcheck_cp *cp)
 {
 	double *sb = scratch, *sa = scratch + nb;
 	double boot[BOOT_RESAMPLES];
 	struct vp_rng g;
 	memcpy(sb, b, nb * sizeof(*b));
 	memcpy(sa, a, na * sizeof(*a));
-	cp->before = median_in(sb, nb);
-	cp->after = median_in(sa, na);
+	qsort(sb, nb, sizeof(*sb), cmp_double);
+	qsort(sa, na, sizeof(*sa), cmp_double);
+	cp->before = nb % 2 ? sb[nb / 2] : (sb[nb / 2 - 1] + sb[nb / 2]) / 2;
+	cp->after = na % 2 ? sa[na / 2] : (sa[na / 2 - 1] + sa[na / 2]) / 2;
 	cp->shift_pct = shift_pct(cp->before, cp->after);
 	cp->ci_lo_pct = cp->ci_hi_pct = NAN;
 	if (!isfinite(cp->shift_pct))
@@ -128,11 +146,8 @@ static void shift_ci(const double *b, size_t nb, const double *a, size_t na,
 	vp_rng_seed(&g, seed);
 	size_t nok = 0;
 	for (size_t r = 0; r < BOOT_RESAMPLES; r++) {
-		for (size_t i = 0; i < nb; i++)
-			sb[i] = b[vp_rng_below(&g, nb)];
-		for (size_t i = 0; i < na; i++)
-			sa[i] = a[vp_rng_below(&g, na)];
-		double s = shift_pct(median_in(sb, nb), median_in(sa, na));
+		double mb = resampled_median(sb, nb, &g, cnt);
+		double s = shift_pct(mb, resampled_median(sa, na, &g, cnt));
 		if (isfinite(s))
 			boot[nok++] = s;
 	}
@@ -234,6 +249,7 @@ static int check_series(const struct vp_series_set *set, size_t i,
 	struct vp_ediv_cp *cps = NULL;
 	size_t ncp = 0;
 	double p_last, *scratch = NULL;
+	unsigned *cnt = NULL;
 	struct vp_ediv_opts eo = ediv_opts(o, s);
 	int rc = finite_points(s, &f);
 	if (rc || f.n < 2 * (size_t)o->min_size)
@@ -246,7 +262,8 @@ static int check_series(const struct vp_series_set *set, size_t i,
 		goto out;
 	if ((rc = add_cps(out, cap, ncp)))
 		goto out;
-	if (!(scratch = malloc(f.n * sizeof(*scratch)))) {
+	if (!(scratch = malloc(f.n * sizeof(*scratch))) ||
+	    !(cnt = malloc(f.n * sizeof(*cnt)))) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -265,13 +282,15 @@ static int check_series(const struct vp_series_set *set, size_t i,
 		    .at_newest = k + 1 == ncp && at + o->newest_runs >= f.n,
 		};
 		shift_ci(f.x + lo, at - lo, f.x + at, hi - at,
-			 eo.seed ^ (at * 0x9e3779b97f4a7c15ULL), scratch, c);
+			 eo.seed ^ (at * 0x9e3779b97f4a7c15ULL), scratch, cnt,
+			 c);
 		c->worse = worse_of(s->better, c->before, c->after);
 		if ((rc = add_p(fam, c->p_value, (size_t)(c - out->cp))))
 			goto out;
 	}
 out:
 	free(scratch);
+	free(cnt);
 	free(cps);
 	free(f.x);
 	free(f.map);

@@ -6,10 +6,14 @@
  *   q̂ = m r / L * ( 2/(m r) Σ|x - y| - 1/C(m,2) Σ_{i<j}|x_i - x_j|
  *                                    - 1/C(r,2) Σ_{i<j}|y_i - y_j| )
  *
- * The within sums of every prefix and every suffix come from two passes
- * that insert the points one by one into Fenwick trees indexed by rank
- * (count and sum of the smaller values give Σ|x - new| in O(log L)); the
- * cross sum is the whole segment's within sum minus both. Unlike MongoDB's
+ * The within sums of every prefix come from one pass that inserts the
+ * points one by one into Fenwick trees indexed by rank (count and sum of
+ * the smaller values give Σ|x - new| over the points before it in
+ * O(log L)); a point's distance to the points after it is its distance to
+ * the whole segment (which no shuffle changes, so it is computed once per
+ * segment) minus that, which gives the suffixes' within sums without a
+ * second pass. The cross sum is the whole segment's within sum minus
+ * both. Unlike MongoDB's
  * Python calculator, the two within terms are weighted by their own
  * segment's size and the factor m r / L is not rounded to an integer. */
 #include "reports/history/edivisive.h"
@@ -25,17 +29,20 @@
  * then known to about 30 %. */
 #define REFINE_HITS 10
 
-/* One point of a segment: its value and its rank within the segment
+/* One point of a segment: its value, its rank within the segment
  * (distinct ranks, ties broken by position: tied values add 0 either
- * way). */
+ * way) and Σ|v - x| over the segment's points x. */
 struct pt {
-	double v;
+	double v, dist;
 	unsigned rank;
 };
 
 struct work {
 	size_t n;
 	unsigned min_size;
+	/* differences of q̂ below this are rounding (sums of the same values
+	 * in another order), not evidence: 1e-9 of Σ|x| */
+	double tol;
 	/* Fenwick trees over ranks, n + 1 nodes: count and sum of the
 	 * values side by side, one cache line per level */
 	struct fw_node {
@@ -85,17 +92,14 @@ static void scan_sums(struct work *w, const struct pt *z, size_t len)
 	fw_clear(w, len);
 	w->wl[0] = 0;
 	for (size_t i = 0; i < len; i++) {
-		w->wl[i + 1] = w->wl[i] + fw_insert(w, len, &z[i], i, total);
+		double before = fw_insert(w, len, &z[i], i, total);
+		w->wl[i + 1] = w->wl[i] + before;
+		w->wr[i] = z[i].dist - before; /* to the points after i */
 		total += z[i].v;
 	}
-	fw_clear(w, len);
-	total = 0;
 	w->wr[len] = 0;
-	for (size_t i = len; i-- > 0;) {
-		w->wr[i] =
-		    w->wr[i + 1] + fw_insert(w, len, &z[i], len - 1 - i, total);
-		total += z[i].v;
-	}
+	for (size_t i = len; i-- > 0;)
+		w->wr[i] += w->wr[i + 1];
 }
 
 /* The best split of z[0, len): its q̂ (-INFINITY when the segment is too
@@ -131,18 +135,29 @@ static int cmp_ranked(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* Ranks of w->seg[a, b) among themselves. */
+/* Ranks of w->seg[a, b) among themselves, and each point's distance to
+ * the others. */
 static int rank_segment(struct work *w, size_t a, size_t b)
 {
 	size_t len = b - a;
 	struct ranked *r = malloc((len ? len : 1) * sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	for (size_t i = 0; i < len; i++)
+	double total = 0, below = 0;
+	for (size_t i = 0; i < len; i++) {
 		r[i] = (struct ranked){.v = w->seg[a + i].v, .i = i};
+		total += r[i].v;
+	}
 	qsort(r, len, sizeof(*r), cmp_ranked);
-	for (size_t i = 0; i < len; i++)
-		w->seg[a + r[i].i].rank = (unsigned)i;
+	for (size_t i = 0; i < len; i++) {
+		struct pt *p = &w->seg[a + r[i].i];
+		p->rank = (unsigned)i;
+		/* i points below (summing to `below`), len - 1 - i above */
+		double above = total - below - p->v;
+		p->dist = p->v * (double)i - below + above -
+			  p->v * (double)(len - 1 - i);
+		below += p->v;
+	}
 	free(r);
 	return 0;
 }
@@ -185,7 +200,7 @@ static double perm_test(struct work *w, const size_t *bounds, size_t nb,
 	       (!enough_hits || hits < enough_hits)) {
 		/* ">=": a shuffle as extreme as the candidate counts against
 		 * it, as in ecp */
-		if (shuffled_max(w, bounds, nb, g) >= q0)
+		if (shuffled_max(w, bounds, nb, g) >= q0 - w->tol)
 			hits++;
 		l++;
 	}
@@ -231,8 +246,10 @@ static int work_init(struct work *w, const double *x, size_t n,
 		work_free(w);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		w->seg[i].v = x[i];
+		w->tol += 1e-9 * fabs(x[i]);
+	}
 	return rank_segment(w, 0, n);
 }
 
