@@ -23,9 +23,16 @@ static int stream_row(struct vp_emitter *e, const struct vp_row *row)
 		 * few large writes, on a fully buffered stream
 		 * (vp_stream_emitter_init); each write is costly on a guest's
 		 * serial line. */
+		/* The bound alone: the family is the R row's before it
+		 * (two fifths of the bytes of the whole metric name). */
 		char v[32];
 		vp_format_value(m->value, v, sizeof(v));
-		return fprintf(f, "B,%s,%s\n", m->name, v) < 0 ? -EIO : 0;
+		return fprintf(f, "B,%s,%s\n",
+			       strstr(m->name, bucket_tag) +
+				   sizeof(bucket_tag) - 1,
+			       v) < 0
+			   ? -EIO
+			   : 0;
 	}
 	if (fputs("R,", f) == EOF)
 		return -EIO;
@@ -166,20 +173,29 @@ static void keep_prev(struct vp_stream_prev *p, const struct vp_row *row)
 	p->rep = row->rep;
 }
 
-/* B,<metric>,<value>: a bucket row of the step and family before it. */
+/* B,<bound>,<value>: a bucket row of the step and family before it
+ * (B,<metric>,<value> with the whole name, as earlier agents sent it, is
+ * read too). */
 static int feed_bucket(struct fields *f, struct vp_stream_prev *p,
 		       struct vp_emitter *out)
 {
-	size_t fl = strlen(p->family);
-	if (f->n != 3 || !p->valid || strncmp(f->v[1], p->family, fl) ||
-	    strncmp(f->v[1] + fl, bucket_tag, sizeof(bucket_tag) - 1))
+	size_t fl = strlen(p->family), tl = sizeof(bucket_tag) - 1;
+	if (f->n != 3 || !p->valid)
+		return -EINVAL;
+	const char *bound = f->v[1];
+	if (!strncmp(bound, p->family, fl) &&
+	    !strncmp(bound + fl, bucket_tag, tl))
+		bound += fl + tl;
+	if (!bound[0] || strspn(bound, "0123456789") != strlen(bound) ||
+	    strlen(bound) > 20)
 		return -EINVAL;
 	struct vp_metric m = {.status = VP_STATUS_OK};
 	char *end;
 	m.value = strtod(f->v[2], &end);
 	if (end == f->v[2] || *end)
 		return -EINVAL;
-	snprintf(m.name, sizeof(m.name), "%s", f->v[1]);
+	snprintf(m.name, sizeof(m.name), "%s%s%s", p->family, bucket_tag,
+		 bound);
 	snprintf(m.unit, sizeof(m.unit), "count");
 	struct vp_row row = {&p->ti, p->workload, p->threads, p->rep, &m};
 	return out->row(out, &row);

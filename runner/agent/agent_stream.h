@@ -2,12 +2,13 @@
  * sends its output back. Line-oriented CSV records whose first field is a
  * tag:
  *   R,<the 16 results.csv fields>     a result row
- *   B,<metric>,<value>                a bucket row (<family>_bucket_le_<n>,
- *                                     unit count, status ok) of the step of
+ *   B,<n>,<value>                     a bucket row (<family>_bucket_le_<n>,
+ *                                     unit count, status ok; the whole
+ *                                     metric name is read too) of the step of
  *                                     the R row before it, which must be
  *                                     <family>_hist_sub_buckets or a B of
  *                                     the same family (probes/lat_hist.h
- *                                     writes them in that order). A third
+ *                                     writes them in that order). A tenth
  *                                     of an R record's bytes: a step has
  *                                     hundreds, and a guest's serial
  *                                     channel is slow
