@@ -19,9 +19,6 @@
 #endif
 
 #if HAVE_LIBCSV
-#include <csv.h>
-#endif
-
 static void free_fields(struct reader *r)
 {
 	for (size_t i = 0; i < r->capf; i++)
@@ -40,7 +37,6 @@ static void oom(struct reader *r)
 	snprintf(r->err, r->errlen, "out of memory");
 }
 
-#if HAVE_LIBCSV
 static void on_field(void *s, size_t len, void *data)
 {
 	struct reader *r = data;

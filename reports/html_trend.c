@@ -22,6 +22,7 @@
 #include "reports/history/series.h"
 #include "reports/history/store.h"
 #include "reports/html_escape.h"
+#include "reports/stats.h"
 #include "reports/svg_trend.h"
 
 struct vp_html_history {
@@ -159,12 +160,6 @@ void vp_html_history_free(struct vp_html_history *h)
 	free(h);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The ratio reference: the median of the points before the first change
  * point (all points when there is none). */
 static double reference(const struct vp_series *s, size_t end)
@@ -176,9 +171,9 @@ static double reference(const struct vp_series *s, size_t end)
 	for (size_t i = 0; i < end && i < s->n; i++)
 		if (isfinite(s->pts[i].median) && s->pts[i].median > 0)
 			v[k++] = s->pts[i].median;
-	qsort(v, k, sizeof(*v), cmp_double);
+	vp_sort_doubles(v, k);
 	if (k)
-		med = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+		med = vp_median_sorted(v, k);
 	free(v);
 	return med;
 }

@@ -105,7 +105,12 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median_sorted(const double *s, size_t n)
+void vp_sort_doubles(double *x, size_t n)
+{
+	qsort(x, n, sizeof(*x), cmp_double);
+}
+
+double vp_median_sorted(const double *s, size_t n)
 {
 	return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
@@ -113,8 +118,8 @@ static double median_sorted(const double *s, size_t n)
 static double median_of(const double *x, size_t n, double *scratch)
 {
 	memcpy(scratch, x, n * sizeof(*x));
-	qsort(scratch, n, sizeof(*scratch), cmp_double);
-	return median_sorted(scratch, n);
+	vp_sort_doubles(scratch, n);
+	return vp_median_sorted(scratch, n);
 }
 
 int vp_modified_z(const double *x, size_t n, double *z)
@@ -200,12 +205,12 @@ int vp_describe(const double *x, size_t n, struct vp_desc *d, bool *outlier)
 		goto out;
 	}
 	memcpy(s, x, n * sizeof(*x));
-	qsort(s, n, sizeof(*s), cmp_double);
+	vp_sort_doubles(s, n);
 	double sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += x[i];
 	d->mean = sum / (double)n;
-	d->median = median_sorted(s, n);
+	d->median = vp_median_sorted(s, n);
 	d->min = s[0];
 	d->max = s[n - 1];
 	if (n >= 2) {

@@ -38,6 +38,12 @@ double vp_normal_cdf(double z);
  * -ENOMEM. */
 int vp_describe(const double *x, size_t n, struct vp_desc *d, bool *outlier);
 
+/* Sorts x[0..n) ascending in place (no NaN expected). */
+void vp_sort_doubles(double *x, size_t n);
+/* The median of the sorted s[0..n), n > 0: the middle value, or the mean
+ * of the two middle ones. */
+double vp_median_sorted(const double *s, size_t n);
+
 /* Modified z-scores 0.6745 (x - median) / MAD into z (n entries); when the
  * MAD is 0, the mean absolute deviation scaled by 1.2533 stands in; when
  * that is 0 too every z is 0. Returns 0 or -ENOMEM. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "reports/html_escape.h"
+#include "reports/stats.h"
 #include "reports/svg.h"
 #include "reports/svg_internal.h"
 
@@ -150,12 +151,6 @@ static void points(FILE *f, const struct frame *fr, const struct vp_trend *t)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The median level of each segment between marks, dashed; scratch holds
  * t->n doubles. */
 static void levels(FILE *f, const struct frame *fr, const struct vp_trend *t,
@@ -170,10 +165,8 @@ static void levels(FILE *f, const struct frame *fr, const struct vp_trend *t,
 			if (usable_ratio(t->pts[i].value, t->ref))
 				scratch[k++] = t->pts[i].value / t->ref;
 		if (k) {
-			qsort(scratch, k, sizeof(*scratch), cmp_double);
-			double med =
-			    k % 2 ? scratch[k / 2]
-				  : (scratch[k / 2 - 1] + scratch[k / 2]) / 2;
+			vp_sort_doubles(scratch, k);
+			double med = vp_median_sorted(scratch, k);
 			fprintf(f,
 				"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 				"y2=\"%.1f\" stroke=\"#555\" "

@@ -163,8 +163,9 @@ static int ring_issue(const struct io_state *st, struct io_ring_thread *rt,
 /* Waits for at least one completion (submit=batch: submitting what is
  * queued in the same io_uring_enter; submit=each: entering the kernel only
  * when no completion is there yet, as fio does), reaps every completion
- * there is (submit=each: the first one), records each finished I/O (counted in
- * *ops when ops is not NULL) and issues its slot's next I/O. 0 or -errno. */
+ * there is (submit=each: the first one), records each finished I/O
+ * (counted in *ops when ops is not NULL) and issues its slot's next I/O.
+ * 0 or -errno. */
 static int ring_step(struct io_run *r, struct vp_worker *w,
 		     struct io_ring_thread *rt, struct vp_io_gen *g, char *buf,
 		     uint64_t *ops)

@@ -94,12 +94,6 @@ static double shift_pct(double before, double after)
 	return NAN; /* negative medians: no ratio */
 }
 
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-	return (a > b) - (a < b);
-}
-
 /* The median of one resample with replacement of the sorted s[0, n): as
  * the values are sorted, it is the value at the median of n uniform
  * indices, found by counting them (cnt: n counters) rather than by
@@ -135,10 +129,10 @@ static void shift_ci(const double *b, size_t nb, const double *a, size_t na,
 	struct vp_rng g;
 	memcpy(sb, b, nb * sizeof(*b));
 	memcpy(sa, a, na * sizeof(*a));
-	qsort(sb, nb, sizeof(*sb), cmp_double);
-	qsort(sa, na, sizeof(*sa), cmp_double);
-	cp->before = nb % 2 ? sb[nb / 2] : (sb[nb / 2 - 1] + sb[nb / 2]) / 2;
-	cp->after = na % 2 ? sa[na / 2] : (sa[na / 2 - 1] + sa[na / 2]) / 2;
+	vp_sort_doubles(sb, nb);
+	vp_sort_doubles(sa, na);
+	cp->before = vp_median_sorted(sb, nb);
+	cp->after = vp_median_sorted(sa, na);
 	cp->shift_pct = shift_pct(cp->before, cp->after);
 	cp->ci_lo_pct = cp->ci_hi_pct = NAN;
 	if (!isfinite(cp->shift_pct))
