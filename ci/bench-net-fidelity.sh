@@ -4,7 +4,14 @@
 #   net.stream vs iperf3 (128 KiB writes, 1 and 2 streams, a process per
 #   stream): MiB/s sent;
 #   net.rr -j 1 vs sockperf ping-pong over TCP (64-byte messages, one in
-#   flight): round trips/s (sockperf: received replies / valid run time).
+#   flight): round trips/s (sockperf: received replies / valid run time);
+#   both also vs qperf (tcp_bw with 128 KiB messages, a process pair per
+#   stream; tcp_lat), a second reference whose loops are plain send/recv:
+#   iperf3 3.12's server does a pselect() before every read, which costs
+#   throughput once the endpoints outnumber the CPUs (2 streams here).
+#   qperf's server listens on every address, so each qperf measurement runs
+#   in a network namespace of its own with only its loopback up (root;
+#   without unshare(1) or root the qperf lines are skipped).
 # Both sides have the server in a process of its own: vpbench with
 # -O peer=host (the runner's net-peer process), iperf3 -s, sockperf server.
 # Runs are interleaved (vpbench, reference, vpbench, ...) so drift of the
@@ -99,6 +106,52 @@ import json, sys
 print(sum(json.load(open(f))["end"]["sum_sent"]["bits_per_second"] for f in sys.argv[1:]) / 8 / 1048576)' "$2".*.json
 }
 
+# qperf_in_netns OUT TEST MSG STREAMS: runs STREAMS qperf server/client
+# pairs together in a fresh network namespace (loopback only) and prints
+# the summed bytes/s (tcp_bw) or the round trips/s (tcp_lat: qperf's
+# msg_rate counts both directions, a round trip is two messages).
+qperf_in_netns() {
+	local out=$1 test=$2 msg=$3 n=$4
+	unshare --net bash -s "$DURATION" "$test" "$msg" "$n" "$out" >"$out.log" 2>&1 <<'SH' ||
+set -eu
+dur=$1 test=$2 msg=$3 n=$4 out=$5
+ip link set lo up
+srv=()
+for i in $(seq 1 "$n"); do qperf -lp $((19810 + i)) & srv+=($!); done
+sleep 0.3
+cl=()
+for i in $(seq 1 "$n"); do
+	qperf -lp $((19810 + i)) -t "$dur" -m "$msg" -uu -e 7 -v 127.0.0.1 "$test" >"$out.$i" &
+	cl+=($!)
+done
+rc=0
+for p in "${cl[@]}"; do wait "$p" || rc=1; done
+kill "${srv[@]}" 2>/dev/null || true
+exit $rc
+SH
+		{ cat "$out.log" >&2; die "qperf $test failed (see $out.log)"; }
+	python3 - "$test" "$out".[0-9]* <<'PY'
+import re, sys
+test, files = sys.argv[1], sys.argv[2:]
+tot = 0.0
+for f in files:
+    t = open(f).read()
+    rate = re.search(r"msg_rate\s*=\s*([0-9.]+)", t)
+    size = re.search(r"msg_size\s*=\s*([0-9.]+) bytes", t)
+    if not rate or not size:
+        sys.exit("no msg_rate/msg_size in " + f)
+    tot += float(rate.group(1)) * float(size.group(1)) / 1048576 if test == "tcp_bw" \
+        else float(rate.group(1)) / 2
+print(tot)
+PY
+}
+have_qperf=0
+if command -v qperf >/dev/null && command -v unshare >/dev/null && [[ $(id -u) -eq 0 ]]; then
+	have_qperf=1
+else
+	echo "note: qperf lines skipped (needs qperf, unshare and root for its own network namespace)"
+fi
+
 # sockperf_rtps OUT: round trips/s over sockperf's valid duration.
 sockperf_rtps() {
 	sockperf ping-pong --tcp -i 127.0.0.1 -p "$sock_port" -m "$MSG" -t "$DURATION" \
@@ -131,23 +184,38 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+ratio() { python3 -c 'import sys; print(float(sys.argv[1])/float(sys.argv[2]))' "$1" "$2"; }
 for p in $STREAMS; do
-	ratios=()
+	ratios=() qratios=()
 	for r in $(seq 1 "$ROUNDS"); do
 		v=$(vpbench_metric net.stream "$p" mib_per_s "$work/s$p-$r" -O msg=128k)
 		ref=$(iperf3_mib "$p" "$work/iperf$p-$r")
-		echo "  stream P=$p round $r: vpbench $v MiB/s, iperf3 $ref MiB/s"
-		ratios+=("$(python3 -c 'import sys; print(float(sys.argv[1])/float(sys.argv[2]))' "$v" "$ref")")
+		ratios+=("$(ratio "$v" "$ref")")
+		line="  stream P=$p round $r: vpbench $v MiB/s, iperf3 $ref MiB/s"
+		if [[ $have_qperf == 1 ]]; then
+			q=$(qperf_in_netns "$work/qbw$p-$r" tcp_bw 128K "$p")
+			qratios+=("$(ratio "$v" "$q")")
+			line+=", qperf $q MiB/s"
+		fi
+		echo "$line"
 	done
 	report "net.stream vs iperf3 x$p" "${ratios[@]}"
+	[[ $have_qperf == 0 ]] || report "net.stream vs qperf tcp_bw x$p" "${qratios[@]}"
 done
-ratios=()
+ratios=() qratios=()
 for r in $(seq 1 "$ROUNDS"); do
 	v=$(vpbench_metric net.rr 1 ops_per_s "$work/rr-$r" -O msg="$MSG")
 	ref=$(sockperf_rtps "$work/sockperf-$r")
-	echo "  rr round $r: vpbench $v round trips/s, sockperf $ref"
-	ratios+=("$(python3 -c 'import sys; print(float(sys.argv[1])/float(sys.argv[2]))' "$v" "$ref")")
+	ratios+=("$(ratio "$v" "$ref")")
+	line="  rr round $r: vpbench $v round trips/s, sockperf $ref"
+	if [[ $have_qperf == 1 ]]; then
+		q=$(qperf_in_netns "$work/qlat-$r" tcp_lat "$MSG" 1)
+		qratios+=("$(ratio "$v" "$q")")
+		line+=", qperf $q"
+	fi
+	echo "$line"
 done
 report "net.rr vs sockperf ping-pong" "${ratios[@]}"
+[[ $have_qperf == 0 ]] || report "net.rr vs qperf tcp_lat" "${qratios[@]}"
 echo "load at the end $(load) (a shared machine moves these figures; rerun when busy)"
 [[ $fails -eq 0 ]]
