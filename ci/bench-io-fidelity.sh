@@ -20,12 +20,20 @@
 # under the io.* safety rule; fio reads the same working set after that
 # block (offset=4096).
 #
+# DEVICE=loop puts the file on an ext4 file system on a loop device whose
+# backing file is in RAM (/dev/shm, loop direct I/O; root): a device that
+# does not drift, so that what differs is how the two tools measure, not
+# the disk between two runs (this VM's virtual disk moves its p99.9 by 2x
+# between 4-s runs). The loop device and mount are removed at exit.
+# fio runs its jobs as threads (--thread), as vpbench's are.
+#
 # Usage: ci/bench-io-fidelity.sh [BUILD_DIR]
 # Environment: VPBENCH (binary; default BUILD_DIR/vpbench or build/vpbench),
 #   ROUNDS (5; at least 4 for the percentile verdicts), DURATION (4 s),
 #   THREADS ("1 2"), ENGINE (psync|io_uring), QDS (queue depths, "1";
 #   above 1 needs ENGINE=io_uring), SIZE (256M), BS (4k),
 #   TOLERANCE (0.10), SCRATCH_DIR (/var/tmp; must be disk-backed),
+#   DEVICE (disk: SCRATCH_DIR as it is; loop: a RAM-backed loop device),
 #   KEEP_WORKDIR (1: keep the raw outputs).
 # Exit: 0 all PASS, 1 some FAIL, 2 usage/tool error, 77 fio missing.
 set -euo pipefail
@@ -51,7 +59,37 @@ bench_init bench-io-fidelity
 command -v fio >/dev/null || { echo "SKIP: fio not installed (apt-get install fio)"; exit 77; }
 case $ENGINE in psync | io_uring) ;; *) die "ENGINE=$ENGINE: use psync or io_uring" ;; esac
 
+DEVICE=${DEVICE:-disk}
+case $DEVICE in
+disk) ;;
+loop)
+	[[ $(id -u) -eq 0 ]] || die "DEVICE=loop needs root (losetup, mount)"
+	command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null ||
+		die "DEVICE=loop needs losetup and mkfs.ext4 (util-linux, e2fsprogs)"
+	# The scratch file plus the file system's own room.
+	loop_img=$(mktemp /dev/shm/vpbench-iofid-loop.XXXXXX)
+	loop_mnt=$(mktemp -d /tmp/vpbench-iofid-mnt.XXXXXX)
+	loop_dev=
+	loop_cleanup() {
+		[[ -z ${work:-} ]] || bench_cleanup
+		mountpoint -q "$loop_mnt" && umount "$loop_mnt"
+		[[ -z $loop_dev ]] || losetup -d "$loop_dev"
+		rm -f "$loop_img"
+		rmdir "$loop_mnt"
+	}
+	truncate -s "$(($(numfmt --from=iec "$SIZE") + 128 * 1048576))" "$loop_img"
+	loop_dev=$(losetup --find --show --direct-io=on "$loop_img") ||
+		{ rm -f "$loop_img"; die "losetup failed"; }
+	trap loop_cleanup EXIT
+	mkfs.ext4 -q "$loop_dev" && mount "$loop_dev" "$loop_mnt" || die "cannot make ext4 on $loop_dev"
+	SCRATCH_DIR=$loop_mnt
+	echo "== device: ext4 on $loop_dev (loop, direct I/O, backed by $loop_img in RAM)"
+	;;
+*) die "DEVICE=$DEVICE: use disk or loop" ;;
+esac
+
 bench_workdir "$SCRATCH_DIR" iofid scratch
+[[ $DEVICE == disk ]] || trap loop_cleanup EXIT
 file=$work/scratch
 
 # Size in bytes for fio (vpbench parses suffixes itself; 1024-based both).
@@ -109,7 +147,7 @@ PY
 fio_iops() {
 	local j=$1 qd=$2 out=$3
 	fio --name=randread --filename="$file" --ioengine="$ENGINE" \
-		--iodepth="$qd" --direct=1 \
+		--iodepth="$qd" --direct=1 --thread \
 		--rw=randread --bs="$BS" --offset=4096 --size="$size_bytes" \
 		--norandommap --randrepeat=0 --numjobs="$j" --group_reporting \
 		--percentile_list=50:99:99.9 --lat_percentiles=1 \
@@ -129,7 +167,7 @@ PY
 echo "== io.randread bs=$BS size=$SIZE engine=$ENGINE qd=[$QDS], $ROUNDS interleaved rounds of ${DURATION}s"
 echo "   vpbench: $VPBENCH run -t host -w io.randread -j N -r 1 -d $DURATION --warmup $WARMUP --counters none -O engine=$ENGINE -O qd=QD -O path=FILE -O size=$SIZE -O bs=$BS"
 echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average, $(nproc) CPUs)"
-echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --lat_percentiles=1 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
+echo "   fio:     fio --ioengine=$ENGINE --iodepth=QD --direct=1 --thread --rw=randread --bs=$BS --offset=4096 --size=$size_bytes --norandommap --numjobs=N --percentile_list=50:99:99.9 --lat_percentiles=1 --time_based --runtime=${dur_ms}ms --ramp_time=${warm_ms}ms"
 names=(iops p50_us p99_us p999_us)
 declare -A vp fio_v
 for round in $(seq 1 "$ROUNDS"); do

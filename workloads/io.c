@@ -203,11 +203,13 @@ static int io_run_fn(const struct vp_workload_ctx *ctx, void *state,
 		vp_format_size(st->t.bs, bs, sizeof(bs));
 		vp_format_size(st->t.size, size, sizeof(size));
 		snprintf(m->note, sizeof(m->note),
-			 "bs=%s size=%s direct=%d engine=%s qd=%u%s "
+			 "bs=%s size=%s direct=%d engine=%s qd=%u%s%s%s "
 			 "%s=%.160s%s",
 			 bs, size, st->t.direct ? 1 : 0,
 			 st->ring ? "io_uring" : "psync", st->qd,
 			 st->batch ? " submit=batch" : "",
+			 r.ring_setup ? " ring=" : "",
+			 r.ring_setup ? r.ring_setup : "",
 			 st->t.is_dev || st->t.is_blk ? "device" : "file",
 			 st->t.path, st->t.readonly ? " read-only" : "");
 	}

@@ -41,6 +41,7 @@ struct io_run {
 	unsigned nthreads;
 	void **bufs; /* per thread: qd blocks of bs, 4 KiB aligned */
 	void *rings; /* io_uring engine: one ring per thread (io_ring.c) */
+	const char *ring_setup; /* how the rings were set up, for the note */
 	uint64_t seed;
 	atomic_int failed;
 	int err;
