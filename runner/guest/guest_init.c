@@ -73,9 +73,6 @@ void vp_guest_params_parse(const char *cmdline, struct vp_guest_params *p)
 				copy_param(p->fault, sizeof(p->fault), v, vl);
 			else if (KEY("disk"))
 				p->disk = vl == 1 && *v == '1';
-			else if (KEY("blk_sched"))
-				copy_param(p->blk_sched, sizeof(p->blk_sched),
-					   v, vl);
 			else if (KEY("floor"))
 				p->boot_floor = vl == 1 && *v == '1';
 			else if (KEY("stall_s")) {
@@ -231,21 +228,6 @@ static void wait_for(const char *path, double seconds)
 
 	while (access(path, F_OK) != 0 && uptime_s() < end)
 		usleep(20000);
-}
-
-/* The scratch disk's I/O scheduler; a refusal is a warning, not fatal. */
-static void set_blk_sched(FILE *chan, const char *name)
-{
-	const char *path = "/sys/block/vda/queue/scheduler";
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : write(fd, name, strlen(name));
-	int e = errno;
-
-	if (fd >= 0)
-		close(fd);
-	if (n < 0)
-		fprintf(chan, "V,warn,cannot set %s to %s: %s\n", path, name,
-			strerror(e));
 }
 
 static void describe_status(int status, char *buf, size_t len)
@@ -508,11 +490,8 @@ int vp_guest_init_main(int argc, char **argv)
 	if (p.boot_floor)
 		power_off();
 	load_modules(chan, modtimes, sizeof(modtimes));
-	if (p.disk) {
+	if (p.disk)
 		wait_for("/dev/vda", 10);
-		if (p.blk_sched[0])
-			set_blk_sched(chan, p.blk_sched);
-	}
 	net_up(&p, chan);
 	fprintf(chan, "V,ready,%.3f,%s\n", uptime_s(), modtimes);
 	if (strcmp(p.fault, "hang") == 0) {

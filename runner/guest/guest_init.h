@@ -36,8 +36,6 @@ struct vp_guest_params {
 	char net[96];
 	double stall_s;
 	int disk;
-	char blk_sched[16]; /* vpbench.blk_sched=: the scratch disk's I/O
-			     * scheduler, set before the agent starts */
 	int boot_floor; /* vpbench.floor=1: power off at once (boot bench) */
 };
 

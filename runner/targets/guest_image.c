@@ -103,16 +103,8 @@ void vp_guest_cmdline(const struct vp_target *t, const char *fault, char *buf,
 			 "vpbench.host_cpus=%d vpbench.chan=/dev/ttyS1",
 			 t->name, t->ti.accel, t->ti.host_cpus);
 
-	/* The scratch disk's I/O scheduler is `none` in every guest: the
-	 * guest kernel picks mq-deadline for a single-queue disk (vm1) and
-	 * none for several (vm2, vm4), a difference between the guests that
-	 * is not the one measured; and with mq-deadline vm1's io.randwrite
-	 * at 4 threads hung with every writer in submit_bio_wait in about
-	 * one run in three here (Debian's 6.1 guest kernel under TCG, with
-	 * aio=native and aio=threads alike), none in eight with none. */
 	if (t->scratch_image && (size_t)o < len)
-		o += snprintf(buf + o, len - (size_t)o,
-			      " vpbench.disk=1 vpbench.blk_sched=none");
+		o += snprintf(buf + o, len - (size_t)o, " vpbench.disk=1");
 	if (fault && fault[0] && (size_t)o < len)
 		o += snprintf(buf + o, len - (size_t)o, " vpbench.fault=%s",
 			      fault);

@@ -127,7 +127,6 @@ Test(guest_init, cmdline_params)
 	vp_guest_params_parse("BOOT_IMAGE=x console=ttyS0 quiet "
 			      "vpbench.target=vm4 vpbench.accel=tcg "
 			      "vpbench.host_cpus=2 vpbench.disk=1 "
-			      "vpbench.blk_sched=none "
 			      "vpbench.fault=stall vpbench.stall_s=0.5 "
 			      "vpbench.other=ignored vpbench.targetx=no\n",
 			      &p);
@@ -138,12 +137,10 @@ Test(guest_init, cmdline_params)
 	cr_expect_str_eq(p.fault, "stall");
 	cr_expect_float_eq(p.stall_s, 0.5, 1e-9);
 	cr_expect_eq(p.disk, 1);
-	cr_expect_str_eq(p.blk_sched, "none");
 	cr_expect_eq(p.boot_floor, 0);
 	vp_guest_params_parse("", &p);
 	cr_expect_str_eq(p.fault, "");
 	cr_expect_eq(p.disk, 0);
-	cr_expect_str_eq(p.blk_sched, "");
 }
 
 static char *slurp(const char *name)
