@@ -29,6 +29,18 @@ double vp_guest_run_timeout(const struct vp_plan *p, bool kvm)
 	       (double)vp_plan_steps(p) * (kvm ? 0.5 : 2.0) + 60.0;
 }
 
+double vp_guest_step_timeout(const struct vp_plan *p, bool kvm)
+{
+	/* Seen here under TCG: a guest whose I/O threads all wait in
+	 * submit_bio_wait for requests that never complete; the agent keeps
+	 * its heartbeat, so only the step's own clock tells. The margin
+	 * covers a step's set-up (scratch file, thread team) and its rows
+	 * over the serial channel many times over. */
+	if (p->run_timeout_s > 0)
+		return 0; /* the user's budget for the run is the limit */
+	return p->duration_s + p->warmup_s + (kvm ? 60.0 : 120.0);
+}
+
 /* Guest init's own records (V,...); see runner/agent/agent_stream.h. */
 static double start_of(const struct vp_guest_watch *w,
 		       const struct vp_collector *c)
@@ -133,6 +145,17 @@ enum vp_collect_end vp_guest_watch_check(struct vp_guest_watch *w,
 			 w->tmo_boot);
 		return VP_COLLECT_TIMEOUT;
 	}
+	if (c->first && (c->st.last_step != w->step_seen || !w->step_at)) {
+		w->step_seen = c->st.last_step;
+		w->step_at = now;
+	}
+	if (c->first && !c->st.finished && !c->done && w->tmo_step > 0 &&
+	    now - w->step_at > w->tmo_step && !w->dump_at) {
+		w->step_stuck = true;
+		w->dump_at = w->ask_dump && w->ask_dump(w->dump_arg) == 0
+				 ? now
+				 : now - 10;
+	}
 	if (c->first && !c->st.finished && now - c->first > w->tmo_run &&
 	    !w->dump_at)
 		/* Ask guest init for the agent's thread states, give it a
@@ -140,6 +163,17 @@ enum vp_collect_end vp_guest_watch_check(struct vp_guest_watch *w,
 		w->dump_at = w->ask_dump && w->ask_dump(w->dump_arg) == 0
 				 ? now
 				 : now - 10;
+	if (w->dump_at && now - w->dump_at > 3 && w->step_stuck) {
+		snprintf(c->reason, sizeof(c->reason),
+			 "step timeout: the guest agent made no progress for "
+			 "%.0f s in step %s (a step's warm-up, window and "
+			 "set-up take far less; --run-timeout sets a limit "
+			 "for the whole run instead)",
+			 w->tmo_step,
+			 c->st.last_progress[0] ? c->st.last_progress
+						: "none (before the first)");
+		return VP_COLLECT_TIMEOUT;
+	}
 	if (w->dump_at && now - w->dump_at > 3) {
 		snprintf(c->reason, sizeof(c->reason),
 			 "run timeout: the guest agent did not finish within "

@@ -31,6 +31,7 @@ struct vp_guest_watch {
 	 * count from it); 0: the collector's start. */
 	double t_start;
 	double tmo_boot, tmo_run;
+	double tmo_step; /* one step without progress; 0: none */
 	/* Sends "D\n" to guest init on the channel; 0 when sent. */
 	int (*ask_dump)(void *arg);
 	void *dump_arg;
@@ -40,6 +41,9 @@ struct vp_guest_watch {
 	char agent_exit[160];
 	bool first_seen;
 	double dump_at, console_check, wedge_at;
+	int step_seen;	 /* the agent's last P record's step */
+	double step_at;	 /* when it came (or the first record) */
+	bool step_stuck; /* the dump was asked for a stuck step */
 	off_t console_size, console_scanned;
 	char wedge_line[256];
 };
@@ -47,6 +51,12 @@ struct vp_guest_watch {
 /* The run timeout of a guest target: --run-timeout, else derived from the
  * plan with a generous margin for TCG. */
 double vp_guest_run_timeout(const struct vp_plan *p, bool kvm);
+
+/* How long one step may go without the next: the step's warm-up and
+ * window plus a margin for its set-up and rows; 0 (no step limit) when
+ * --run-timeout gives the whole run's budget. So that a guest stuck in one step
+ * fails in a minute or two, not at the end of the whole run's budget. */
+double vp_guest_step_timeout(const struct vp_plan *p, bool kvm);
 
 /* The collector's line hook: true when the line was guest init's. */
 bool vp_guest_watch_line(struct vp_guest_watch *w, struct vp_collector *c,

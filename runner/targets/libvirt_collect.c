@@ -311,6 +311,7 @@ int lv_run(struct vp_target *t, struct lv_state *s, struct vp_emitter *out,
 	w.g.console = s->console;
 	w.g.start_what = "domain start";
 	w.g.tmo_run = vp_guest_run_timeout(t->plan, s->kvm);
+	w.g.tmo_step = vp_guest_step_timeout(t->plan, s->kvm);
 	w.g.tmo_boot =
 	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
 	w.g.ask_dump = lv_ask_dump;

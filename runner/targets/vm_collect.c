@@ -133,6 +133,7 @@ int vm_run_once(struct vp_target *t, struct vp_emitter *out, int attempt,
 	w->g.console = s->console;
 	w->g.start_what = "QEMU start";
 	w->g.tmo_run = vp_guest_run_timeout(t->plan, s->kvm);
+	w->g.tmo_step = vp_guest_step_timeout(t->plan, s->kvm);
 	w->g.tmo_boot =
 	    t->plan->boot_timeout_s > 0 ? t->plan->boot_timeout_s : 60;
 	w->g.ask_dump = vm_ask_dump;

@@ -59,6 +59,22 @@ awk -F, '$3 == "vm1" && $12 == "ops_per_s" && $15 == "ok"' "$out/stall/results.c
 grep -q "^vm1,guest_agent_dump,thread .* state T" "$out/stall/env.csv" ||
 	fail "stall: no thread dump of the silent agent in env.csv"
 echo "stall ok ($((SECONDS - start)) s)"
+
+# stall without --run-timeout -> the step timeout (the step's window plus
+# 120 s under TCG) ends the target long before the run's own budget (60
+# steps: 3 x 21 s + 60 x 2 s + 60 s = 243 s).
+start=$SECONDS
+set +e
+VPBENCH_GUEST_FAULT=stall VPBENCH_GUEST_FAULT_TARGET=vm1 \
+	"$VPBENCH" run -t vm1 -w cpu.int -j 1 -r 60 -d 0.3 -o "$out/stall-step" --no-report -q
+rc=$?
+set -e
+[[ $rc -eq 1 ]] || fail "stall-step: exit code $rc, expected 1"
+awk -F, '$3 == "vm1" && $15 == "failed"' "$out/stall-step/results.csv" |
+	grep -q "step timeout: the guest agent made no progress for 120 s in step" ||
+	{ grep vm1 "$out/stall-step/results.csv" | tail -3; fail "stall-step: no step timeout"; }
+((SECONDS - start < 200)) || fail "stall-step: took $((SECONDS - start)) s, the step timeout did not pre-empt the run timeout"
+echo "stall-step ok ($((SECONDS - start)) s)"
 # lockup -> the console's soft-lockup report with a silent agent fails the
 # target after the grace period, long before the run timeout.
 start=$SECONDS
