@@ -320,34 +320,6 @@ int io_ring_available(unsigned entries, char *why, size_t len)
 	return -EOPNOTSUPP;
 }
 
-/* fio (3.33 here) sets its rings up with COOP_TASKRUN, SINGLE_ISSUER and
- * DEFER_TASKRUN where the kernel has them (6.1 and later): completions are
- * then posted only when the thread enters the kernel to wait for them,
- * instead of interrupting it with task work as each one arrives. That
- * costs or saves whole microseconds per I/O at depth (a loop device whose
- * completions come from another CPU: half of fio's IOPS at qd 8 without
- * them), so vpbench does the same. SINGLE_ISSUER binds a ring to the thread
- * that submits: the ring is made disabled here and enabled by its worker
- * (the submitter from then on). A kernel that refuses the flags (EINVAL)
- * gets a plain ring, and the note says which. */
-#define FIO_LIKE_SETUP                                                         \
-	(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER |              \
-	 IORING_SETUP_DEFER_TASKRUN)
-
-static int ring_init(struct io_ring_thread *rt, unsigned entries)
-{
-	struct io_uring_params p;
-	int rc;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = FIO_LIKE_SETUP | IORING_SETUP_R_DISABLED;
-	rc = io_uring_queue_init_params(entries, &rt->ring, &p);
-	rt->disabled = rc == 0;
-	if (rc == -EINVAL)
-		rc = io_uring_queue_init(entries, &rt->ring, 0);
-	return rc;
-}
-
 int io_ring_prepare(struct io_run *r, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "%s: engine=io_uring: " NO_LIBURING,
