@@ -149,37 +149,37 @@ enum vp_collect_end vp_guest_watch_check(struct vp_guest_watch *w,
 		w->step_seen = c->st.last_step;
 		w->step_at = now;
 	}
-	if (c->first && !c->st.finished && !c->done && w->tmo_step > 0 &&
-	    now - w->step_at > w->tmo_step && !w->dump_at) {
-		w->step_stuck = true;
-		w->dump_at = w->ask_dump && w->ask_dump(w->dump_arg) == 0
-				 ? now
-				 : now - 10;
-	}
-	if (c->first && !c->st.finished && now - c->first > w->tmo_run &&
-	    !w->dump_at)
-		/* Ask guest init for the agent's thread states, give it a
-		 * moment to answer, then give up. */
-		w->dump_at = w->ask_dump && w->ask_dump(w->dump_arg) == 0
-				 ? now
-				 : now - 10;
-	if (w->dump_at && now - w->dump_at > 3 && w->step_stuck) {
-		snprintf(c->reason, sizeof(c->reason),
-			 "step timeout: the guest agent made no progress for "
-			 "%.0f s in step %s (a step's warm-up, window and "
-			 "set-up take far less; --run-timeout sets a limit "
-			 "for the whole run instead)",
-			 w->tmo_step,
-			 c->st.last_progress[0] ? c->st.last_progress
-						: "none (before the first)");
-		return VP_COLLECT_TIMEOUT;
+	if (c->first && !c->st.finished && !w->dump_at) {
+		/* A step without progress (the agent still alive) or the whole
+		 * run over its budget: ask guest init for the agent's thread
+		 * states, give it a moment to answer, then give up. */
+		w->step_stuck = !c->done && w->tmo_step > 0 &&
+				now - w->step_at > w->tmo_step;
+		if (w->step_stuck || now - c->first > w->tmo_run)
+			w->dump_at =
+			    w->ask_dump && w->ask_dump(w->dump_arg) == 0
+				? now
+				: now - 10;
 	}
 	if (w->dump_at && now - w->dump_at > 3) {
-		snprintf(c->reason, sizeof(c->reason),
-			 "run timeout: the guest agent did not finish within "
-			 "%.0f s (--run-timeout); last step: %s",
-			 w->tmo_run,
-			 c->st.last_progress[0] ? c->st.last_progress : "none");
+		if (w->step_stuck)
+			snprintf(c->reason, sizeof(c->reason),
+				 "step timeout: the guest agent made no "
+				 "progress for %.0f s in step %s (a step's "
+				 "warm-up, window and set-up take far less; "
+				 "--run-timeout sets a limit for the whole run "
+				 "instead)",
+				 w->tmo_step,
+				 c->st.last_progress[0]
+				     ? c->st.last_progress
+				     : "none (before the first)");
+		else
+			snprintf(c->reason, sizeof(c->reason),
+				 "run timeout: the guest agent did not finish "
+				 "within %.0f s (--run-timeout); last step: %s",
+				 w->tmo_run,
+				 c->st.last_progress[0] ? c->st.last_progress
+							: "none");
 		return VP_COLLECT_TIMEOUT;
 	}
 	if (c->done && now - c->done > POWEROFF_GRACE_S)
