@@ -6,7 +6,7 @@
 # ioengine=psync) with 1 and 2 threads; with ENGINE=io_uring and QDS="1 8
 # 32", qd I/Os in flight per thread (fio ioengine=io_uring iodepth=qd;
 # ci/bench-io-uring-fidelity.sh). Runs are
-# interleaved (vpbench, fio, vpbench, fio, ...) so drift of the machine hits
+# interleaved, vpbench first in odd rounds and fio first in even ones, so drift of the machine hits
 # both alike; the verdict uses the median of the per-round ratios (a shared
 # virtual disk here swings 20-30% between runs; pairs cancel slow drift).
 # Target: vpbench IOPS within TOLERANCE (10%) of fio's, per cell,
@@ -88,9 +88,22 @@ loop)
 *) die "DEVICE=$DEVICE: use disk or loop" ;;
 esac
 
-bench_workdir "$SCRATCH_DIR" iofid scratch
-[[ $DEVICE == disk ]] || trap loop_cleanup EXIT
-file=$work/scratch
+# The outputs (logs, results, fio's JSON) go to a work folder off the device
+# under test, so that neither tool's own writes land on the measured file
+# system: only the scratch file lives there. They go to RAM (/dev/shm) where
+# there is one, as /tmp may share the disk under test.
+out_parent=${TMPDIR:-/tmp}
+[[ -d /dev/shm && -w /dev/shm ]] && out_parent=/dev/shm
+bench_workdir "$out_parent" iofid
+scratch_dir=
+scratch_cleanup() {
+	[[ -z $scratch_dir ]] || rm -rf "$scratch_dir"
+	if [[ $DEVICE == loop ]]; then loop_cleanup; else bench_cleanup; fi
+}
+trap scratch_cleanup EXIT
+scratch_dir=$(mktemp -d "$SCRATCH_DIR/vpbench-iofid-scratch.XXXXXX") ||
+	die "cannot create a folder in $SCRATCH_DIR"
+file=$scratch_dir/scratch
 
 # Size in bytes for fio (vpbench parses suffixes itself; 1024-based both).
 size_bytes=$(python3 -c '
@@ -173,8 +186,16 @@ declare -A vp fio_v
 for round in $(seq 1 "$ROUNDS"); do
 	for j in $THREADS; do
 		for qd in $QDS; do
-			read -r -a v <<<"$(vpbench_iops "$j" "$qd" "$work/vp-$j-$qd-$round")"
-			read -r -a f <<<"$(fio_iops "$j" "$qd" "$work/fio-$j-$qd-$round")"
+			# Odd rounds run vpbench first, even rounds fio first: the
+			# second run of a pair meets a device that has drifted,
+			# and alternating cancels that in the median of pairs.
+			if ((round % 2)); then
+				read -r -a v <<<"$(vpbench_iops "$j" "$qd" "$work/vp-$j-$qd-$round")"
+				read -r -a f <<<"$(fio_iops "$j" "$qd" "$work/fio-$j-$qd-$round")"
+			else
+				read -r -a f <<<"$(fio_iops "$j" "$qd" "$work/fio-$j-$qd-$round")"
+				read -r -a v <<<"$(vpbench_iops "$j" "$qd" "$work/vp-$j-$qd-$round")"
+			fi
 			for k in 0 1 2 3; do
 				vp[$j/$qd,$k]+="${v[$k]} "
 				fio_v[$j/$qd,$k]+="${f[$k]} "
