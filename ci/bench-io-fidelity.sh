@@ -5,8 +5,8 @@
 # same engine and depth: by default one I/O in flight per thread (fio
 # ioengine=psync) with 1 and 2 threads; with ENGINE=io_uring and QDS="1 8
 # 32", qd I/Os in flight per thread (fio ioengine=io_uring iodepth=qd;
-# ci/bench-io-uring-fidelity.sh). Runs are
-# interleaved, vpbench first in odd rounds and fio first in even ones, so drift of the machine hits
+# ci/bench-io-uring-fidelity.sh). Runs are interleaved, vpbench first in
+# odd rounds and fio first in even ones, so drift of the machine hits
 # both alike; the verdict uses the median of the per-round ratios (a shared
 # virtual disk here swings 20-30% between runs; pairs cancel slow drift).
 # Target: vpbench IOPS within TOLERANCE (10%) of fio's, per cell,
