@@ -1,8 +1,9 @@
 /* The libvirt target's storage on the libvirt host: a transient directory
  * pool named vpbench-<run id>-<n>, the kernel and the initramfs uploaded
  * into it as raw volumes (virStorageVolUpload, so a remote host needs
- * nothing but libvirt), an empty raw scratch volume for io.* workloads;
- * and their removal, directory included. */
+ * nothing but libvirt), a raw scratch volume for io.* workloads that
+ * carries the vpbench signature in its first block (io.* write only to
+ * devices that do); and their removal, directory included. */
 #if HAVE_LIBVIRT
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include "runner/targets/libvirt_internal.h"
 #include "runner/targets/libvirt_xml.h"
 #include "runner/util/child.h"
+#include "workloads/io_scratch.h"
 
 /* Where pools go on the libvirt host (it exists wherever libvirt's QEMU
  * driver is installed); VPBENCH_LIBVIRT_POOL_DIR chooses another. */
@@ -85,12 +87,34 @@ static int send_file(virStreamPtr st, char *data, size_t n, void *opaque)
 	return (int)got;
 }
 
+/* Sends `length` bytes (0: to the end) of fd into volume v from its
+ * start. */
+static int upload_fd(struct lv_state *s, virStorageVolPtr v, int fd,
+		     unsigned long long length, const char *what,
+		     const char *name, char *err, size_t errlen)
+{
+	virStreamPtr st = LV(virStreamNew)(s->conn, 0);
+	int rc = 0;
+
+	if (!st || LV(virStorageVolUpload)(v, st, 0, length, 0) < 0 ||
+	    LV(virStreamSendAll)(st, send_file, &fd) < 0 ||
+	    LV(virStreamFinish)(st) < 0) {
+		snprintf(err, errlen, "cannot upload %s into volume %s: %s",
+			 what, name, lv_error());
+		if (st)
+			LV(virStreamAbort)(st);
+		rc = -EIO;
+	}
+	if (st)
+		LV(virStreamFree)(st);
+	return rc;
+}
+
 /* Uploads a local file into a new volume of the same size. */
 static int upload(struct lv_state *s, const char *file, const char *name,
 		  char *path, size_t pathlen, char *err, size_t errlen)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	virStreamPtr st = NULL;
 	virStorageVolPtr v;
 	struct stat sb;
 	int rc = -EIO;
@@ -103,24 +127,45 @@ static int upload(struct lv_state *s, const char *file, const char *name,
 	}
 	v = vol_create(s, name, (unsigned long long)sb.st_size, path, pathlen,
 		       err, errlen);
-	if (!v)
-		goto out;
-	st = LV(virStreamNew)(s->conn, 0);
-	if (!st || LV(virStorageVolUpload)(v, st, 0, 0, 0) < 0 ||
-	    LV(virStreamSendAll)(st, send_file, &fd) < 0 ||
-	    LV(virStreamFinish)(st) < 0) {
-		snprintf(err, errlen, "cannot upload %s into volume %s: %s",
-			 file, name, lv_error());
-		if (st)
-			LV(virStreamAbort)(st);
-		goto out;
-	}
-	rc = 0;
+	if (v)
+		rc = upload_fd(s, v, fd, 0, file, name, err, errlen);
 out:
-	if (st)
-		LV(virStreamFree)(st);
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+/* The scratch volume: --disk-size bytes, signed in its first block. The
+ * signature says nothing is filled, so the guest's io.* fill their own
+ * working set (the local image's data is not copied over the network). */
+static int scratch_create(struct lv_state *s, unsigned long long bytes,
+			  char *err, size_t errlen)
+{
+	char tmp[] = "/tmp/vpbench-scratch-sig.XXXXXX";
+	virStorageVolPtr v = vol_create(s, "scratch.img", bytes, s->disk_path,
+					sizeof(s->disk_path), err, errlen);
+	int fd, rc;
+
+	if (!v)
+		return -EIO;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "mkstemp %s: %s", tmp, strerror(errno));
+		return rc;
+	}
+	unlink(tmp);
+	rc = vp_io_write_signature(fd);
+	if (rc)
+		snprintf(err, errlen, "writing the scratch signature: %s",
+			 strerror(-rc));
+	else if (lseek(fd, 0, SEEK_SET) != 0)
+		rc = -errno;
+	if (!rc)
+		rc = upload_fd(s, v, fd, VP_IO_SIG_BYTES,
+			       "the scratch signature", "scratch.img", err,
+			       errlen);
+	close(fd);
 	return rc;
 }
 
@@ -136,10 +181,8 @@ int lv_storage_create(struct vp_target *t, struct lv_state *s, char *err,
 	if (!rc)
 		rc = upload(s, s->initrd, "initramfs", s->initrd_path,
 			    sizeof(s->initrd_path), err, errlen);
-	if (!rc && t->scratch_image &&
-	    !vol_create(s, "scratch.img", t->plan->disk_size, s->disk_path,
-			sizeof(s->disk_path), err, errlen))
-		rc = -EIO;
+	if (!rc && t->scratch_image)
+		rc = scratch_create(s, t->plan->disk_size, err, errlen);
 	s->upload_s = vp_child_now() - t0;
 	return rc;
 }

@@ -74,6 +74,24 @@ check "console log written" test -s "$work/same/console-libvirt_vm2_qemu____syst
 check "env names the libvirt host" grep -q "^$target,libvirt_version," "$work/same/env.csv"
 check "nothing left after run 1: $(leftovers)" test -z "$(leftovers)"
 
+# 1b. io.* on a libvirt guest write to a scratch volume that carries the
+# vpbench signature (an unsigned one is refused), and a 1-vCPU TCG domain
+# has a second, unplugged CPU slot (<vcpu current='1'>2</vcpu>).
+one_target="libvirt:vm1@$uri"
+set +e
+"$VPBENCH" run -t "$one_target" -w io.randread,io.randwrite -j 1 -r 1 -d 0.2 \
+	--counters none --no-report -q -o "$work/io" --run-id $tag-io
+rc=$?
+set -e
+res="$work/io/results.csv"
+check "io run exit 0 (got $rc): $(grep -m1 ',failed,' "$res" | cut -d, -f15-)" test "$rc" -eq 0
+check "io.randread and io.randwrite iops ok on the libvirt guest" test "$(csvq "$res" "sorted(r['workload'] for r in rows if r['target']=='$one_target' and r['metric']=='iops' and r['status']=='ok')")" == "['io.randread', 'io.randwrite']"
+if grep -q "^$one_target,accel,tcg" "$work/io/env.csv"; then
+	check "1-vCPU TCG domain: two CPU slots" grep -q "^$one_target,guest_cpu_slots,2$" "$work/io/env.csv"
+	check "... and the guest saw one CPU" test "$(csvq "$res" "sorted({r['vcpus'] for r in rows if r['target']=='$one_target'})")" == "['1']"
+fi
+check "nothing left after the io run: $(leftovers)" test -z "$(leftovers)"
+
 # 2. A domain destroyed from outside mid-run: failed rows, next target runs.
 "$VPBENCH" run -t "$target,host" -w cpu.int -j 1 -r 4 -d 3 -o "$work/destroy" \
 	--run-id $tag-destroy --no-report -q 2>"$work/destroy.err" &
