@@ -71,6 +71,17 @@ static bool is_tcg(const struct vp_summary *s, const struct vp_target_ref *t)
 	return !strcmp(t->accel, "tcg") || (a && !strcmp(a, "tcg"));
 }
 
+/* A 1-vCPU TCG guest declared with more CPU slots than vCPUs (env
+ * guest_cpu_slots, written since the runner gives such a guest a second
+ * slot) executes real atomics; older runs' 1-vCPU guests did not. */
+static bool tcg_atomics(const struct vp_summary *s,
+			const struct vp_target_ref *t)
+{
+	const char *v =
+	    vp_run_env(&s->runs[t->run], t->name, "guest_cpu_slots");
+	return v && strtol(v, NULL, 10) > t->vcpus;
+}
+
 static bool is_guest(const struct vp_target_ref *t)
 {
 	const char *hv = t->hypervisor;
@@ -83,7 +94,9 @@ static unsigned target_caveats(const struct vp_summary *s, size_t t)
 	const struct vp_target_ref *tr = &s->targets[t];
 	unsigned c = 0;
 	if (is_tcg(s, tr))
-		c |= VP_CAV_TCG | (tr->vcpus == 1 ? VP_CAV_TCG_1VCPU : 0);
+		c |= VP_CAV_TCG |
+		     (tr->vcpus == 1 && !tcg_atomics(s, tr) ? VP_CAV_TCG_1VCPU
+							    : 0);
 	if (!strcmp(tr->kind, "vm") && tr->host_cpus > 0 &&
 	    tr->vcpus > tr->host_cpus)
 		c |= VP_CAV_VCPU_OVERCOMMIT;

@@ -119,14 +119,17 @@ void lv_env_accel(struct vp_target *t, struct lv_state *s,
 	char buf[1024];
 
 	out->env(out, "accel", t->ti.accel);
+	snprintf(buf, sizeof(buf), "%u", vp_qemu_cpu_slots(t->vcpus, s->kvm));
+	out->env(out, "guest_cpu_slots", buf);
 	if (s->kvm)
 		return;
 	snprintf(buf, sizeof(buf),
 		 "TCG emulation (%s): figures do not represent hardware "
 		 "virtualization overhead%s",
 		 s->accel_why,
-		 t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no real atomics"
-			       : "");
+		 vp_qemu_cpu_slots(t->vcpus, s->kvm) != t->vcpus
+		     ? VP_QEMU_TCG_UP_NOTE
+		     : "");
 	out->env(out, "accel_note", buf);
 }
 

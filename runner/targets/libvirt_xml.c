@@ -9,6 +9,7 @@
 
 #if HAVE_LIBXML2
 #include "runner/targets/libvirt_dl.h"
+#include "runner/targets/qemu.h"
 
 /* A writer into a memory buffer; each helper returns < 0 on failure and
  * the failures are or-ed, checked once at the end (libxml2's writer keeps
@@ -152,8 +153,16 @@ int vp_libvirt_domain_xml(const struct vp_libvirt_domain_cfg *c, char **xml,
 	snprintf(num, sizeof(num), "%u", c->mem_mb);
 	x.bad |= LX(xmlTextWriterWriteString)(x.w, BAD_CAST num) < 0;
 	end(&x);
-	snprintf(num, sizeof(num), "%u", c->vcpus);
-	text_el(&x, "vcpu", num);
+	/* The same CPU slots as the vm target's -smp (qemu.h says why a
+	 * 1-vCPU TCG guest gets two). */
+	start(&x, "vcpu");
+	if (vp_qemu_cpu_slots(c->vcpus, c->kvm) != c->vcpus) {
+		snprintf(num, sizeof(num), "%u", c->vcpus);
+		attr(&x, "current", num);
+	}
+	snprintf(num, sizeof(num), "%u", vp_qemu_cpu_slots(c->vcpus, c->kvm));
+	x.bad |= LX(xmlTextWriterWriteString)(x.w, BAD_CAST num) < 0;
+	end(&x);
 	/* libvirt gives each domain's CPU cgroup the weight of one task
 	 * (1024 shares) whatever its vCPUs; the vm target's QEMU competes as
 	 * N vCPU threads. Same weight, same guest under host contention. */

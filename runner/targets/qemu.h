@@ -48,6 +48,25 @@ struct vp_qemu_cfg {
  * line. */
 int vp_qemu_find(char *path, size_t len, char *err, size_t errlen);
 
+/* CPU slots (QEMU's maxcpus) a guest of `vcpus` vCPUs is declared with:
+ * vcpus, except a 1-vCPU TCG guest, which gets a second slot that is never
+ * plugged. QEMU before 8.1 decides from maxcpus alone whether guest code
+ * can race with anything, and for maxcpus 1 drops the guest's memory
+ * barriers and turns its locked instructions into plain ones. But QEMU's
+ * own I/O threads share the virtqueues with that vCPU: the store-load
+ * barrier in virtio's interrupt suppression goes missing, both sides miss
+ * each other's update, and a disk completion is never signalled (the guest
+ * waits in submit_bio_wait until the step times out). With two slots TCG
+ * emits real barriers and atomics; the guest still runs on one CPU. */
+unsigned vp_qemu_cpu_slots(unsigned vcpus, bool kvm);
+
+/* The env note that says so, for the accel_note of such a guest. */
+#define VP_QEMU_TCG_UP_NOTE                                                    \
+	"; the 1-vCPU guest has a second, unplugged CPU slot (maxcpus=2) so "  \
+	"that TCG executes its memory barriers and atomics (QEMU before 8.1 "  \
+	"drops them for a 1-CPU guest, and virtio disk completions went "      \
+	"missing)"
+
 /* The full argv (agent channel = ttyS1 on QEMU's stdout), in
  * qemu_argv.c. Pure. */
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *argv);

@@ -110,8 +110,14 @@ static int add_disk(struct vp_strlist *a, const struct vp_qemu_cfg *c)
 	return rc;
 }
 
+unsigned vp_qemu_cpu_slots(unsigned vcpus, bool kvm)
+{
+	return !kvm && vcpus == 1 ? 2 : vcpus;
+}
+
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 {
+	const unsigned slots = vp_qemu_cpu_slots(c->vcpus, c->kvm);
 	char p[PATH_MAX * 2];
 	int rc = 0;
 
@@ -141,7 +147,12 @@ int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 	/* An explicit split: QEMU documents its default as liable to change,
 	 * and the guest's scheduler domains follow it. */
 	rc |= add(a, "-smp");
-	rc |= add(a, "%u,sockets=1,cores=%u,threads=1", c->vcpus, c->vcpus);
+	if (slots != c->vcpus)
+		rc |= add(a, "%u,maxcpus=%u,sockets=1,cores=%u,threads=1",
+			  c->vcpus, slots, slots);
+	else
+		rc |= add(a, "%u,sockets=1,cores=%u,threads=1", c->vcpus,
+			  c->vcpus);
 	rc |= add(a, "-m");
 	rc |= add(a, "%uM", c->mem_mb);
 	if (c->mem_path) {

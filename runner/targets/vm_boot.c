@@ -140,14 +140,16 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 			     "TCG emulation (%s): figures do not represent "
 			     "hardware virtualization overhead%s",
 			     s->kvm_why,
-			     t->vcpus == 1 ? "; a 1-vCPU TCG guest executes no "
-					     "real atomics"
-					   : "");
+			     vp_qemu_cpu_slots(t->vcpus, s->kvm) != t->vcpus
+				 ? VP_QEMU_TCG_UP_NOTE
+				 : "");
 	vp_emit_envf(out, "qemu_version", "%s", s->qemu_version);
 	vp_emit_envf(out, "guest_kernel", "%s (%s, from %s)",
 		     s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
 		     s->k.source);
 	vp_emit_envf(out, "vcpus", "%u", t->vcpus);
+	vp_emit_envf(out, "guest_cpu_slots", "%u",
+		     vp_qemu_cpu_slots(t->vcpus, s->kvm));
 	/* host_cpus is the --vm-cpus set when there is one (vm_prepare). */
 	vp_emit_envf(out, "vm_cpus", "%s",
 		     t->plan->vm_cpus[0] ? t->plan->vm_cpus : "all");

@@ -209,6 +209,7 @@ Test(libvirt, domain_xml_parses_back)
 	expect(doc, "/domain/name", c.name);
 	expect(doc, "/domain/memory[@unit='MiB']", "512");
 	expect(doc, "/domain/vcpu", "4");
+	cr_assert_null(xp(doc, "/domain/vcpu/@current"), "4 slots, 4 vCPUs");
 	expect(doc, "/domain/cputune/shares", "4096");
 	expect(doc, "/domain/os/type[@arch='x86_64'][@machine='pc']", "hvm");
 	expect(doc, "/domain/os/kernel", c.kernel);
@@ -242,6 +243,23 @@ Test(libvirt, domain_xml_parses_back)
 	cr_assert_null(xp(doc, "/domain/devices/disk"), "no disk asked");
 	xmlFreeDoc(doc);
 	free(xml);
+
+	/* One vCPU: under TCG a second, unplugged slot (as the vm target's
+	 * -smp maxcpus=2), under KVM none. */
+	c.vcpus = 1;
+	for (int kvm = 0; kvm <= 1; kvm++) {
+		c.kvm = kvm;
+		cr_assert_eq(vp_libvirt_domain_xml(&c, &xml, err, sizeof(err)),
+			     0);
+		doc = xmlReadMemory(xml, (int)strlen(xml), "d.xml", NULL, 0);
+		expect(doc, "/domain/vcpu", kvm ? "1" : "2");
+		if (kvm)
+			cr_assert_null(xp(doc, "/domain/vcpu/@current"));
+		else
+			expect(doc, "/domain/vcpu/@current", "1");
+		xmlFreeDoc(doc);
+		free(xml);
+	}
 }
 
 Test(libvirt, pool_and_volume_xml_parse_back)

@@ -226,7 +226,9 @@ Test(verdicts, exclusion_rules_at_the_limits)
  * results.csv; remove_copy() deletes it. */
 static const char *const copy_files[] = {"results.csv", "env.csv"};
 
-static void copy_basic_plus(char *dir, const char *extra)
+/* The basic fixture copied to dir with lines appended to results.csv
+ * (extra) and env.csv (extra_env; NULL for none). */
+static void copy_basic_with(char *dir, const char *extra, const char *extra_env)
 {
 	char path[600], src[600];
 	cr_assert_not_null(mkdtemp(dir));
@@ -242,8 +244,15 @@ static void copy_basic_plus(char *dir, const char *extra)
 		fclose(in);
 		if (i == 0)
 			fputs(extra, out);
+		else if (extra_env)
+			fputs(extra_env, out);
 		fclose(out);
 	}
+}
+
+static void copy_basic_plus(char *dir, const char *extra)
+{
+	copy_basic_with(dir, extra, NULL);
 }
 
 static void remove_copy(const char *dir)
@@ -300,5 +309,30 @@ Test(verdicts, unconverged_cells_are_flagged, .fini = unload)
 	one_finding_at(VP_FIND_NOT_CONVERGED, 1);
 	cr_assert_str_eq(vp_finding_name(VP_FIND_NOT_CONVERGED),
 			 "not_converged");
+	remove_copy(dir);
+}
+
+/* A 1-vCPU TCG guest with a second CPU slot (guest_cpu_slots 2, as the
+ * runner writes since it declares one) executes real atomics: no caveat. */
+Test(verdicts, tcg_1vcpu_with_a_second_slot_has_atomics, .fini = unload)
+{
+	char dir[] = "/tmp/vp-slots-XXXXXX";
+	copy_basic_with(dir, "", "vm1,guest_cpu_slots,2\n");
+	load_dir(dir);
+	size_t vm1 = ver.head.targets[column("vm1")];
+	cr_assert_eq(ver.target_caveats[vm1], VP_CAV_TCG | VP_CAV_BASE_IS_VM);
+	cr_assert(!(hl("vm1", "lock.tas")->caveats & VP_CAV_TCG_1VCPU));
+	cr_assert_eq(ver.count[VP_FIND_TCG_1VCPU], 0);
+	remove_copy(dir);
+}
+
+/* guest_cpu_slots 1 (or none, as in older runs) keeps it. */
+Test(verdicts, tcg_1vcpu_with_one_slot_keeps_the_caveat, .fini = unload)
+{
+	char dir[] = "/tmp/vp-slots1-XXXXXX";
+	copy_basic_with(dir, "", "vm1,guest_cpu_slots,1\n");
+	load_dir(dir);
+	cr_assert(hl("vm1", "lock.tas")->caveats & VP_CAV_TCG_1VCPU);
+	cr_assert_eq(ver.count[VP_FIND_TCG_1VCPU], 1);
 	remove_copy(dir);
 }

@@ -94,6 +94,34 @@ Test(qemu, argv_kvm_without_disk)
 	vp_strlist_free(&a);
 }
 
+/* A 1-vCPU TCG guest is declared with a second, unplugged CPU slot (QEMU
+ * < 8.1 elides a maxcpus=1 guest's barriers; see qemu.h); under KVM, and
+ * with more vCPUs, the slots are the vCPUs. */
+Test(qemu, one_vcpu_tcg_guest_gets_a_second_slot)
+{
+	struct vp_qemu_cfg c = {.qemu = "q",
+				.kernel = "k",
+				.initrd = "i",
+				.append = "a",
+				.vcpus = 1,
+				.mem_mb = 256,
+				.console_log = "c"};
+	struct vp_strlist a = {0};
+
+	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+	cr_expect_str_eq(after(&a, "-smp"),
+			 "1,maxcpus=2,sockets=1,cores=2,threads=1");
+	vp_strlist_free(&a);
+	c.kvm = true;
+	cr_assert_eq(vp_qemu_build_argv(&c, &a), 0);
+	cr_expect_str_eq(after(&a, "-smp"), "1,sockets=1,cores=1,threads=1");
+	vp_strlist_free(&a);
+	cr_expect_eq(vp_qemu_cpu_slots(1, false), 2);
+	cr_expect_eq(vp_qemu_cpu_slots(1, true), 1);
+	cr_expect_eq(vp_qemu_cpu_slots(2, false), 2);
+	cr_expect_eq(vp_qemu_cpu_slots(4, true), 4);
+}
+
 Test(qemu, accel_choice)
 {
 	char err[256];
