@@ -123,13 +123,7 @@ void lv_env_accel(struct vp_target *t, struct lv_state *s,
 	out->env(out, "guest_cpu_slots", buf);
 	if (s->kvm)
 		return;
-	snprintf(buf, sizeof(buf),
-		 "TCG emulation (%s): figures do not represent hardware "
-		 "virtualization overhead%s",
-		 s->accel_why,
-		 vp_qemu_cpu_slots(t->vcpus, s->kvm) != t->vcpus
-		     ? VP_QEMU_TCG_UP_NOTE
-		     : "");
+	vp_qemu_tcg_note(buf, sizeof(buf), s->accel_why, t->vcpus);
 	out->env(out, "accel_note", buf);
 }
 

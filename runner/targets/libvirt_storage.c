@@ -155,13 +155,12 @@ static int scratch_create(struct lv_state *s, unsigned long long bytes,
 		return rc;
 	}
 	unlink(tmp);
+	/* pwrite at 0: the descriptor's offset stays at the start. */
 	rc = vp_io_write_signature(fd);
 	if (rc)
 		snprintf(err, errlen, "writing the scratch signature: %s",
 			 strerror(-rc));
-	else if (lseek(fd, 0, SEEK_SET) != 0)
-		rc = -errno;
-	if (!rc)
+	else
 		rc = upload_fd(s, v, fd, VP_IO_SIG_BYTES,
 			       "the scratch signature", "scratch.img", err,
 			       errlen);

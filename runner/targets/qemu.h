@@ -60,12 +60,10 @@ int vp_qemu_find(char *path, size_t len, char *err, size_t errlen);
  * emits real barriers and atomics; the guest still runs on one CPU. */
 unsigned vp_qemu_cpu_slots(unsigned vcpus, bool kvm);
 
-/* The env note that says so, for the accel_note of such a guest. */
-#define VP_QEMU_TCG_UP_NOTE                                                    \
-	"; the 1-vCPU guest has a second, unplugged CPU slot (maxcpus=2) so "  \
-	"that TCG executes its memory barriers and atomics (QEMU before 8.1 "  \
-	"drops them for a 1-CPU guest, and virtio disk completions went "      \
-	"missing)"
+/* The accel_note of a TCG guest of `vcpus` vCPUs (why: why not KVM):
+ * emulation, not hardware virtualization, and for a 1-vCPU guest its
+ * second CPU slot and why it has one. */
+void vp_qemu_tcg_note(char *buf, size_t len, const char *why, unsigned vcpus);
 
 /* The full argv (agent channel = ttyS1 on QEMU's stdout), in
  * qemu_argv.c. Pure. */

@@ -115,6 +115,20 @@ unsigned vp_qemu_cpu_slots(unsigned vcpus, bool kvm)
 	return !kvm && vcpus == 1 ? 2 : vcpus;
 }
 
+void vp_qemu_tcg_note(char *buf, size_t len, const char *why, unsigned vcpus)
+{
+	snprintf(buf, len,
+		 "TCG emulation (%s): figures do not represent hardware "
+		 "virtualization overhead%s",
+		 why,
+		 vp_qemu_cpu_slots(vcpus, false) != vcpus
+		     ? "; the 1-vCPU guest has a second, unplugged CPU slot "
+		       "(maxcpus=2) so that TCG executes its memory barriers "
+		       "and atomics (QEMU before 8.1 drops them for a 1-CPU "
+		       "guest, and virtio disk completions went missing)"
+		     : "");
+}
+
 int vp_qemu_build_argv(const struct vp_qemu_cfg *c, struct vp_strlist *a)
 {
 	const unsigned slots = vp_qemu_cpu_slots(c->vcpus, c->kvm);

@@ -135,14 +135,12 @@ static void emit_env(struct vp_target *t, struct vm_state *s,
 		     struct vp_emitter *out, const char *cmdline)
 {
 	vp_emit_envf(out, "accel", "%s", t->ti.accel);
-	if (!s->kvm)
-		vp_emit_envf(out, "accel_note",
-			     "TCG emulation (%s): figures do not represent "
-			     "hardware virtualization overhead%s",
-			     s->kvm_why,
-			     vp_qemu_cpu_slots(t->vcpus, s->kvm) != t->vcpus
-				 ? VP_QEMU_TCG_UP_NOTE
-				 : "");
+	if (!s->kvm) {
+		char note[1024];
+
+		vp_qemu_tcg_note(note, sizeof(note), s->kvm_why, t->vcpus);
+		vp_emit_envf(out, "accel_note", "%s", note);
+	}
 	vp_emit_envf(out, "qemu_version", "%s", s->qemu_version);
 	vp_emit_envf(out, "guest_kernel", "%s (%s, from %s)",
 		     s->k.version[0] ? s->k.version : "unknown", s->k.kernel,
